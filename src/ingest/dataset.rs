@@ -1,0 +1,281 @@
+//! The validated, typed dataset that every later stage takes, and the problems found
+//! while building it.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::config::{CertId, SkillId, Status, TrackId, VendorId};
+
+/// Index of a partner in [`Dataset::partners`] (sorted by partner id).
+pub type PartnerId = u32;
+/// Index of a region in [`Dataset::regions`] (sorted by name).
+pub type RegionId = u32;
+
+/// The input tables of SPEC §1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Table {
+    /// `partners`
+    Partners,
+    /// `skills`
+    Skills,
+    /// `certifications`
+    Certifications,
+    /// `installs`
+    Installs,
+    /// `targets` (optional)
+    Targets,
+}
+
+impl Table {
+    /// Every table, in the order problems are listed.
+    pub const ALL: [Table; 5] = [
+        Table::Partners,
+        Table::Skills,
+        Table::Certifications,
+        Table::Installs,
+        Table::Targets,
+    ];
+
+    /// The file stem and name used in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Table::Partners => "partners",
+            Table::Skills => "skills",
+            Table::Certifications => "certifications",
+            Table::Installs => "installs",
+            Table::Targets => "targets",
+        }
+    }
+
+    /// Whether a dataset must have this table.
+    pub fn is_required(self) -> bool {
+        self != Table::Targets
+    }
+}
+
+/// What happened to a row with a problem (SPEC §1, Bad input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// The row breaks a rule and takes no part in any figure.
+    Rejected,
+    /// The row is valid but not in effect on the as-of date.
+    Ignored,
+    /// An optional value naming no valid partner was dropped; the row is kept.
+    Cleared,
+}
+
+impl Action {
+    /// The spelling in `rejected.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Rejected => "rejected",
+            Action::Ignored => "ignored",
+            Action::Cleared => "cleared",
+        }
+    }
+}
+
+/// One problem with one input row: a line of `rejected.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct RejectedRow {
+    /// The table.
+    pub table: Table,
+    /// Source line (CSV, NDJSON) or 1-based row (Parquet).
+    pub line: u64,
+    /// The column of the first failing rule, or `*` for a wrong number of fields.
+    pub column: &'static str,
+    /// The offending value, trimmed.
+    pub value: String,
+    /// The rule it breaks, in words that do not depend on the value.
+    pub reason: String,
+    /// What was done with the row.
+    pub action: Action,
+}
+
+/// One partner organisation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Partner {
+    /// `partner_id`, unique.
+    pub id: String,
+    /// `name`.
+    pub name: String,
+    /// `region`.
+    pub region: RegionId,
+    /// `country`.
+    pub country: Option<String>,
+    /// `track`.
+    pub track: TrackId,
+    /// `status`.
+    pub status: Status,
+    /// `joined_on` (missing only for prospects).
+    pub joined_on: Option<NaiveDate>,
+    /// `capacity` as given; `None` means `pairing.default_capacity`.
+    pub capacity: Option<u32>,
+    /// Source line.
+    pub line: u64,
+}
+
+/// One skill assessment in effect on the as-of date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// The partner assessed.
+    pub partner: PartnerId,
+    /// The skill.
+    pub skill: SkillId,
+    /// Level 0..=4.
+    pub level: u8,
+    /// Staff with the skill, if given.
+    pub staff: Option<u32>,
+    /// Date of the assessment (≤ as-of).
+    pub assessed_on: NaiveDate,
+    /// Source line.
+    pub line: u64,
+}
+
+/// One certification held by a partner's staff.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CertificationRow {
+    /// The holder's partner.
+    pub partner: PartnerId,
+    /// The certification.
+    pub certification: CertId,
+    /// Staff who hold it (≥ 1).
+    pub holders: u32,
+    /// `earned_on`.
+    pub earned_on: NaiveDate,
+    /// `expires_on`, or `earned_on` plus the certification's validity when not given.
+    pub expires_on: NaiveDate,
+    /// Whether `expires_on` was given in the row (else it was computed).
+    pub expiry_given: bool,
+    /// Source line.
+    pub line: u64,
+}
+
+/// Strings stored end to end, for columns of millions of short values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StrColumn {
+    data: String,
+    ends: Vec<usize>,
+}
+
+impl StrColumn {
+    /// Appends a value.
+    pub fn push(&mut self, s: &str) {
+        self.data.push_str(s);
+        self.ends.push(self.data.len());
+    }
+
+    /// The `i`-th value.
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.data[start..self.ends[i]]
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no values.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Appends every value of `other`.
+    pub fn extend(&mut self, other: &StrColumn) {
+        let base = self.data.len();
+        self.data.push_str(&other.data);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+    }
+}
+
+/// The valid installs, stored by column (the table can hold millions of rows).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Installs {
+    /// `install_id`, unique.
+    pub id: StrColumn,
+    /// `customer`.
+    pub customer: StrColumn,
+    /// `region`.
+    pub region: Vec<RegionId>,
+    /// `vendor`.
+    pub vendor: Vec<VendorId>,
+    /// `product`, as an index into [`Installs::products`].
+    pub product: Vec<Option<u32>>,
+    /// Distinct product names, sorted.
+    pub products: Vec<String>,
+    /// `seats`.
+    pub seats: Vec<u64>,
+    /// The servicing partner (cleared when it named no valid partner).
+    pub partner: Vec<Option<PartnerId>>,
+    /// `installed_on`.
+    pub installed_on: Vec<Option<NaiveDate>>,
+    /// Source lines.
+    pub line: Vec<u64>,
+}
+
+impl Installs {
+    /// Number of valid installs.
+    pub fn len(&self) -> usize {
+        self.region.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.region.is_empty()
+    }
+}
+
+/// One recruitment target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    /// The region.
+    pub region: RegionId,
+    /// The track, or `None` for `all`.
+    pub track: Option<TrackId>,
+    /// `due_on`.
+    pub due_on: NaiveDate,
+    /// Partners to be counted by `due_on`.
+    pub partners: u32,
+    /// Selected pairs wanted, if given.
+    pub pairs: Option<u32>,
+    /// Source line.
+    pub line: u64,
+}
+
+/// The validated input of one run: every row that takes part in a figure.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dataset {
+    /// Partners sorted by id; [`PartnerId`] indexes this.
+    pub partners: Vec<Partner>,
+    /// Assessments in effect on the as-of date, in file order.
+    pub assessments: Vec<Assessment>,
+    /// Certification rows, in file order.
+    pub certifications: Vec<CertificationRow>,
+    /// Installs, in file order.
+    pub installs: Installs,
+    /// Targets, in file order.
+    pub targets: Vec<Target>,
+    /// Every region named by a valid partner, install or target, sorted.
+    pub regions: Vec<String>,
+}
+
+impl Dataset {
+    /// Looks a partner up by id.
+    pub fn partner_id(&self, id: &str) -> Option<PartnerId> {
+        self.partners
+            .binary_search_by(|p| p.id.as_str().cmp(id))
+            .ok()
+            .map(|i| i as PartnerId)
+    }
+
+    /// Looks a region up by name.
+    pub fn region_id(&self, name: &str) -> Option<RegionId> {
+        self.regions
+            .binary_search_by(|r| r.as_str().cmp(name))
+            .ok()
+            .map(|i| i as RegionId)
+    }
+}

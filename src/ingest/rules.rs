@@ -1,0 +1,523 @@
+/*!
+The row rules of SPEC §1, one function per table.
+
+Each table's columns are checked in contract order and the first failing rule is the
+row's one entry in `rejected.csv`. A rule outcome is either the typed row (perhaps with a
+`cleared` note) or a note that drops it (`rejected`, or `ignored` for an assessment dated
+after the as-of date).
+*/
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{Months, NaiveDate};
+
+use super::cell::Cell;
+use super::dataset::{Action, PartnerId, RejectedRow, Table};
+use super::source::{FatalError, Row, Source};
+use crate::config::{CertId, Config, SkillId, Status, TrackId, VendorId};
+
+/// A column of the data contract.
+pub(crate) struct Column {
+    pub(crate) name: &'static str,
+    /// Whether the file must have the column (its value is required, at least sometimes).
+    pub(crate) required: bool,
+}
+
+const fn col(name: &'static str, required: bool) -> Column {
+    Column { name, required }
+}
+
+const PARTNERS: &[Column] = &[
+    col("partner_id", true),
+    col("name", true),
+    col("region", true),
+    col("country", false),
+    col("track", true),
+    col("status", true),
+    col("joined_on", true),
+    col("capacity", false),
+];
+const SKILLS: &[Column] = &[
+    col("partner_id", true),
+    col("skill", true),
+    col("level", true),
+    col("staff", false),
+    col("assessed_on", true),
+];
+const CERTIFICATIONS: &[Column] = &[
+    col("partner_id", true),
+    col("certification", true),
+    col("holders", true),
+    col("earned_on", true),
+    col("expires_on", false),
+];
+const INSTALLS: &[Column] = &[
+    col("install_id", true),
+    col("customer", true),
+    col("region", true),
+    col("vendor", true),
+    col("product", false),
+    col("seats", true),
+    col("partner_id", false),
+    col("installed_on", false),
+];
+const TARGETS: &[Column] = &[
+    col("region", true),
+    col("track", true),
+    col("due_on", true),
+    col("partners", true),
+    col("pairs", false),
+];
+
+/// The contract's columns of each table, in order.
+pub(crate) fn schema(table: Table) -> &'static [Column] {
+    match table {
+        Table::Partners => PARTNERS,
+        Table::Skills => SKILLS,
+        Table::Certifications => CERTIFICATIONS,
+        Table::Installs => INSTALLS,
+        Table::Targets => TARGETS,
+    }
+}
+
+/// Where each contract column sits in a file, plus the warnings for extra columns.
+pub(crate) struct ColumnMap {
+    index: Vec<Option<usize>>,
+    width: usize,
+    pub(crate) warnings: Vec<String>,
+}
+
+impl ColumnMap {
+    pub(crate) fn new(path: &Path, table: Table, columns: &[String]) -> Result<Self, FatalError> {
+        let schema = schema(table);
+        for (i, c) in columns.iter().enumerate() {
+            if columns[..i].contains(c) {
+                return Err(
+                    FatalError::new(path, format!("duplicate column `{c}` in the header"))
+                        .at(1, Some(c.clone())),
+                );
+            }
+        }
+        let mut index = Vec::with_capacity(schema.len());
+        for c in schema {
+            let found = columns.iter().position(|h| h == c.name);
+            if found.is_none() && c.required {
+                return Err(FatalError::new(
+                    path,
+                    format!(
+                        "missing required column `{}` (columns are case-sensitive and not trimmed)",
+                        c.name
+                    ),
+                ));
+            }
+            index.push(found);
+        }
+        let warnings = columns
+            .iter()
+            .filter(|h| !schema.iter().any(|c| c.name == h.as_str()))
+            .map(|h| format!("{}: extra column `{h}` ignored", path.display()))
+            .collect();
+        Ok(ColumnMap {
+            index,
+            width: columns.len(),
+            warnings,
+        })
+    }
+}
+
+/// A problem with a row, before it is placed in its table and line.
+pub(crate) struct Note {
+    column: &'static str,
+    value: String,
+    reason: Cow<'static, str>,
+    action: Action,
+}
+
+type Checked<T> = Result<T, Note>;
+
+/// Reads cells of one row by contract column index.
+pub(crate) struct RowCheck<'r> {
+    row: &'r Row<'r>,
+    map: &'r ColumnMap,
+    schema: &'static [Column],
+}
+
+impl<'r> RowCheck<'r> {
+    fn cell(&self, k: usize) -> Cell<'r> {
+        self.map.index[k].map_or(Cell::Missing, |i| self.row.get(i))
+    }
+
+    fn reject(&self, k: usize, cell: Cell<'_>, reason: impl Into<Cow<'static, str>>) -> Note {
+        self.note(k, cell, reason, Action::Rejected)
+    }
+
+    fn note(
+        &self,
+        k: usize,
+        cell: Cell<'_>,
+        reason: impl Into<Cow<'static, str>>,
+        action: Action,
+    ) -> Note {
+        Note {
+            column: self.schema[k].name,
+            value: cell.display().into_owned(),
+            reason: reason.into(),
+            action,
+        }
+    }
+
+    fn opt_text(&self, k: usize) -> Checked<Option<Cow<'r, str>>> {
+        let c = self.cell(k);
+        c.as_text().map_err(|e| self.reject(k, c, e))
+    }
+
+    fn text(&self, k: usize) -> Checked<Cow<'r, str>> {
+        self.opt_text(k)?
+            .ok_or_else(|| self.reject(k, Cell::Missing, "missing value"))
+    }
+
+    fn opt_int(&self, k: usize, min: i64, max: i64) -> Checked<Option<i64>> {
+        let c = self.cell(k);
+        let v = c.as_int().map_err(|e| self.reject(k, c, e))?;
+        match v {
+            Some(i) if i < min => Err(self.reject(k, c, format!("must be >= {min}"))),
+            Some(i) if i > max => Err(self.reject(k, c, format!("must be <= {max}"))),
+            v => Ok(v),
+        }
+    }
+
+    fn int(&self, k: usize, min: i64, max: i64) -> Checked<i64> {
+        self.opt_int(k, min, max)?
+            .ok_or_else(|| self.reject(k, Cell::Missing, "missing value"))
+    }
+
+    fn opt_date(&self, k: usize) -> Checked<Option<NaiveDate>> {
+        let c = self.cell(k);
+        c.as_date().map_err(|e| self.reject(k, c, e))
+    }
+
+    fn date(&self, k: usize) -> Checked<NaiveDate> {
+        self.opt_date(k)?
+            .ok_or_else(|| self.reject(k, Cell::Missing, "missing value"))
+    }
+
+    /// A required value that must be one of the config's ids.
+    fn id<T>(
+        &self,
+        k: usize,
+        kind: &'static str,
+        lookup: impl Fn(&str) -> Option<T>,
+    ) -> Checked<T> {
+        let v = self.text(k)?;
+        lookup(&v).ok_or_else(|| self.reject(k, self.cell(k), kind))
+    }
+}
+
+const U32_MAX: i64 = u32::MAX as i64;
+
+/// Calls `f(line, row)` on every row of `src` in file order and places the notes it
+/// returns; a row with the wrong number of fields is rejected before `f` sees it.
+pub(crate) fn each_row(
+    src: &Source<'_>,
+    table: Table,
+    map: &ColumnMap,
+    mut f: impl FnMut(u64, &RowCheck<'_>) -> Option<Note>,
+) -> Vec<RejectedRow> {
+    let schema = schema(table);
+    let mut problems = Vec::new();
+    src.for_each(|line, row| {
+        if let Some(n) = row.field_count().filter(|&n| n != map.width) {
+            problems.push(RejectedRow {
+                table,
+                line,
+                column: "*",
+                value: format!("{n} fields"),
+                reason: format!("wrong number of fields (the header has {})", map.width),
+                action: Action::Rejected,
+            });
+            return;
+        }
+        let rc = RowCheck {
+            row: &row,
+            map,
+            schema,
+        };
+        if let Some(n) = f(line, &rc) {
+            problems.push(RejectedRow {
+                table,
+                line,
+                column: n.column,
+                value: n.value,
+                reason: n.reason.into_owned(),
+                action: n.action,
+            });
+        }
+    });
+    problems
+}
+
+/// Runs `check` on every row of `src` in file order, collecting kept rows and notes.
+pub(crate) fn run<T>(
+    src: &Source<'_>,
+    table: Table,
+    map: &ColumnMap,
+    mut check: impl FnMut(&RowCheck<'_>) -> Checked<(T, Option<Note>)>,
+) -> (Vec<(u64, T)>, Vec<RejectedRow>) {
+    let mut kept = Vec::with_capacity(src.size_hint());
+    let problems = each_row(src, table, map, |line, r| match check(r) {
+        Ok((t, note)) => {
+            kept.push((line, t));
+            note
+        }
+        Err(note) => Some(note),
+    });
+    (kept, problems)
+}
+
+/// A partners row, before ids are interned.
+pub(crate) struct PartnerRow {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) region: String,
+    pub(crate) country: Option<String>,
+    pub(crate) track: TrackId,
+    pub(crate) status: Status,
+    pub(crate) joined_on: Option<NaiveDate>,
+    pub(crate) capacity: Option<u32>,
+}
+
+/// Checks partners; the first occurrence of an id claims it, later ones are duplicates.
+pub(crate) fn partners(
+    src: &Source<'_>,
+    map: &ColumnMap,
+    config: &Config,
+) -> (Vec<(u64, PartnerRow)>, Vec<RejectedRow>) {
+    let mut seen = std::collections::HashSet::new();
+    run(src, Table::Partners, map, |r| {
+        let id = r.text(0)?;
+        if !seen.insert(id.clone().into_owned()) {
+            return Err(r.reject(0, r.cell(0), "duplicate partner_id"));
+        }
+        let name = r.text(1)?;
+        let region = r.text(2)?;
+        let country = r.opt_text(3)?;
+        let track = r.id(4, "unknown track", |t| config.track_id(t))?;
+        let status = r.id(5, "invalid status", Status::parse)?;
+        let joined_on = r.opt_date(6)?;
+        if joined_on.is_none() && status != Status::Prospect {
+            return Err(r.reject(
+                6,
+                Cell::Missing,
+                "missing value (required unless status is prospect)",
+            ));
+        }
+        let capacity = r.opt_int(7, 0, U32_MAX)?.map(|c| c as u32);
+        Ok((
+            PartnerRow {
+                id: id.into_owned(),
+                name: name.into_owned(),
+                region: region.into_owned(),
+                country: country.map(Cow::into_owned),
+                track,
+                status,
+                joined_on,
+                capacity,
+            },
+            None,
+        ))
+    })
+}
+
+/// A skills row.
+pub(crate) struct SkillRow {
+    pub(crate) partner: PartnerId,
+    pub(crate) skill: SkillId,
+    pub(crate) level: u8,
+    pub(crate) staff: Option<u32>,
+    pub(crate) assessed_on: NaiveDate,
+}
+
+/// Valid partner ids, for the cross-table rules.
+pub(crate) type PartnerIndex<'a> = HashMap<&'a str, PartnerId>;
+
+/// Checks skills; an assessment after the as-of date is ignored.
+pub(crate) fn skills(
+    src: &Source<'_>,
+    map: &ColumnMap,
+    config: &Config,
+    partners: &PartnerIndex<'_>,
+    as_of: NaiveDate,
+) -> (Vec<(u64, SkillRow)>, Vec<RejectedRow>) {
+    run(src, Table::Skills, map, |r| {
+        let partner = r.id(0, "unknown partner", |p| partners.get(p).copied())?;
+        let skill = r.id(1, "unknown skill", |s| config.skill_id(s))?;
+        let level = r.int(2, 0, 4)? as u8;
+        let staff = r.opt_int(3, 0, U32_MAX)?.map(|s| s as u32);
+        let assessed_on = r.date(4)?;
+        if assessed_on > as_of {
+            return Err(r.note(
+                4,
+                r.cell(4),
+                "assessed after the as-of date (not yet in effect)",
+                Action::Ignored,
+            ));
+        }
+        Ok((
+            SkillRow {
+                partner,
+                skill,
+                level,
+                staff,
+                assessed_on,
+            },
+            None,
+        ))
+    })
+}
+
+/// A certifications row, expiry resolved.
+pub(crate) struct CertRow {
+    pub(crate) partner: PartnerId,
+    pub(crate) certification: CertId,
+    pub(crate) holders: u32,
+    pub(crate) earned_on: NaiveDate,
+    pub(crate) expires_on: NaiveDate,
+    pub(crate) expiry_given: bool,
+}
+
+/// Checks certifications; a missing expiry is `earned_on` plus the validity in calendar
+/// months, clamped to the month's end.
+pub(crate) fn certifications(
+    src: &Source<'_>,
+    map: &ColumnMap,
+    config: &Config,
+    partners: &PartnerIndex<'_>,
+) -> (Vec<(u64, CertRow)>, Vec<RejectedRow>) {
+    run(src, Table::Certifications, map, |r| {
+        let partner = r.id(0, "unknown partner", |p| partners.get(p).copied())?;
+        let certification = r.id(1, "unknown certification", |c| config.certification_id(c))?;
+        let holders = r.int(2, 1, U32_MAX)? as u32;
+        let earned_on = r.date(3)?;
+        let given = r.opt_date(4)?;
+        let expires_on = match given {
+            Some(e) if e <= earned_on => {
+                return Err(r.reject(4, r.cell(4), "must be after earned_on"));
+            }
+            Some(e) => e,
+            None => {
+                let months = config.certifications[certification as usize].validity_months;
+                earned_on
+                    .checked_add_months(Months::new(months))
+                    .ok_or_else(|| r.reject(3, r.cell(3), "expiry out of the calendar's range"))?
+            }
+        };
+        Ok((
+            CertRow {
+                partner,
+                certification,
+                holders,
+                earned_on,
+                expires_on,
+                expiry_given: given.is_some(),
+            },
+            None,
+        ))
+    })
+}
+
+/// An installs row, region and product not yet interned.
+pub(crate) struct InstallRow<'s> {
+    pub(crate) id: Cow<'s, str>,
+    pub(crate) customer: Cow<'s, str>,
+    pub(crate) region: Cow<'s, str>,
+    pub(crate) vendor: VendorId,
+    pub(crate) product: Option<Cow<'s, str>>,
+    pub(crate) seats: u64,
+    pub(crate) partner: Option<PartnerId>,
+    pub(crate) installed_on: Option<NaiveDate>,
+}
+
+/// Checks one installs row; `claim(id)` is false when an earlier row has the id. A
+/// servicing partner that names no valid partner is cleared.
+pub(crate) fn install<'r>(
+    r: &RowCheck<'r>,
+    config: &Config,
+    partners: &PartnerIndex<'_>,
+    claim: impl FnOnce(&str) -> bool,
+) -> Checked<(InstallRow<'r>, Option<Note>)> {
+    let id = r.text(0)?;
+    if !claim(&id) {
+        return Err(r.reject(0, r.cell(0), "duplicate install_id"));
+    }
+    let customer = r.text(1)?;
+    let region = r.text(2)?;
+    let vendor = r.id(3, "unknown vendor", |v| config.vendor_id(v))?;
+    let product = r.opt_text(4)?;
+    let seats = r.int(5, 0, i64::MAX)? as u64;
+    let (partner, cleared) = match r.opt_text(6)? {
+        None => (None, None),
+        Some(p) => match partners.get(p.as_ref()) {
+            Some(&id) => (Some(id), None),
+            None => (
+                None,
+                Some(r.note(6, r.cell(6), "unknown partner", Action::Cleared)),
+            ),
+        },
+    };
+    let installed_on = r.opt_date(7)?;
+    Ok((
+        InstallRow {
+            id,
+            customer,
+            region,
+            vendor,
+            product,
+            seats,
+            partner,
+            installed_on,
+        },
+        cleared,
+    ))
+}
+
+/// A targets row, region not yet interned.
+pub(crate) struct TargetRow {
+    pub(crate) region: String,
+    pub(crate) track: Option<TrackId>,
+    pub(crate) due_on: NaiveDate,
+    pub(crate) partners: u32,
+    pub(crate) pairs: Option<u32>,
+}
+
+/// Checks targets; `track` is a configured track or `all`.
+pub(crate) fn targets(
+    src: &Source<'_>,
+    map: &ColumnMap,
+    config: &Config,
+) -> (Vec<(u64, TargetRow)>, Vec<RejectedRow>) {
+    run(src, Table::Targets, map, |r| {
+        let region = r.text(0)?;
+        let track = r.id(1, "unknown track (a configured track or `all`)", |t| {
+            if t == "all" {
+                Some(None)
+            } else {
+                config.track_id(t).map(Some)
+            }
+        })?;
+        let due_on = r.date(2)?;
+        let partners = r.int(3, 0, U32_MAX)? as u32;
+        let pairs = r.opt_int(4, 0, U32_MAX)?.map(|p| p as u32);
+        Ok((
+            TargetRow {
+                region: region.into_owned(),
+                track,
+                due_on,
+                partners,
+                pairs,
+            },
+            None,
+        ))
+    })
+}

@@ -1,0 +1,484 @@
+/*!
+The three input formats behind one row interface.
+
+- CSV: the `csv` crate (RFC 4180 quoting, LF or CRLF), after a byte scan of our own that
+  checks UTF-8 and finds an unclosed quote (the `csv` crate accepts one silently). Line
+  numbers are the crate's record positions: the physical line where a record starts,
+  blank lines counted, quoted newlines included.
+- NDJSON: one `serde_json` object per physical line, parsed in parallel; blank lines are
+  skipped but counted. polars' NDJSON reader is not used: it drops blank lines (so line
+  numbers drift), infers one type per column across rows (so one bad value fails the whole
+  file without a location) and keeps duplicate keys silently.
+- Parquet: polars' reader; a row's "line" is its 1-based row number.
+
+A row hands out [`Cell`]s by the file's column index; the table rules map the contract's
+columns to those indices once per file.
+*/
+
+use std::fmt;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use super::cell::Cell;
+
+/// A fatal input error: the file and, where it applies, the line and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct FatalError {
+    /// The file concerned (or the data folder).
+    pub path: PathBuf,
+    /// 1-based line (CSV, NDJSON) or row (Parquet), when it applies.
+    pub line: Option<u64>,
+    /// Column name or 1-based character column, when it applies.
+    pub column: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl FatalError {
+    pub(crate) fn new(path: &Path, message: impl Into<String>) -> Self {
+        FatalError {
+            path: path.to_path_buf(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn at(mut self, line: u64, column: Option<String>) -> Self {
+        self.line = Some(line);
+        self.column = column;
+        self
+    }
+}
+
+impl fmt::Display for FatalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = &self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// The input file formats, chosen by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// `.csv`
+    Csv,
+    /// `.parquet`
+    Parquet,
+    /// `.ndjson` or `.jsonl`
+    Ndjson,
+}
+
+impl Format {
+    /// The format of a file name's extension, if it is an input format.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext {
+            "csv" => Some(Format::Csv),
+            "parquet" => Some(Format::Parquet),
+            "ndjson" | "jsonl" => Some(Format::Ndjson),
+            _ => None,
+        }
+    }
+}
+
+/// One parsed input file: its columns and its rows.
+pub(crate) struct Source<'a> {
+    pub(crate) columns: Vec<String>,
+    body: Body<'a>,
+}
+
+enum Body<'a> {
+    /// The BOM-stripped, UTF-8-checked bytes, header included.
+    Csv(&'a [u8]),
+    /// (line, key/value pairs) per non-blank line.
+    Json(Vec<(u64, Vec<(String, serde_json::Value)>)>),
+    Parquet(ParquetTable),
+}
+
+/// One row of a [`Source`].
+pub(crate) enum Row<'r> {
+    Csv(&'r csv::ByteRecord),
+    Json(&'r [String], &'r [(String, serde_json::Value)]),
+    Parquet(&'r ParquetTable, usize),
+}
+
+impl<'r> Row<'r> {
+    /// The number of fields, for formats where a row can have the wrong number.
+    pub(crate) fn field_count(&self) -> Option<usize> {
+        match self {
+            Row::Csv(r) => Some(r.len()),
+            _ => None,
+        }
+    }
+
+    /// The cell in the file's column `i`.
+    pub(crate) fn get(&self, i: usize) -> Cell<'r> {
+        match *self {
+            Row::Csv(r) => match r.get(i).map(std::str::from_utf8) {
+                Some(Ok(s)) => Cell::text(s),
+                Some(Err(_)) => Cell::Other("invalid UTF-8"),
+                None => Cell::Missing,
+            },
+            Row::Json(columns, pairs) => {
+                let name = &columns[i];
+                match pairs.iter().find(|(k, _)| k == name) {
+                    None => Cell::Missing,
+                    Some((_, v)) => json_cell(v),
+                }
+            }
+            Row::Parquet(t, row) => t.cell(i, row),
+        }
+    }
+}
+
+fn json_cell(v: &serde_json::Value) -> Cell<'_> {
+    use serde_json::Value;
+    match v {
+        Value::Null => Cell::Missing,
+        Value::Bool(b) => Cell::Bool(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Cell::Int(i),
+            None => match n.as_f64() {
+                Some(f) => Cell::Float(f),
+                None => Cell::Other("number out of range"),
+            },
+        },
+        Value::String(s) => Cell::text(s),
+        Value::Array(_) => Cell::Other("a JSON array"),
+        Value::Object(_) => Cell::Other("a JSON object"),
+    }
+}
+
+impl<'a> Source<'a> {
+    /// Parses `bytes` (the whole file) in `format`.
+    pub(crate) fn parse(path: &Path, format: Format, bytes: &'a [u8]) -> Result<Self, FatalError> {
+        match format {
+            Format::Csv => parse_csv(path, bytes),
+            Format::Ndjson => parse_ndjson(path, bytes),
+            Format::Parquet => parse_parquet(path, bytes),
+        }
+    }
+
+    /// Number of data rows, where it is known before reading them.
+    pub(crate) fn size_hint(&self) -> usize {
+        match &self.body {
+            Body::Csv(b) => b.len() / 64,
+            Body::Json(rows) => rows.len(),
+            Body::Parquet(t) => t.height,
+        }
+    }
+
+    /// Calls `f(line, row)` for every data row in file order.
+    pub(crate) fn for_each(&self, mut f: impl FnMut(u64, Row<'_>)) {
+        match &self.body {
+            Body::Csv(bytes) => {
+                let mut reader = csv_reader(bytes);
+                let mut record = csv::ByteRecord::new();
+                let mut first = true;
+                // The bytes were scanned first: the reader cannot fail on them.
+                while reader.read_byte_record(&mut record).unwrap_or(false) {
+                    if std::mem::take(&mut first) {
+                        continue; // the header
+                    }
+                    let line = record.position().map_or(0, |p| p.line());
+                    f(line, Row::Csv(&record));
+                }
+            }
+            Body::Json(rows) => {
+                for (line, pairs) in rows {
+                    f(*line, Row::Json(&self.columns, pairs));
+                }
+            }
+            Body::Parquet(t) => {
+                for i in 0..t.height {
+                    f(i as u64 + 1, Row::Parquet(t, i));
+                }
+            }
+        }
+    }
+}
+
+fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes)
+}
+
+/// 1-based line and character column of byte offset `pos`.
+fn line_col(bytes: &[u8], pos: usize) -> (u64, usize) {
+    let before = &bytes[..pos];
+    let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
+    let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, col)
+}
+
+fn check_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, FatalError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let (line, col) = line_col(bytes, e.valid_up_to());
+        FatalError::new(path, "not valid UTF-8").at(line, Some(col.to_string()))
+    })
+}
+
+/// Finds a quote that opens a field and never closes, as RFC 4180 reads quotes: only a
+/// quote at the start of a field opens one; `""` inside is an escaped quote.
+/// Returns the 1-based line where the unclosed quote opened.
+fn unclosed_quote(bytes: &[u8]) -> Option<u64> {
+    let mut line = 1u64;
+    let mut i = 0;
+    let mut field_start = true;
+    while i < bytes.len() {
+        if field_start && bytes[i] == b'"' {
+            let opened = line;
+            i += 1;
+            loop {
+                let Some(q) = memchr::memchr(b'"', &bytes[i..]) else {
+                    return Some(opened);
+                };
+                line += memchr::memchr_iter(b'\n', &bytes[i..i + q]).count() as u64;
+                i += q + 1;
+                if bytes.get(i) == Some(&b'"') {
+                    i += 1; // an escaped quote
+                } else {
+                    break;
+                }
+            }
+            field_start = false;
+            continue;
+        }
+        // Outside quotes: jump to the next delimiter, newline or quote.
+        match memchr::memchr3(b',', b'\n', b'"', &bytes[i..]) {
+            None => break,
+            Some(k) => {
+                let b = bytes[i + k];
+                // A quote that does not start a field is literal text.
+                field_start = matches!(b, b',' | b'\n') || (b == b'"' && k == 0 && field_start);
+                if b == b'\n' {
+                    line += 1;
+                }
+                i += k + 1;
+            }
+        }
+    }
+    None
+}
+
+fn parse_csv<'a>(path: &Path, bytes: &'a [u8]) -> Result<Source<'a>, FatalError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    check_utf8(path, bytes)?;
+    if let Some(line) = unclosed_quote(bytes) {
+        return Err(FatalError::new(
+            path,
+            "unclosed quote: the quoted field opened here never ends",
+        )
+        .at(line, None));
+    }
+    let mut reader = csv_reader(bytes);
+    let mut header = csv::StringRecord::new();
+    let has_header = reader
+        .read_record(&mut header)
+        .map_err(|e| FatalError::new(path, format!("cannot read the header: {e}")).at(1, None))?;
+    if !has_header {
+        return Err(FatalError::new(path, "empty file: no header line"));
+    }
+    let columns = header.iter().map(str::to_string).collect();
+    Ok(Source {
+        columns,
+        body: Body::Csv(bytes),
+    })
+}
+
+/// A JSON object's key/value pairs in order, duplicates kept (so they can be refused).
+struct Pairs(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Pairs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Pairs;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Pairs, A::Error> {
+                let mut v = Vec::new();
+                while let Some(kv) = m.next_entry()? {
+                    v.push(kv);
+                }
+                Ok(Pairs(v))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+fn parse_ndjson<'a>(path: &Path, bytes: &'a [u8]) -> Result<Source<'a>, FatalError> {
+    let text = check_utf8(path, bytes)?;
+    let lines: Vec<(u64, &str)> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| (i as u64 + 1, l.strip_suffix('\r').unwrap_or(l)))
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    let parsed: Vec<(u64, Vec<(String, serde_json::Value)>)> = lines
+        .par_iter()
+        .map(|&(line, l)| {
+            let Pairs(pairs) = serde_json::from_str(l).map_err(|e| {
+                FatalError::new(path, format!("not a JSON object: {e}"))
+                    .at(line, Some(e.column().to_string()))
+            })?;
+            for (i, (k, _)) in pairs.iter().enumerate() {
+                if pairs[..i].iter().any(|(k2, _)| k2 == k) {
+                    return Err(FatalError::new(path, format!("duplicate key `{k}`"))
+                        .at(line, Some(k.clone())));
+                }
+            }
+            Ok((line, pairs))
+        })
+        .collect::<Result<_, _>>()?;
+    // Columns: every key of any row, in order of first appearance.
+    let mut columns: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (_, pairs) in &parsed {
+        for (k, _) in pairs {
+            if !seen.contains(k.as_str()) {
+                seen.insert(k.clone());
+                columns.push(k.clone());
+            }
+        }
+    }
+    Ok(Source {
+        columns,
+        body: Body::Json(parsed),
+    })
+}
+
+/// A Parquet file's columns, each converted once to the typed form rows read from.
+pub(crate) struct ParquetTable {
+    height: usize,
+    cols: Vec<PqCol>,
+}
+
+enum PqCol {
+    Str(StringChunked),
+    Int(Int64Chunked),
+    Float(Float64Chunked),
+    Bool(BooleanChunked),
+    Date(Int32Chunked),
+    Null,
+}
+
+const EPOCH_DAYS_CE: i32 = 719_163; // 1970-01-01 in days from 0001-01-01 (CE day 1)
+
+impl ParquetTable {
+    fn cell(&self, col: usize, row: usize) -> Cell<'_> {
+        match &self.cols[col] {
+            PqCol::Str(c) => c.get(row).map_or(Cell::Missing, Cell::text),
+            PqCol::Int(c) => c.get(row).map_or(Cell::Missing, Cell::Int),
+            PqCol::Float(c) => c.get(row).map_or(Cell::Missing, Cell::Float),
+            PqCol::Bool(c) => c.get(row).map_or(Cell::Missing, Cell::Bool),
+            PqCol::Date(c) => c.get(row).map_or(Cell::Missing, |d| {
+                NaiveDate::from_num_days_from_ce_opt(d.saturating_add(EPOCH_DAYS_CE))
+                    .map_or(Cell::Other("date out of range"), Cell::Date)
+            }),
+            PqCol::Null => Cell::Missing,
+        }
+    }
+}
+
+fn parse_parquet<'a>(path: &Path, bytes: &'a [u8]) -> Result<Source<'a>, FatalError> {
+    let bad = |e: PolarsError| FatalError::new(path, format!("not a readable Parquet file: {e}"));
+    let df = ParquetReader::new(Cursor::new(bytes))
+        .finish()
+        .map_err(bad)?;
+    let height = df.height();
+    let mut columns = Vec::new();
+    let mut cols = Vec::new();
+    for c in df.columns() {
+        columns.push(c.name().to_string());
+        let s = c.as_materialized_series().rechunk();
+        let col = match s.dtype() {
+            DataType::Null => PqCol::Null,
+            DataType::String => PqCol::Str(s.str().map_err(bad)?.clone()),
+            DataType::Boolean => PqCol::Bool(s.bool().map_err(bad)?.clone()),
+            DataType::Float32 | DataType::Float64 => PqCol::Float(
+                s.cast(&DataType::Float64)
+                    .map_err(bad)?
+                    .f64()
+                    .map_err(bad)?
+                    .clone(),
+            ),
+            DataType::Date => PqCol::Date(s.date().map_err(bad)?.physical().clone()),
+            dt if dt.is_integer() => PqCol::Int(
+                s.strict_cast(&DataType::Int64)
+                    .map_err(bad)?
+                    .i64()
+                    .map_err(bad)?
+                    .clone(),
+            ),
+            dt => {
+                return Err(FatalError::new(
+                    path,
+                    format!(
+                        "column `{}` has type {dt}, which no column of the data contract takes",
+                        c.name()
+                    ),
+                ));
+            }
+        };
+        cols.push(col);
+    }
+    Ok(Source {
+        columns,
+        body: Body::Parquet(ParquetTable { height, cols }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_unclosed_quotes() {
+        assert_eq!(unclosed_quote(b"a,b\n1,\"x\"\n"), None);
+        assert_eq!(unclosed_quote(b"a,b\n1,\"x\"\"y\"\n"), None);
+        assert_eq!(
+            unclosed_quote(b"a,b\n1,\"multi\nline\"\n2,\"open\n3,4\n"),
+            Some(4)
+        );
+        assert_eq!(
+            unclosed_quote(b"a,b\n1,x\"y\n"),
+            None,
+            "a mid-field quote is literal"
+        );
+        assert_eq!(unclosed_quote(b"\"a"), Some(1));
+        assert_eq!(unclosed_quote(b"a,\"\"\n"), None);
+    }
+
+    #[test]
+    fn csv_line_numbers_count_blank_lines_crlf_and_quoted_newlines() {
+        let data = b"h1,h2\r\n\r\na,\"x\r\ny\"\r\n\r\n\r\nb,c\r\n";
+        let src = Source::parse(Path::new("t.csv"), Format::Csv, data).unwrap();
+        let mut seen = Vec::new();
+        src.for_each(|line, row| seen.push((line, row.get(0).display().into_owned())));
+        assert_eq!(seen, vec![(3, "a".to_string()), (7, "b".to_string())]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let err = Source::parse(Path::new("t.csv"), Format::Csv, b"a,b\nx,\xff\n")
+            .err()
+            .unwrap();
+        assert_eq!((err.line, err.column.as_deref()), (Some(2), Some("3")));
+    }
+}
