@@ -185,12 +185,21 @@ impl<'a> Source<'a> {
                 let mut reader = csv_reader(bytes);
                 let mut record = csv::ByteRecord::new();
                 let mut first = true;
+                // The crate's positions point at the end of the previous record (before
+                // any blank lines) and its line count is unreliable with CRLF, so lines
+                // are counted here: newlines before the record's first byte, plus one.
+                let (mut line, mut counted) = (1u64, 0usize);
                 // The bytes were scanned first: the reader cannot fail on them.
                 while reader.read_byte_record(&mut record).unwrap_or(false) {
                     if std::mem::take(&mut first) {
                         continue; // the header
                     }
-                    let line = record.position().map_or(0, |p| p.line());
+                    let mut start = record.position().map_or(0, |p| p.byte() as usize);
+                    while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+                        start += 1;
+                    }
+                    line += memchr::memchr_iter(b'\n', &bytes[counted..start]).count() as u64;
+                    counted = start;
                     f(line, Row::Csv(&record));
                 }
             }

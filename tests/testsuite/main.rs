@@ -1,1 +1,9 @@
+//! Integration tests, one binary: one module per feature, fixtures in `tests/fixtures/`.
 
+mod cli;
+mod config;
+mod fatal;
+mod formats;
+mod rejections;
+mod robustness;
+mod support;

@@ -1,0 +1,312 @@
+//! The binary run as a real process: `validate` output and exit codes, `sample`
+//! determinism, usage errors.
+
+use assert_cmd::Command;
+
+use crate::support::{fixture, tiny_file_plus, tiny_with};
+
+fn bin() -> Command {
+    Command::cargo_bin("uc-readiness").unwrap()
+}
+
+fn sample(dir: &std::path::Path, args: &[&str]) {
+    bin()
+        .args(["sample", "--out"])
+        .arg(dir)
+        .args(args)
+        .assert()
+        .success();
+}
+
+fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn validate_lists_problems_and_exits_1_on_rejected_rows() {
+    let out = bin()
+        .args(["validate", "--data"])
+        .arg(fixture("tiny"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let dir = fixture("tiny").display().to_string();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        &lines[..6],
+        &[
+            format!("{dir}/partners.csv:8:status: invalid status (dormant)").as_str(),
+            format!("{dir}/skills.csv:13:assessed_on: assessed after the as-of date (not yet in effect) (2008-05-01) [ignored]").as_str(),
+            format!("{dir}/skills.csv:18:partner_id: unknown partner (X1)").as_str(),
+            format!("{dir}/skills.csv:19:partner_id: unknown partner (T9)").as_str(),
+            format!("{dir}/installs.csv:5:partner_id: unknown partner (ZZ9) [cleared]").as_str(),
+            format!("{dir}/installs.csv:7:seats: must be >= 0 (-5)").as_str(),
+        ]
+    );
+    assert!(
+        out.contains("       2 rejected skills         unknown partner\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn validate_exits_0_when_nothing_is_rejected() {
+    // Only an ignored assessment and a cleared partner remain: not failures.
+    let partners = std::fs::read_to_string(fixture("tiny/partners.csv"))
+        .unwrap()
+        .replace("dormant", "active");
+    let skills = std::fs::read_to_string(fixture("tiny/skills.csv"))
+        .unwrap()
+        .replace("T9,", "T1,");
+    let installs = std::fs::read_to_string(fixture("tiny/installs.csv"))
+        .unwrap()
+        .replace(",-5,", ",5,");
+    let dir = tiny_with(&[
+        ("partners.csv", Some(partners.as_bytes())),
+        ("skills.csv", Some(skills.as_bytes())),
+        ("installs.csv", Some(installs.as_bytes())),
+    ]);
+    let out = bin()
+        .args(["validate", "--data"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("[ignored]") && out.contains("[cleared]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn validate_exits_2_on_fatal_input_and_names_the_file() {
+    let dir = tiny_with(&[("skills.csv", Some(b"partner_id,skill\n"))]);
+    let assert = bin()
+        .args(["validate", "--data"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.starts_with("error: ") && err.contains("skills.csv: missing required column `level`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn validate_exits_2_on_a_bad_config_or_date() {
+    let dir = tiny_with(&[("readiness.toml", Some(b"[gaps]\nclosest_candidates = -1\n"))]);
+    let assert = bin()
+        .args(["validate", "--data"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("gaps.closest_candidates"), "{err}");
+    bin()
+        .args(["validate", "--as-of", "10/04/2008", "--data"])
+        .arg(fixture("tiny"))
+        .assert()
+        .code(2);
+    bin()
+        .args(["validate", "--data", "/nonexistent/folder"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn as_of_flag_overrides_the_config() {
+    // On 2008-05-01 the later sip-trunking assessment is in effect: no longer ignored.
+    let out = bin()
+        .args(["validate", "--as-of", "2008-05-01", "--data"])
+        .arg(fixture("tiny"))
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(!String::from_utf8(out).unwrap().contains("[ignored]"));
+}
+
+#[test]
+fn validate_shows_the_first_few_per_reason_unless_all() {
+    let mut rows = String::new();
+    for i in 0..12 {
+        rows.push_str(&format!("B{i},telepathy,1,1,2008-01-01\n"));
+    }
+    let skills = tiny_file_plus("skills.csv", rows.trim_end());
+    let dir = tiny_with(&[("skills.csv", Some(&skills))]);
+    let short = bin()
+        .args(["validate", "--data"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let short = String::from_utf8(short).unwrap();
+    // 2 unknown partners in the example + 12 new ones: 5 shown.
+    assert_eq!(
+        short.matches(": unknown partner (").count(),
+        5 + 1,
+        "{short}"
+    );
+    assert!(
+        short.contains("      14 rejected skills         unknown partner"),
+        "{short}"
+    );
+    assert!(
+        short.contains("more problems not listed above: --all lists every one"),
+        "{short}"
+    );
+    let all = bin()
+        .args(["validate", "--all", "--data"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8(all)
+            .unwrap()
+            .matches(": unknown partner (")
+            .count(),
+        14 + 1
+    );
+}
+
+#[test]
+fn sample_is_deterministic_and_seed_sensitive() {
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let args = [
+        "--partners",
+        "120",
+        "--installs",
+        "900",
+        "--regions",
+        "5",
+        "--dirty",
+        "0.05",
+    ];
+    sample(a.path(), &args);
+    sample(b.path(), &args);
+    sample(c.path(), &[&args[..], &["--seed", "2"]].concat());
+    assert_eq!(files(a.path()), files(b.path()));
+    assert_ne!(files(a.path()), files(c.path()));
+    let names: Vec<String> = files(a.path()).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "certifications.csv",
+            "installs.csv",
+            "partners.csv",
+            "readiness.toml",
+            "skills.csv",
+            "targets.csv"
+        ]
+    );
+}
+
+#[test]
+fn a_clean_sample_validates_and_a_dirty_one_has_every_kind_of_problem() {
+    let clean = tempfile::tempdir().unwrap();
+    sample(clean.path(), &["--partners", "200", "--installs", "1000"]);
+    let out = bin()
+        .args(["validate", "--data"])
+        .arg(clean.path())
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    // Natural re-assessments after the as-of date are ignored, never rejected.
+    assert!(!out.contains(" rejected "), "{out}");
+
+    let dirty = tempfile::tempdir().unwrap();
+    sample(
+        dirty.path(),
+        &[
+            "--partners",
+            "2000",
+            "--installs",
+            "20000",
+            "--dirty",
+            "0.05",
+        ],
+    );
+    let out = bin()
+        .args(["validate", "--data"])
+        .arg(dirty.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    for kind in [
+        "rejected partners       duplicate partner_id",
+        "rejected partners       invalid status",
+        "rejected partners       unknown track",
+        "rejected partners       must be >= 0",
+        "rejected partners       wrong number of fields",
+        "rejected skills         unknown skill",
+        "rejected skills         must be <= 4",
+        "ignored  skills         assessed after the as-of date",
+        "rejected certifications must be after earned_on",
+        "rejected certifications unknown certification",
+        "rejected installs       duplicate install_id",
+        "rejected installs       unknown vendor",
+        "cleared  installs       unknown partner",
+        "rejected installs       not a date (YYYY-MM-DD)",
+    ] {
+        assert!(out.contains(kind), "missing {kind:?} in\n{out}");
+    }
+}
+
+#[test]
+fn sample_refuses_sizes_out_of_range() {
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .args(["sample", "--partners", "0", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    bin()
+        .args(["sample", "--dirty", "1.5", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    bin().args(["validate", "--no-such-flag"]).assert().code(2);
+    bin().arg("frobnicate").assert().code(2);
+    bin()
+        .args(["report", "--formats", "html", "--data"])
+        .arg(fixture("tiny"))
+        .assert()
+        .code(2);
+}

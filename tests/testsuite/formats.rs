@@ -1,0 +1,209 @@
+//! The same dataset as CSV, NDJSON and Parquet gives the same `Dataset`; CSV line numbers
+//! stay exact with a BOM, CRLF, blank lines and quoted newlines.
+
+use std::path::Path;
+
+use polars::prelude::*;
+use uc_readiness::ingest::Dataset;
+
+use crate::support::{fixture, load, tiny_with};
+
+const INTEGER_COLUMNS: &[&str] = &[
+    "level", "staff", "holders", "seats", "capacity", "partners", "pairs",
+];
+const DATE_COLUMNS: &[&str] = &[
+    "joined_on",
+    "assessed_on",
+    "earned_on",
+    "expires_on",
+    "installed_on",
+    "due_on",
+];
+const TABLES: &[&str] = &[
+    "partners",
+    "skills",
+    "certifications",
+    "installs",
+    "targets",
+];
+
+/// A CSV table as (header, rows of optional cells).
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<Option<String>>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            rec.unwrap()
+                .iter()
+                .map(|c| (!c.trim().is_empty()).then(|| c.trim().to_string()))
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+fn is_int(col: &str, v: &str) -> bool {
+    INTEGER_COLUMNS.contains(&col) && v.parse::<i64>().is_ok()
+}
+
+fn to_ndjson(header: &[String], rows: &[Vec<Option<String>>]) -> String {
+    let mut out = String::new();
+    for row in rows {
+        let mut obj = serde_json::Map::new();
+        for (h, v) in header.iter().zip(row) {
+            let value = match v {
+                None => serde_json::Value::Null,
+                Some(v) if is_int(h, v) => serde_json::Value::from(v.parse::<i64>().unwrap()),
+                Some(v) => serde_json::Value::from(v.as_str()),
+            };
+            obj.insert(h.clone(), value);
+        }
+        out.push_str(&serde_json::Value::Object(obj).to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// Typed Parquet: integers as Int64, valid dates as Date, the rest as strings. A column
+/// holding a value that does not fit its type (the worked example's bad rows) stays text.
+fn to_parquet(header: &[String], rows: &[Vec<Option<String>>], path: &Path) {
+    let mut columns = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        let cells: Vec<Option<&str>> = rows.iter().map(|r| r[i].as_deref()).collect();
+        let all = |f: &dyn Fn(&str) -> bool| cells.iter().flatten().all(|v| f(v));
+        let name: PlSmallStr = h.as_str().into();
+        let col = if INTEGER_COLUMNS.contains(&h.as_str()) && all(&|v| v.parse::<i64>().is_ok()) {
+            let v: Vec<Option<i64>> = cells
+                .iter()
+                .map(|c| c.map(|v| v.parse().unwrap()))
+                .collect();
+            Column::new(name, v)
+        } else if DATE_COLUMNS.contains(&h.as_str())
+            && all(&|v| uc_readiness::config::parse_date(v).is_some())
+        {
+            let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+            let v: Vec<Option<i32>> = cells
+                .iter()
+                .map(|c| {
+                    c.map(|v| {
+                        (uc_readiness::config::parse_date(v).unwrap() - epoch).num_days() as i32
+                    })
+                })
+                .collect();
+            Series::new(name, v).into_date().into_column()
+        } else {
+            Column::new(name, cells)
+        };
+        columns.push(col);
+    }
+    let mut df = DataFrame::new_infer_height(columns).unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+}
+
+/// The dataset with every source line zeroed: line numbers differ between formats by
+/// design (CSV counts its header line, Parquet counts rows).
+fn without_lines(mut d: Dataset) -> Dataset {
+    d.partners.iter_mut().for_each(|p| p.line = 0);
+    d.assessments.iter_mut().for_each(|p| p.line = 0);
+    d.certifications.iter_mut().for_each(|p| p.line = 0);
+    d.targets.iter_mut().for_each(|p| p.line = 0);
+    d.installs.line.iter_mut().for_each(|l| *l = 0);
+    d
+}
+
+fn converted(ext: &str) -> tempfile::TempDir {
+    let dir = tiny_with(&[]);
+    for t in TABLES {
+        let csv_path = dir.path().join(format!("{t}.csv"));
+        let (header, rows) = read_csv(&csv_path);
+        std::fs::remove_file(&csv_path).unwrap();
+        let out = dir.path().join(format!("{t}.{ext}"));
+        match ext {
+            "parquet" => to_parquet(&header, &rows, &out),
+            _ => std::fs::write(&out, to_ndjson(&header, &rows)).unwrap(),
+        }
+    }
+    dir
+}
+
+#[test]
+fn csv_ndjson_and_parquet_give_the_same_dataset() {
+    let from_csv = load(&fixture("tiny")).unwrap();
+    for ext in ["ndjson", "jsonl", "parquet"] {
+        let dir = converted(ext);
+        let other = load(dir.path()).unwrap();
+        assert_eq!(
+            without_lines(other.dataset),
+            without_lines(from_csv.dataset.clone()),
+            "{ext}"
+        );
+        // The same problems, on the same rows: NDJSON and Parquet number data rows from
+        // 1 where CSV's header takes line 1.
+        let shifted: Vec<_> = from_csv
+            .rejected
+            .iter()
+            .map(|r| (r.table, r.line - 1, r.column, r.reason.clone(), r.action))
+            .collect();
+        let got: Vec<_> = other
+            .rejected
+            .iter()
+            .map(|r| (r.table, r.line, r.column, r.reason.clone(), r.action))
+            .collect();
+        assert_eq!(got, shifted, "{ext}");
+    }
+}
+
+#[test]
+fn parquet_holds_typed_integers_and_dates() {
+    let dir = converted("parquet");
+    let df = ParquetReader::new(std::fs::File::open(dir.path().join("skills.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(df.column("level").unwrap().dtype(), &DataType::Int64);
+    assert_eq!(df.column("assessed_on").unwrap().dtype(), &DataType::Date);
+}
+
+#[test]
+fn ndjson_numbers_must_be_whole_and_strings_are_not_integers() {
+    let targets =
+        b"{\"region\":\"North\",\"track\":\"all\",\"due_on\":\"2008-01-01\",\"partners\":2.0}\n\
+{\"region\":\"North\",\"track\":\"all\",\"due_on\":\"2008-01-01\",\"partners\":2.5}\n\
+{\"region\":\"North\",\"track\":\"all\",\"due_on\":\"2008-01-01\",\"partners\":[2]}\n";
+    let dir = tiny_with(&[("targets.csv", None), ("targets.ndjson", Some(targets))]);
+    let got = load(dir.path()).unwrap();
+    assert_eq!(got.dataset.targets.len(), 1);
+    assert_eq!(got.dataset.targets[0].partners, 2);
+    let bad: Vec<_> = got
+        .rejected
+        .iter()
+        .filter(|r| r.table == uc_readiness::ingest::Table::Targets)
+        .map(|r| (r.line, r.column, r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        bad,
+        vec![
+            (2, "partners", "not an integer"),
+            (3, "partners", "not an integer")
+        ]
+    );
+}
+
+#[test]
+fn csv_with_bom_crlf_blank_lines_and_quoted_newlines_keeps_exact_lines() {
+    let partners = "\u{feff}partner_id,name,region,country,track,status,joined_on,capacity\r\n\
+\r\n\
+I1,\"Contoso Systems,\r\nInc.\",North,US,infrastructure,active,2007-06-01,2\r\n\
+\r\n\
+T2,Tailspin Telephony,North,US,telephony,active,2007-11-20,1\r\n\
+X1,\"Bad \"\"Status\"\"\",North,US,telephony,dormant,2008-01-01,\r\n";
+    let dir = tiny_with(&[("partners.csv", Some(partners.as_bytes()))]);
+    let got = load(dir.path()).unwrap();
+    let d = &got.dataset;
+    let lines: Vec<(&str, u64)> = d.partners.iter().map(|p| (p.id.as_str(), p.line)).collect();
+    assert_eq!(lines, vec![("I1", 3), ("T2", 6)]);
+    assert_eq!(d.partners[0].name, "Contoso Systems,\r\nInc.");
+    let x1 = got.rejected.iter().find(|r| r.value == "dormant").unwrap();
+    assert_eq!(x1.line, 7);
+}

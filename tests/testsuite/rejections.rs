@@ -1,0 +1,444 @@
+//! One bad row per rule of SPEC §1: each is appended to the worked example and must come
+//! back as exactly one entry with the right table, line, column, reason and action.
+
+use uc_readiness::ingest::{Action, RejectedRow, Table};
+
+use crate::support::{line_count, load, tiny_file_plus, tiny_with};
+
+struct Case {
+    file: &'static str,
+    row: &'static str,
+    column: &'static str,
+    reason: &'static str,
+    action: Action,
+}
+
+const fn rejected(
+    file: &'static str,
+    row: &'static str,
+    column: &'static str,
+    reason: &'static str,
+) -> Case {
+    Case {
+        file,
+        row,
+        column,
+        reason,
+        action: Action::Rejected,
+    }
+}
+
+const CASES: &[Case] = &[
+    // partners: partner_id,name,region,country,track,status,joined_on,capacity
+    rejected(
+        "partners.csv",
+        ",Nameless,North,US,telephony,active,2008-01-01,",
+        "partner_id",
+        "missing value",
+    ),
+    rejected(
+        "partners.csv",
+        "I1,Again,North,US,telephony,active,2008-01-01,",
+        "partner_id",
+        "duplicate partner_id",
+    ),
+    rejected(
+        "partners.csv",
+        "N1,,North,US,telephony,active,2008-01-01,",
+        "name",
+        "missing value",
+    ),
+    rejected(
+        "partners.csv",
+        "N1,X,   ,US,telephony,active,2008-01-01,",
+        "region",
+        "missing value",
+    ),
+    rejected(
+        "partners.csv",
+        "N1,X,North,US,carrier,active,2008-01-01,",
+        "track",
+        "unknown track",
+    ),
+    rejected(
+        "partners.csv",
+        "N1,X,North,US,telephony,Active,2008-01-01,",
+        "status",
+        "invalid status",
+    ),
+    rejected(
+        "partners.csv",
+        "N1,X,North,US,telephony,,2008-01-01,",
+        "status",
+        "missing value",
+    ),
+    rejected(
+        "partners.csv",
+        "N1,X,North,US,telephony,active,,",
+        "joined_on",
+        "missing value (required unless status is prospect)",
+    ),
+    rejected(
+        "partners.csv",
+        "N1,X,North,US,telephony,active,2008-1-01,",
+        "joined_on",
+        "not a date (YYYY-MM-DD)",
+    ),
+    rejected(
+        "partners.csv",
+        "N1,X,North,US,telephony,active,2008-01-01,-1",
+        "capacity",
+        "must be >= 0",
+    ),
+    rejected(
+        "partners.csv",
+        "N1,X,North,US,telephony,active,2008-01-01,1.5",
+        "capacity",
+        "not an integer",
+    ),
+    rejected(
+        "partners.csv",
+        "N1,X,North,US,telephony,active,2008-01-01",
+        "*",
+        "wrong number of fields (the header has 8)",
+    ),
+    // Several problems: the first failing rule in column order is the one entry.
+    rejected(
+        "partners.csv",
+        "N1,,North,US,carrier,dormant,bad,-1",
+        "name",
+        "missing value",
+    ),
+    // skills: partner_id,skill,level,staff,assessed_on
+    rejected(
+        "skills.csv",
+        "ZZ,ocs-deployment,1,1,2008-01-01",
+        "partner_id",
+        "unknown partner",
+    ),
+    rejected(
+        "skills.csv",
+        ",ocs-deployment,1,1,2008-01-01",
+        "partner_id",
+        "missing value",
+    ),
+    rejected(
+        "skills.csv",
+        "I1,telepathy,1,1,2008-01-01",
+        "skill",
+        "unknown skill",
+    ),
+    rejected(
+        "skills.csv",
+        "I1,OCS-deployment,1,1,2008-01-01",
+        "skill",
+        "unknown skill",
+    ),
+    rejected(
+        "skills.csv",
+        "I1,ocs-deployment,5,1,2008-01-01",
+        "level",
+        "must be <= 4",
+    ),
+    rejected(
+        "skills.csv",
+        "I1,ocs-deployment,-1,1,2008-01-01",
+        "level",
+        "must be >= 0",
+    ),
+    rejected(
+        "skills.csv",
+        "I1,ocs-deployment,,1,2008-01-01",
+        "level",
+        "missing value",
+    ),
+    rejected(
+        "skills.csv",
+        "I1,ocs-deployment,2.0,1,2008-01-01",
+        "level",
+        "not an integer",
+    ),
+    rejected(
+        "skills.csv",
+        "I1,ocs-deployment,2,-3,2008-01-01",
+        "staff",
+        "must be >= 0",
+    ),
+    rejected(
+        "skills.csv",
+        "I1,ocs-deployment,2,1,",
+        "assessed_on",
+        "missing value",
+    ),
+    rejected(
+        "skills.csv",
+        "I1,ocs-deployment,2,1,2008-02-30",
+        "assessed_on",
+        "not a date (YYYY-MM-DD)",
+    ),
+    Case {
+        file: "skills.csv",
+        row: "I1,ocs-deployment,2,1,2008-04-11",
+        column: "assessed_on",
+        reason: "assessed after the as-of date (not yet in effect)",
+        action: Action::Ignored,
+    },
+    // certifications: partner_id,certification,holders,earned_on,expires_on
+    rejected(
+        "certifications.csv",
+        "ZZ,mcts-ocs-2007,1,2007-01-01,",
+        "partner_id",
+        "unknown partner",
+    ),
+    rejected(
+        "certifications.csv",
+        "I1,mcse-nt4,1,2007-01-01,",
+        "certification",
+        "unknown certification",
+    ),
+    rejected(
+        "certifications.csv",
+        "I1,mcts-ocs-2007,0,2007-01-01,",
+        "holders",
+        "must be >= 1",
+    ),
+    rejected(
+        "certifications.csv",
+        "I1,mcts-ocs-2007,,2007-01-01,",
+        "holders",
+        "missing value",
+    ),
+    rejected(
+        "certifications.csv",
+        "I1,mcts-ocs-2007,1,2007-02-30,",
+        "earned_on",
+        "not a date (YYYY-MM-DD)",
+    ),
+    rejected(
+        "certifications.csv",
+        "I1,mcts-ocs-2007,1,2007-01-01,2007-01-01",
+        "expires_on",
+        "must be after earned_on",
+    ),
+    rejected(
+        "certifications.csv",
+        "I1,mcts-ocs-2007,1,2007-01-01,soon",
+        "expires_on",
+        "not a date (YYYY-MM-DD)",
+    ),
+    // installs: install_id,customer,region,vendor,product,seats,partner_id,installed_on
+    rejected(
+        "installs.csv",
+        "N1,Again,North,avaya,,10,,",
+        "install_id",
+        "duplicate install_id",
+    ),
+    rejected(
+        "installs.csv",
+        "N9,,North,avaya,,10,,",
+        "customer",
+        "missing value",
+    ),
+    rejected(
+        "installs.csv",
+        "N9,C,,avaya,,10,,",
+        "region",
+        "missing value",
+    ),
+    rejected(
+        "installs.csv",
+        "N9,C,North,ericsson,,10,,",
+        "vendor",
+        "unknown vendor",
+    ),
+    rejected(
+        "installs.csv",
+        "N9,C,North,avaya,,,,",
+        "seats",
+        "missing value",
+    ),
+    rejected(
+        "installs.csv",
+        "N9,C,North,avaya,,ten,,",
+        "seats",
+        "not an integer",
+    ),
+    rejected(
+        "installs.csv",
+        "N9,C,North,avaya,,10,,2008-13-01",
+        "installed_on",
+        "not a date (YYYY-MM-DD)",
+    ),
+    // A later rule rejects the row: the unknown partner is not also reported as cleared.
+    rejected(
+        "installs.csv",
+        "N9,C,North,avaya,,10,ZZ,2008-13-01",
+        "installed_on",
+        "not a date (YYYY-MM-DD)",
+    ),
+    rejected(
+        "installs.csv",
+        "N9,C,North,avaya,,10,,,extra",
+        "*",
+        "wrong number of fields (the header has 8)",
+    ),
+    Case {
+        file: "installs.csv",
+        row: "N9,C,North,avaya,,10,ZZ,",
+        column: "partner_id",
+        reason: "unknown partner",
+        action: Action::Cleared,
+    },
+    // targets: region,track,due_on,partners,pairs
+    rejected(
+        "targets.csv",
+        ",all,2008-01-01,1,",
+        "region",
+        "missing value",
+    ),
+    rejected(
+        "targets.csv",
+        "North,carrier,2008-01-01,1,",
+        "track",
+        "unknown track (a configured track or `all`)",
+    ),
+    rejected(
+        "targets.csv",
+        "North,all,31/12/2008,1,",
+        "due_on",
+        "not a date (YYYY-MM-DD)",
+    ),
+    rejected(
+        "targets.csv",
+        "North,all,2008-01-01,-1,",
+        "partners",
+        "must be >= 0",
+    ),
+    rejected(
+        "targets.csv",
+        "North,all,2008-01-01,1,-2",
+        "pairs",
+        "must be >= 0",
+    ),
+];
+
+fn table_of(file: &str) -> Table {
+    Table::ALL
+        .into_iter()
+        .find(|t| file.starts_with(t.as_str()))
+        .unwrap()
+}
+
+#[test]
+fn every_rule_gives_one_exact_entry() {
+    let baseline = load(&crate::support::fixture("tiny")).unwrap();
+    for case in CASES {
+        let bytes = tiny_file_plus(case.file, case.row);
+        let dir = tiny_with(&[(case.file, Some(&bytes))]);
+        let got = load(dir.path()).unwrap_or_else(|e| panic!("{}: fatal {e}", case.row));
+        let new: Vec<&RejectedRow> = got
+            .rejected
+            .iter()
+            .filter(|r| !baseline.rejected.contains(r))
+            .collect();
+        let line = line_count(case.file) + 1;
+        assert_eq!(new.len(), 1, "{}: {new:?}", case.row);
+        let r = new[0];
+        assert_eq!(
+            (r.table, r.line, r.column, r.reason.as_str(), r.action),
+            (
+                table_of(case.file),
+                line,
+                case.column,
+                case.reason,
+                case.action
+            ),
+            "row {:?}",
+            case.row
+        );
+    }
+}
+
+#[test]
+fn rows_on_the_boundaries_are_kept() {
+    let baseline = load(&crate::support::fixture("tiny")).unwrap();
+    for (file, row) in [
+        ("skills.csv", "I1,ocs-deployment,4,0,2008-04-10"), // assessed on D: in effect
+        ("partners.csv", "N1,X,North,,telephony,prospect,,0"), // prospect without joined_on
+        (
+            "certifications.csv",
+            "I1,mcts-ocs-2007,1,2007-01-01,2007-01-02",
+        ),
+        ("installs.csv", "N9,C,North,avaya,,0,,"),
+        ("targets.csv", "North,all,2008-01-01,0,0"),
+    ] {
+        let bytes = tiny_file_plus(file, row);
+        let dir = tiny_with(&[(file, Some(&bytes))]);
+        let got = load(dir.path()).unwrap();
+        assert_eq!(got.rejected, baseline.rejected, "{row}");
+    }
+}
+
+#[test]
+fn later_duplicates_are_rejected_even_when_the_first_occurrence_is_invalid() {
+    // The first N1 has a bad status; the second is valid but still a duplicate; so N1's
+    // skill names no valid partner.
+    let partners = tiny_file_plus(
+        "partners.csv",
+        "N1,X,North,US,telephony,sleeping,2008-01-01,\nN1,Y,North,US,telephony,active,2008-01-01,",
+    );
+    let skills = tiny_file_plus("skills.csv", "N1,sip-trunking,2,1,2008-01-01");
+    let dir = tiny_with(&[
+        ("partners.csv", Some(&partners)),
+        ("skills.csv", Some(&skills)),
+    ]);
+    let got = load(dir.path()).unwrap();
+    let p = line_count("partners.csv");
+    let s = line_count("skills.csv");
+    let find = |t: Table, l: u64| {
+        got.rejected
+            .iter()
+            .find(|r| r.table == t && r.line == l)
+            .map(|r| r.reason.as_str())
+    };
+    assert_eq!(find(Table::Partners, p + 1), Some("invalid status"));
+    assert_eq!(find(Table::Partners, p + 2), Some("duplicate partner_id"));
+    assert_eq!(find(Table::Skills, s + 1), Some("unknown partner"));
+    assert!(got.dataset.partner_id("N1").is_none());
+}
+
+#[test]
+fn the_worked_example_rejects_exactly_what_it_documents() {
+    let got = load(&crate::support::fixture("tiny")).unwrap();
+    let expected =
+        std::fs::read_to_string(crate::support::fixture("tiny/expected/rejected.csv")).unwrap();
+    let mut lines = expected.lines();
+    assert_eq!(lines.next(), Some("table,line,column,value,reason,action"));
+    let want: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    let have: Vec<Vec<String>> = got
+        .rejected
+        .iter()
+        .map(|r| {
+            vec![
+                r.table.as_str().to_string(),
+                r.line.to_string(),
+                r.column.to_string(),
+                r.value.clone(),
+                r.reason.clone(),
+                r.action.as_str().to_string(),
+            ]
+        })
+        .collect();
+    assert_eq!(have, want);
+    // The dataset keeps the cleared install with its seats and drops its partner.
+    let d = &got.dataset;
+    assert_eq!(d.partners.len(), 6);
+    assert_eq!(d.installs.len(), 5);
+    let n4 = (0..d.installs.len())
+        .find(|&i| d.installs.id.get(i) == "N4")
+        .unwrap();
+    assert_eq!((d.installs.seats[n4], d.installs.partner[n4]), (50, None));
+    assert_eq!(d.regions, vec!["North".to_string(), "South".to_string()]);
+}

@@ -1,0 +1,63 @@
+//! Helpers shared by the integration tests: fixture folders and datasets built on the fly.
+
+use std::path::{Path, PathBuf};
+
+use uc_readiness::config::Config;
+use uc_readiness::ingest::{self, FatalError, Ingested};
+
+/// A fixture folder under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The worked example's config.
+pub fn tiny_config() -> Config {
+    Config::load(&fixture("tiny").join("readiness.toml")).expect("tiny config is valid")
+}
+
+/// The worked example's as-of date.
+pub fn tiny_as_of() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2008, 4, 10).unwrap()
+}
+
+/// A temporary copy of the worked example with some files replaced (`None` deletes).
+pub fn tiny_with(changes: &[(&str, Option<&[u8]>)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture("tiny")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    for (name, content) in changes {
+        let path = dir.path().join(name);
+        match content {
+            Some(bytes) => std::fs::write(&path, bytes).unwrap(),
+            None => std::fs::remove_file(&path).unwrap(),
+        }
+    }
+    dir
+}
+
+/// Loads `dir` with the tiny config and as-of date.
+pub fn load(dir: &Path) -> Result<Ingested, FatalError> {
+    ingest::load(dir, &tiny_config(), tiny_as_of())
+}
+
+/// The worked example's file `name` with `line` appended.
+pub fn tiny_file_plus(name: &str, line: &str) -> Vec<u8> {
+    let mut s = std::fs::read_to_string(fixture("tiny").join(name)).unwrap();
+    s.push_str(line);
+    s.push('\n');
+    s.into_bytes()
+}
+
+/// Lines of a file, physical, for counting where an appended row lands.
+pub fn line_count(name: &str) -> u64 {
+    std::fs::read_to_string(fixture("tiny").join(name))
+        .unwrap()
+        .lines()
+        .count() as u64
+}
