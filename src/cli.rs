@@ -1,6 +1,9 @@
 //! The command line (SPEC §8), declared with clap's derive API. Only `main` and the
 //! command dispatcher read these types; everything downstream takes [`crate::settings::Settings`].
 
+// The doc comments below are also the `--help` text, where `<as-of>` reads naturally.
+#![allow(rustdoc::invalid_html_tags)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};

@@ -54,7 +54,7 @@ impl Rng {
     }
     /// Uniform in 0..n (n ≥ 1).
     fn below(&mut self, n: usize) -> usize {
-        ((self.next() >> 32) * n as u64 >> 32) as usize
+        (((self.next() >> 32) * n as u64) >> 32) as usize
     }
     fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
@@ -423,7 +423,7 @@ pub fn write(spec: &SampleSpec, dir: &Path) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let as_of = date(2008, 4, 10);
-    let mut rng = Rng(spec.seed ^ 0x5EED_0F_0C_2008);
+    let mut rng = Rng(spec.seed ^ 0x5EED_0F0C_2008);
     let regions: Vec<(String, &RegionProfile)> = (0..spec.regions as usize)
         .map(|i| {
             let p = &REGIONS[i % REGIONS.len()];
@@ -576,7 +576,7 @@ pub fn write(spec: &SampleSpec, dir: &Path) -> anyhow::Result<()> {
     for p in &partners {
         let mix = &regions[p.region].1.vendors;
         for &(cert, vendor) in TRACK_CERTS[p.track] {
-            let affinity = vendor.map_or(1.0, |v| (mix[v] * 3.0).min(1.0).max(0.15));
+            let affinity = vendor.map_or(1.0, |v| (mix[v] * 3.0).clamp(0.15, 1.0));
             if !rng.chance(p.strength * affinity) {
                 continue;
             }
