@@ -11,6 +11,9 @@ The binary (`main.rs`) only parses the command line and calls [`commands::run`].
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod explain;
 pub mod ingest;
+pub mod report;
 pub mod sample;
+pub mod score;
 pub mod settings;

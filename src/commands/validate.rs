@@ -19,15 +19,6 @@ pub(crate) fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     for w in &ingested.warnings {
         eprintln!("warning: {w}");
     }
-    let path_of = |t: Table| {
-        ingested
-            .inputs
-            .iter()
-            .find(|i| i.table == t)
-            .map(|i| i.path.display().to_string())
-            .unwrap_or_default()
-    };
-
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut groups: BTreeMap<(Table, Action, &str), usize> = BTreeMap::new();
@@ -37,19 +28,7 @@ pub(crate) fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             .or_default();
         *n += 1;
         if args.all || *n <= SHOWN_PER_REASON {
-            let action = match r.action {
-                Action::Rejected => String::new(),
-                a => format!(" [{}]", a.as_str()),
-            };
-            writeln!(
-                out,
-                "{}:{}:{}: {} ({}){action}",
-                path_of(r.table),
-                r.line,
-                r.column,
-                r.reason,
-                r.value.escape_debug()
-            )?;
+            writeln!(out, "{}", super::problem_line(&ingested.inputs, r))?;
         }
     }
     let d = &ingested.dataset;

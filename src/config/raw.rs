@@ -439,6 +439,19 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
         });
     }
 
+    if vendors.len() > 64 {
+        return Err(ConfigError::new(
+            "vendors",
+            "at most 64 vendors are supported",
+        ));
+    }
+    if skills.len() > 1024 || certifications.len() > 1024 || tracks.len() > 1024 {
+        return Err(ConfigError::new(
+            "skills",
+            "at most 1024 skills, certifications and tracks are supported",
+        ));
+    }
+
     // Pairing.
     let track = |key: &str, v: Option<String>| {
         index_of(

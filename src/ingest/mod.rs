@@ -61,6 +61,8 @@ pub struct Ingested {
     pub warnings: Vec<String>,
     /// The files read, in table order.
     pub inputs: Vec<InputFile>,
+    /// Ids of partners rows that were rejected (no valid partner has them), sorted.
+    pub rejected_partner_ids: Vec<String>,
 }
 
 /// Lowercase hex SHA-256 of `bytes`.
@@ -184,7 +186,8 @@ pub fn load(dir: &Path, config: &Config, as_of: NaiveDate) -> Result<Ingested, F
     warnings.sort();
 
     let (psrc, pmap) = get(Table::Partners).expect("partners is required");
-    let (mut partner_rows, mut rejected) = rules::partners(psrc, pmap, config);
+    let (mut partner_rows, mut rejected, rejected_partner_ids) =
+        rules::partners(psrc, pmap, config);
     partner_rows.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     let index: PartnerIndex<'_> = partner_rows
         .iter()
@@ -305,6 +308,7 @@ pub fn load(dir: &Path, config: &Config, as_of: NaiveDate) -> Result<Ingested, F
         rejected,
         warnings,
         inputs,
+        rejected_partner_ids,
     })
 }
 

@@ -289,14 +289,17 @@ pub(crate) struct PartnerRow {
 }
 
 /// Checks partners; the first occurrence of an id claims it, later ones are duplicates.
+/// Also returns the ids of rejected rows, sorted (for messages such as `explain`'s).
 pub(crate) fn partners(
     src: &Source<'_>,
     map: &ColumnMap,
     config: &Config,
-) -> (Vec<(u64, PartnerRow)>, Vec<RejectedRow>) {
+) -> (Vec<(u64, PartnerRow)>, Vec<RejectedRow>, Vec<String>) {
     let mut seen = std::collections::HashSet::new();
-    run(src, Table::Partners, map, |r| {
+    let mut ids: Vec<String> = Vec::new();
+    let (kept, problems) = run(src, Table::Partners, map, |r| {
         let id = r.text(0)?;
+        ids.push(id.clone().into_owned());
         if !seen.insert(id.clone().into_owned()) {
             return Err(r.reject(0, r.cell(0), "duplicate partner_id"));
         }
@@ -327,7 +330,16 @@ pub(crate) fn partners(
             },
             None,
         ))
-    })
+    });
+    let kept_ids: std::collections::HashSet<&str> =
+        kept.iter().map(|(_, p)| p.id.as_str()).collect();
+    let mut rejected_ids: Vec<String> = ids
+        .into_iter()
+        .filter(|i| !kept_ids.contains(i.as_str()))
+        .collect();
+    rejected_ids.sort();
+    rejected_ids.dedup();
+    (kept, problems, rejected_ids)
 }
 
 /// A skills row.

@@ -6,4 +6,5 @@ mod fatal;
 mod formats;
 mod rejections;
 mod robustness;
+mod scoring;
 mod support;

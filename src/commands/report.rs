@@ -1,0 +1,78 @@
+//! `uc-readiness report`: every stage, then the outputs written atomically.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+
+use super::problem_line;
+use crate::cli::ReportArgs;
+use crate::ingest::{self, Action};
+use crate::report::{Formats, exports, output::RunDir};
+use crate::score;
+use crate::settings::Settings;
+
+pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let settings = Settings::resolve(&args.data)?;
+    settings.init_threads();
+    let formats = Formats::parse(&args.formats)?;
+    if formats.html || formats.md || formats.json || formats.parquet {
+        bail!("--formats: only `csv` is implemented so far (use --formats csv)");
+    }
+    let log = |stage: &str, t: Instant| {
+        if args.verbose {
+            eprintln!("{stage:<10} {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        }
+    };
+
+    let t = Instant::now();
+    let ingested = ingest::load(&settings.data_dir, &settings.config, settings.as_of)?;
+    log("ingest", t);
+    if !args.quiet {
+        for w in &ingested.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    if args.strict {
+        let rejected: Vec<_> = ingested
+            .rejected
+            .iter()
+            .filter(|r| r.action == Action::Rejected)
+            .collect();
+        if !rejected.is_empty() {
+            for r in &rejected {
+                eprintln!("{}", problem_line(&ingested.inputs, r));
+            }
+            eprintln!(
+                "--strict: {} rows rejected; nothing written",
+                rejected.len()
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
+
+    let t = Instant::now();
+    let scores = score::score(&ingested.dataset, &settings.config, settings.as_of)
+        .context("scoring failed")?;
+    log("score", t);
+
+    let t = Instant::now();
+    let run = RunDir::begin(&args.out, &settings.as_of.to_string())?;
+    if formats.csv {
+        let data = run.path().join("data");
+        std::fs::create_dir_all(&data)?;
+        exports::partner_scores(
+            &data.join("partner_scores.csv"),
+            &ingested.dataset,
+            &settings.config,
+            &scores,
+        )?;
+        exports::rejected(&data.join("rejected.csv"), &ingested.rejected)?;
+    }
+    let target = run.commit()?;
+    log("write", t);
+    if !args.quiet {
+        eprintln!("wrote {}", target.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

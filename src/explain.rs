@@ -1,0 +1,657 @@
+/*!
+The evidence ledger of SPEC §9: one partner's score traced to the rows that earned it,
+what it lacks for each vendor, its expiry cliff, and the cheapest change that lifts it to
+the next band.
+
+"Cheapest" counts unit steps — one skill level, one more certificate holder, one more
+serviced install — and searches every combination of up to [`MAX_STEPS`] steps, fewest
+steps first; among combinations of equal length the one with the highest resulting score
+wins (then the first in a fixed order), so the answer is exact and deterministic.
+*/
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::config::{CertId, Config, SkillId};
+use crate::ingest::{Dataset, PartnerId};
+use crate::score::{HeldCert, Scores, Standing, cliff_date, fmt_tenths, standing, tenths};
+
+/// Longest combination of unit steps searched for the next band.
+pub const MAX_STEPS: usize = 8;
+
+/// One required skill of the partner's track.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkillLine {
+    /// Skill id.
+    pub skill: String,
+    /// Display name.
+    pub name: String,
+    /// Level the track requires.
+    pub required: u8,
+    /// The partner's level (latest assessment, highest level on equal dates).
+    pub level: u8,
+    /// Points of the score this skill earns (out of 100).
+    pub points: f64,
+    /// The assessment that set the level, if any: (line, date).
+    pub evidence: Option<(u64, NaiveDate)>,
+    /// Older or lower assessments of the same skill that do not count.
+    pub superseded: Vec<u64>,
+}
+
+/// One certification row of the partner.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertLine {
+    /// Certification id.
+    pub certification: String,
+    /// Display name.
+    pub name: String,
+    /// `valid`, `expiring` (within the warning window), `expired` or `not yet earned`.
+    pub state: &'static str,
+    /// Whether it counts for the partner's track.
+    pub counts_for_track: bool,
+    /// `holders` of the row.
+    pub holders: u32,
+    /// `earned_on`.
+    pub earned_on: NaiveDate,
+    /// `expires_on` (given or computed).
+    pub expires_on: NaiveDate,
+    /// Source line.
+    pub line: u64,
+}
+
+/// One install the partner services.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstallLine {
+    /// `install_id`.
+    pub install_id: String,
+    /// `customer`.
+    pub customer: String,
+    /// Vendor id.
+    pub vendor: String,
+    /// `seats`.
+    pub seats: u64,
+    /// Source line.
+    pub line: u64,
+}
+
+/// Qualification for one vendor.
+#[derive(Debug, Clone, Serialize)]
+pub struct VendorLine {
+    /// Vendor id.
+    pub vendor: String,
+    /// Whether the partner qualifies alone.
+    pub qualified: bool,
+    /// What it lacks, in words.
+    pub lacks: Vec<String>,
+}
+
+/// Score and band at one cliff date.
+#[derive(Debug, Clone, Serialize)]
+pub struct CliffLine {
+    /// The date.
+    pub date: NaiveDate,
+    /// Rounded score.
+    pub score: String,
+    /// Band name.
+    pub band: String,
+    /// Certifications (counted for the track or for a vendor) lapsed by then.
+    pub lapsed: Vec<String>,
+}
+
+/// The cheapest way to the next band.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextBand {
+    /// The band it would reach.
+    pub band: String,
+    /// The changes, in words.
+    pub changes: Vec<String>,
+    /// The score after them.
+    pub score: String,
+}
+
+/// Everything `explain` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    /// `partner_id`.
+    pub partner_id: String,
+    /// `name`.
+    pub name: String,
+    /// Region name.
+    pub region: String,
+    /// Track id.
+    pub track: String,
+    /// Status.
+    pub status: String,
+    /// Whether it takes part in pairing and coverage.
+    pub eligible: bool,
+    /// As-of date.
+    pub as_of: NaiveDate,
+    /// Component weights: skill, certification, experience.
+    pub weights: [f64; 3],
+    /// Required skills.
+    pub skills: Vec<SkillLine>,
+    /// Skill component ×100, rounded.
+    pub skill_score: String,
+    /// Certification rows.
+    pub certifications: Vec<CertLine>,
+    /// Points earned by valid certifications counted for the track.
+    pub certification_points: u64,
+    /// Points that earn full credit.
+    pub certification_target: u32,
+    /// Certification component ×100, rounded.
+    pub certification_score: String,
+    /// Installs serviced.
+    pub installs: Vec<InstallLine>,
+    /// Installs that earn full credit.
+    pub experience_target: u32,
+    /// Experience component ×100, rounded.
+    pub experience_score: String,
+    /// The score, rounded.
+    pub score: String,
+    /// Band name.
+    pub band: String,
+    /// Whether the gate kept it out of the first band.
+    pub gated: bool,
+    /// Whether it is in the first band.
+    pub first_band: bool,
+    /// Per vendor.
+    pub vendors: Vec<VendorLine>,
+    /// At D+30, D+60, D+90.
+    pub cliff: Vec<CliffLine>,
+    /// The cheapest change to the next band (none when already in the first band, or
+    /// when no combination of up to MAX_STEPS steps reaches it).
+    pub next_band: Option<NextBand>,
+}
+
+fn pct(x: f64) -> String {
+    fmt_tenths(tenths(100.0 * x))
+}
+
+/// A unit step towards a higher score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Step {
+    Skill(SkillId),
+    Holder(CertId),
+    Install,
+}
+
+/// Builds the explanation of partner `p`.
+pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> Explanation {
+    let partner = &d.partners[p as usize];
+    let ps = &scores.partners[p as usize];
+    let track = &config.tracks[partner.track as usize];
+    let sc = &config.scoring;
+    let wsum = sc.skill_weight + sc.certification_weight + sc.experience_weight;
+    let levels = scores.levels_of(p);
+    let as_of = scores.as_of;
+
+    let skills = track
+        .skills
+        .iter()
+        .map(|&(s, r)| {
+            let mut rows: Vec<_> = d
+                .assessments
+                .iter()
+                .filter(|a| a.partner == p && a.skill == s)
+                .collect();
+            rows.sort_by_key(|a| (a.assessed_on, a.level, std::cmp::Reverse(a.line)));
+            let best = rows.pop();
+            let level = levels[s as usize];
+            SkillLine {
+                skill: config.skills[s as usize].id.clone(),
+                name: config.skills[s as usize].name.clone(),
+                required: r,
+                level,
+                points: 100.0 * sc.skill_weight * (f64::from(level.min(r)) / f64::from(r))
+                    / track.skills.len() as f64
+                    / wsum,
+                evidence: best.map(|a| (a.line, a.assessed_on)),
+                superseded: rows.iter().map(|a| a.line).collect(),
+            }
+        })
+        .collect();
+
+    let warn = as_of + chrono::Duration::days(i64::from(sc.expiry_warning_days));
+    let mut certifications: Vec<CertLine> = d
+        .certifications
+        .iter()
+        .filter(|c| c.partner == p)
+        .map(|c| {
+            let cert = &config.certifications[c.certification as usize];
+            let state = if c.earned_on > as_of {
+                "not yet earned"
+            } else if c.expires_on <= as_of {
+                "expired"
+            } else if c.expires_on < warn {
+                "expiring"
+            } else {
+                "valid"
+            };
+            CertLine {
+                certification: cert.id.clone(),
+                name: cert.name.clone(),
+                state,
+                counts_for_track: cert.tracks.contains(&partner.track),
+                holders: c.holders,
+                earned_on: c.earned_on,
+                expires_on: c.expires_on,
+                line: c.line,
+            }
+        })
+        .collect();
+    certifications.sort_by(|a, b| (&a.certification, a.line).cmp(&(&b.certification, b.line)));
+    let certs = &scores.certs[p as usize];
+    let certification_points = certs
+        .iter()
+        .filter(|c| {
+            config.certifications[c.cert as usize]
+                .tracks
+                .contains(&partner.track)
+        })
+        .map(|c| {
+            u64::from(config.certifications[c.cert as usize].points)
+                * u64::from(c.holders[0].unwrap_or(0).min(sc.max_holders_counted))
+        })
+        .sum();
+
+    let inst = &d.installs;
+    let installs = (0..inst.len())
+        .filter(|&i| inst.partner[i] == Some(p))
+        .map(|i| InstallLine {
+            install_id: inst.id.get(i).to_string(),
+            customer: inst.customer.get(i).to_string(),
+            vendor: config.vendors[inst.vendor[i] as usize].id.clone(),
+            seats: inst.seats[i],
+            line: inst.line[i],
+        })
+        .collect();
+
+    let vendors = config
+        .vendors
+        .iter()
+        .enumerate()
+        .map(|(v, vendor)| {
+            let mut lacks: Vec<String> = vendor
+                .interop_skills
+                .iter()
+                .filter(|&&(s, r)| levels[s as usize] < r)
+                .map(|&(s, r)| {
+                    format!(
+                        "{} {} → {}",
+                        config.skills[s as usize].id, levels[s as usize], r
+                    )
+                })
+                .collect();
+            let has_cert = vendor.interop_certifications.is_empty()
+                || certs
+                    .iter()
+                    .any(|c| vendor.interop_certifications.contains(&c.cert));
+            if !has_cert {
+                let names: Vec<&str> = vendor
+                    .interop_certifications
+                    .iter()
+                    .map(|&c| config.certifications[c as usize].id.as_str())
+                    .collect();
+                lacks.push(format!(
+                    "a valid certification: one of {}",
+                    names.join(", ")
+                ));
+            }
+            VendorLine {
+                vendor: vendor.id.clone(),
+                qualified: ps.now.qualified.contains(v as u16),
+                lacks,
+            }
+        })
+        .collect();
+
+    let cliff = ps
+        .cliff
+        .iter()
+        .enumerate()
+        .map(|(i, st)| CliffLine {
+            date: cliff_date(as_of, i),
+            score: fmt_tenths(st.tenths),
+            band: sc.bands[st.band].name.clone(),
+            lapsed: certs
+                .iter()
+                .filter(|c| c.holders[i + 1].is_none())
+                .map(|c| config.certifications[c.cert as usize].id.clone())
+                .collect(),
+        })
+        .collect();
+
+    let n = &ps.now;
+    Explanation {
+        partner_id: partner.id.clone(),
+        name: partner.name.clone(),
+        region: d.regions[partner.region as usize].clone(),
+        track: track.id.clone(),
+        status: partner.status.as_str().to_string(),
+        eligible: ps.eligible,
+        as_of,
+        weights: [
+            sc.skill_weight,
+            sc.certification_weight,
+            sc.experience_weight,
+        ],
+        skills,
+        skill_score: pct(n.skill),
+        certifications,
+        certification_points,
+        certification_target: track.certification_target,
+        certification_score: pct(n.certification),
+        installs,
+        experience_target: sc.experience_target_installs,
+        experience_score: pct(n.experience),
+        score: fmt_tenths(n.tenths),
+        band: sc.bands[n.band].name.clone(),
+        gated: n.gated,
+        first_band: n.band == 0,
+        vendors,
+        cliff,
+        next_band: next_band(
+            config,
+            partner.track as usize,
+            levels,
+            certs,
+            scores.serviced[p as usize],
+            n,
+        ),
+    }
+}
+
+/// The fewest unit steps that lift the partner into a higher band.
+fn next_band(
+    config: &Config,
+    track: usize,
+    levels: &[u8],
+    certs: &[HeldCert],
+    serviced: u32,
+    now: &Standing,
+) -> Option<NextBand> {
+    if now.band == 0 {
+        return None;
+    }
+    let sc = &config.scoring;
+    let t = &config.tracks[track];
+    let mut steps: Vec<(Step, u32)> = Vec::new(); // a step and how often it can be taken
+    for &(s, r) in &t.skills {
+        let have = levels[s as usize];
+        if have < r {
+            steps.push((Step::Skill(s), u32::from(r - have)));
+        }
+    }
+    for (c, cert) in config.certifications.iter().enumerate() {
+        if !cert.tracks.contains(&(track as u16)) || cert.points == 0 {
+            continue;
+        }
+        let have = certs
+            .iter()
+            .find(|h| h.cert as usize == c)
+            .and_then(|h| h.holders[0])
+            .unwrap_or(0);
+        if have < sc.max_holders_counted {
+            steps.push((Step::Holder(c as CertId), sc.max_holders_counted - have));
+        }
+    }
+    if serviced < sc.experience_target_installs {
+        steps.push((Step::Install, sc.experience_target_installs - serviced));
+    }
+
+    let apply = |counts: &[u32]| {
+        let mut lv = levels.to_vec();
+        let mut cs = certs.to_vec();
+        let mut sv = serviced;
+        for (&(step, _), &k) in steps.iter().zip(counts) {
+            match step {
+                Step::Skill(s) => lv[s as usize] += k as u8,
+                Step::Holder(c) => match cs.iter_mut().find(|h| h.cert == c) {
+                    Some(h) => h.holders[0] = Some(h.holders[0].unwrap_or(0) + k),
+                    None if k > 0 => cs.push(HeldCert {
+                        cert: c,
+                        holders: [Some(k), None, None, None],
+                        latest_expiry: NaiveDate::MAX,
+                    }),
+                    None => {}
+                },
+                Step::Install => sv += k,
+            }
+        }
+        standing(config, track, &lv, &cs, sv, 0)
+    };
+
+    // Every way to spend exactly `total` steps, in a fixed order; keep the best that
+    // reaches a higher band.
+    fn spend(
+        steps: &[(Step, u32)],
+        total: u32,
+        at: usize,
+        counts: &mut Vec<u32>,
+        visit: &mut dyn FnMut(&[u32]),
+    ) {
+        if at == steps.len() {
+            if total == 0 {
+                visit(counts);
+            }
+            return;
+        }
+        for k in (0..=total.min(steps[at].1)).rev() {
+            counts.push(k);
+            spend(steps, total - k, at + 1, counts, visit);
+            counts.pop();
+        }
+    }
+    for total in 1..=MAX_STEPS as u32 {
+        let mut best: Option<(Vec<u32>, Standing)> = None;
+        spend(&steps, total, 0, &mut Vec::new(), &mut |counts| {
+            let st = apply(counts);
+            if st.band < now.band && best.as_ref().is_none_or(|(_, b)| st.score > b.score) {
+                best = Some((counts.to_vec(), st));
+            }
+        });
+        if let Some((counts, st)) = best {
+            let changes = steps
+                .iter()
+                .zip(&counts)
+                .filter(|(_, k)| **k > 0)
+                .map(|(&(step, _), &k)| describe(config, levels, certs, serviced, step, k))
+                .collect();
+            return Some(NextBand {
+                band: sc.bands[st.band].name.clone(),
+                changes,
+                score: fmt_tenths(st.tenths),
+            });
+        }
+    }
+    None
+}
+
+fn describe(
+    config: &Config,
+    levels: &[u8],
+    certs: &[HeldCert],
+    serviced: u32,
+    step: Step,
+    k: u32,
+) -> String {
+    match step {
+        Step::Skill(s) => {
+            let have = levels[s as usize];
+            format!(
+                "{} {} → {}",
+                config.skills[s as usize].id,
+                have,
+                have + k as u8
+            )
+        }
+        Step::Holder(c) => {
+            let have = certs
+                .iter()
+                .find(|h| h.cert == c)
+                .and_then(|h| h.holders[0])
+                .unwrap_or(0);
+            let name = &config.certifications[c as usize].name;
+            if have == 0 {
+                format!(
+                    "{k} valid holder{} of {name}",
+                    if k == 1 { "" } else { "s" }
+                )
+            } else {
+                format!(
+                    "{k} more holder{} of {name} ({have} → {})",
+                    if k == 1 { "" } else { "s" },
+                    have + k
+                )
+            }
+        }
+        Step::Install => format!(
+            "{k} more serviced install{} ({serviced} → {})",
+            if k == 1 { "" } else { "s" },
+            serviced + k
+        ),
+    }
+}
+
+impl Explanation {
+    /// The terminal rendering.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut o = String::new();
+        let [ws, wc, we] = self.weights;
+        let _ = writeln!(
+            o,
+            "{} — {} ({} track, {}, region {}) as of {}",
+            self.partner_id, self.name, self.track, self.status, self.region, self.as_of
+        );
+        let _ = writeln!(
+            o,
+            "score {} → {}{}{}\n",
+            self.score,
+            self.band,
+            if self.gated {
+                " (held out of the first band: a component is zero)"
+            } else {
+                ""
+            },
+            if self.eligible {
+                ""
+            } else {
+                "; not eligible for pairing and coverage"
+            }
+        );
+        let _ = writeln!(o, "skills (weight {ws}): {}", self.skill_score);
+        for s in &self.skills {
+            let evidence = match s.evidence {
+                Some((line, date)) => format!("skills line {line}, assessed {date}"),
+                None => "no assessment".to_string(),
+            };
+            let superseded = if s.superseded.is_empty() {
+                String::new()
+            } else {
+                format!("; superseded: lines {}", join(&s.superseded))
+            };
+            let _ = writeln!(
+                o,
+                "  {:<28} level {} of {}  {:>5.1} pts  ({evidence}{superseded})",
+                s.skill, s.level, s.required, s.points
+            );
+        }
+        let _ = writeln!(
+            o,
+            "\ncertifications (weight {wc}): {} — {} of {} points",
+            self.certification_score, self.certification_points, self.certification_target
+        );
+        if self.certifications.is_empty() {
+            let _ = writeln!(o, "  none");
+        }
+        for c in &self.certifications {
+            let _ = writeln!(
+                o,
+                "  {:<28} {:<14} {} holder{}, earned {}, expires {}{}  (certifications line {})",
+                c.certification,
+                c.state,
+                c.holders,
+                if c.holders == 1 { "" } else { "s" },
+                c.earned_on,
+                c.expires_on,
+                if c.counts_for_track {
+                    ""
+                } else {
+                    "; not counted for this track"
+                },
+                c.line
+            );
+        }
+        let _ = writeln!(
+            o,
+            "\nexperience (weight {we}): {} — {} of {} installs",
+            self.experience_score,
+            self.installs.len(),
+            self.experience_target
+        );
+        for i in &self.installs {
+            let _ = writeln!(
+                o,
+                "  {:<16} {} ({}, {} seats)  (installs line {})",
+                i.install_id, i.customer, i.vendor, i.seats, i.line
+            );
+        }
+        let _ = writeln!(
+            o,
+            "\nscore = ({ws}·{} + {wc}·{} + {we}·{}) / {} = {}",
+            self.skill_score,
+            self.certification_score,
+            self.experience_score,
+            ws + wc + we,
+            self.score
+        );
+        let _ = writeln!(o, "\nvendors:");
+        for v in &self.vendors {
+            if v.qualified {
+                let _ = writeln!(o, "  {:<16} qualified", v.vendor);
+            } else {
+                let _ = writeln!(o, "  {:<16} lacks {}", v.vendor, v.lacks.join("; "));
+            }
+        }
+        let _ = writeln!(o, "\nexpiry cliff (no renewals):");
+        for c in &self.cliff {
+            let lapsed = if c.lapsed.is_empty() {
+                String::new()
+            } else {
+                format!("  (lapsed: {})", c.lapsed.join(", "))
+            };
+            let _ = writeln!(o, "  {}  {:>5} {}{lapsed}", c.date, c.score, c.band);
+        }
+        let _ = writeln!(o);
+        match &self.next_band {
+            Some(n) => {
+                let _ = writeln!(
+                    o,
+                    "cheapest change to {} (score {}): {}",
+                    n.band,
+                    n.score,
+                    n.changes.join(", ")
+                );
+            }
+            None if self.first_band => {
+                let _ = writeln!(o, "already in the first band");
+            }
+            None => {
+                let _ = writeln!(
+                    o,
+                    "no change of up to {MAX_STEPS} steps reaches the next band"
+                );
+            }
+        }
+        o
+    }
+}
+
+fn join(lines: &[u64]) -> String {
+    lines
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,48 @@
+/*!
+The report stage: the only stage that writes files. Exports are written into a staging
+folder and moved into `OUT/<as-of>/` when complete (see [`output`]).
+*/
+
+pub mod escape;
+pub mod exports;
+pub mod output;
+
+use anyhow::bail;
+
+/// Which outputs a run writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Formats {
+    /// `index.html` and `regions/*.html`.
+    pub html: bool,
+    /// `report.md` and `regions/*.md`.
+    pub md: bool,
+    /// `data/*.csv`.
+    pub csv: bool,
+    /// `summary.json`.
+    pub json: bool,
+    /// `data/*.parquet`.
+    pub parquet: bool,
+}
+
+impl Formats {
+    /// Parses `--formats` values.
+    pub fn parse(list: &[String]) -> anyhow::Result<Formats> {
+        let mut f = Formats::default();
+        for item in list {
+            match item.trim() {
+                "html" => f.html = true,
+                "md" => f.md = true,
+                "csv" => f.csv = true,
+                "json" => f.json = true,
+                "parquet" => f.parquet = true,
+                other => {
+                    bail!("--formats: unknown format `{other}` (html, md, csv, json, parquet)")
+                }
+            }
+        }
+        if f == Formats::default() {
+            bail!("--formats: name at least one format");
+        }
+        Ok(f)
+    }
+}

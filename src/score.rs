@@ -1,0 +1,405 @@
+/*!
+Partner scores (SPEC §3): skill, certification and experience components, the score, its
+band, the optional gate, vendor qualification, and the expiry cliff of SPEC §9.
+
+The table-sized work is three polars lazy aggregations: the latest assessment of each
+(partner, skill) — one `max` over a key that orders by date, then level; the holders and
+latest expiry of each (partner, certification) valid on D, with the holders still valid at
+D+30, D+60 and D+90 computed in the same pass; and the installs each partner services.
+What remains is a few numbers per partner, computed in parallel with rayon.
+*/
+
+use chrono::{Duration, NaiveDate};
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use crate::config::{CertId, Config, VendorId};
+use crate::ingest::{Dataset, PartnerId};
+
+/// Days after D at which the expiry cliff is computed.
+pub const CLIFF_DAYS: [u32; 3] = [30, 60, 90];
+
+/// Horizons: D itself, then each cliff date.
+const HORIZONS: usize = 1 + CLIFF_DAYS.len();
+
+/// A set of vendors (bit `v` for [`VendorId`] `v`); the config allows at most 64.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct VendorSet(pub u64);
+
+impl VendorSet {
+    /// Adds a vendor.
+    pub fn insert(&mut self, v: VendorId) {
+        self.0 |= 1 << v;
+    }
+    /// Whether `v` is in the set.
+    pub fn contains(self, v: VendorId) -> bool {
+        self.0 & (1 << v) != 0
+    }
+    /// The vendors, ascending (so sorted by vendor id).
+    pub fn iter(self) -> impl Iterator<Item = VendorId> {
+        (0..64u16).filter(move |&v| self.contains(v))
+    }
+    /// Number of vendors.
+    pub fn len(self) -> u32 {
+        self.0.count_ones()
+    }
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// A certification a partner holds valid on D.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HeldCert {
+    /// The certification.
+    pub cert: CertId,
+    /// Largest `holders` among the valid rows, at D and at each cliff date (`None`: lapsed).
+    pub holders: [Option<u32>; HORIZONS],
+    /// The latest `expires_on` among the valid rows.
+    pub latest_expiry: NaiveDate,
+}
+
+/// Rounds to one decimal as SPEC §3 says and returns tenths:
+/// `floor(10·x + 0.5 + 1e-9)`.
+pub fn tenths(x: f64) -> i64 {
+    (10.0 * x + 0.5 + 1e-9).floor() as i64
+}
+
+/// Formats tenths as a one-decimal number (`708` → `70.8`).
+pub fn fmt_tenths(t: i64) -> String {
+    format!("{}.{}", t.div_euclid(10), t.rem_euclid(10))
+}
+
+/// Score and band at one date.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Standing {
+    /// Skill component, 0..=1.
+    pub skill: f64,
+    /// Certification component, 0..=1.
+    pub certification: f64,
+    /// Experience component, 0..=1.
+    pub experience: f64,
+    /// The score, 0..=100, unrounded.
+    pub score: f64,
+    /// The score rounded, in tenths.
+    pub tenths: i64,
+    /// Index into `scoring.bands`.
+    pub band: usize,
+    /// Whether the gate held the partner out of the first band.
+    pub gated: bool,
+    /// Vendors the partner qualifies for alone.
+    pub qualified: VendorSet,
+}
+
+/// One partner's score.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PartnerScore {
+    /// The partner.
+    pub partner: PartnerId,
+    /// Whether its status is in `pairing.eligible_status`.
+    pub eligible: bool,
+    /// Standing on D.
+    pub now: Standing,
+    /// Standing at D+30, D+60, D+90 if no certification is renewed.
+    pub cliff: [Standing; CLIFF_DAYS.len()],
+}
+
+/// The score stage's output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scores {
+    /// The as-of date D.
+    pub as_of: NaiveDate,
+    /// Skills in the config (row width of `levels`).
+    pub n_skills: usize,
+    /// Level per (partner, skill): `levels[p * n_skills + s]`, 0 without an assessment.
+    pub levels: Vec<u8>,
+    /// Certifications valid on D per partner, sorted by certification.
+    pub certs: Vec<Vec<HeldCert>>,
+    /// Valid installs each partner services.
+    pub serviced: Vec<u32>,
+    /// One score per partner, in partner order.
+    pub partners: Vec<PartnerScore>,
+}
+
+impl Scores {
+    /// A partner's levels, indexed by skill.
+    pub fn levels_of(&self, p: PartnerId) -> &[u8] {
+        let n = self.n_skills;
+        &self.levels[p as usize * n..(p as usize + 1) * n]
+    }
+}
+
+fn days(d: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    d.num_days_from_ce()
+}
+
+fn u32_col(name: &str, v: Vec<u32>) -> Column {
+    Column::new(name.into(), v)
+}
+
+fn col_u32(df: &DataFrame, name: &str) -> PolarsResult<Vec<u32>> {
+    Ok(df.column(name)?.u32()?.into_no_null_iter().collect())
+}
+
+/// Latest assessment per (partner, skill): the highest `date·8 + level`.
+fn latest_levels(d: &Dataset, n_skills: usize) -> PolarsResult<Vec<u8>> {
+    let a = &d.assessments;
+    let df = DataFrame::new_infer_height(vec![
+        u32_col("p", a.iter().map(|x| x.partner).collect()),
+        u32_col("s", a.iter().map(|x| u32::from(x.skill)).collect()),
+        Column::new(
+            "k".into(),
+            a.iter()
+                .map(|x| i64::from(days(x.assessed_on)) * 8 + i64::from(x.level))
+                .collect::<Vec<i64>>(),
+        ),
+    ])?;
+    let out = df
+        .lazy()
+        .group_by([col("p"), col("s")])
+        .agg([col("k").max()])
+        .collect()?;
+    let mut levels = vec![0u8; d.partners.len() * n_skills];
+    let (p, s) = (col_u32(&out, "p")?, col_u32(&out, "s")?);
+    let k = out.column("k")?.i64()?;
+    for ((p, s), k) in p.into_iter().zip(s).zip(k.into_no_null_iter()) {
+        levels[p as usize * n_skills + s as usize] = (k.rem_euclid(8)) as u8;
+    }
+    Ok(levels)
+}
+
+/// Certifications valid on D, with holders still valid at each cliff date.
+fn held_certs(d: &Dataset, as_of: NaiveDate) -> PolarsResult<Vec<Vec<HeldCert>>> {
+    let c = &d.certifications;
+    let df = DataFrame::new_infer_height(vec![
+        u32_col("p", c.iter().map(|x| x.partner).collect()),
+        u32_col("c", c.iter().map(|x| u32::from(x.certification)).collect()),
+        u32_col("h", c.iter().map(|x| x.holders).collect()),
+        Column::new(
+            "earned".into(),
+            c.iter().map(|x| days(x.earned_on)).collect::<Vec<i32>>(),
+        ),
+        Column::new(
+            "exp".into(),
+            c.iter().map(|x| days(x.expires_on)).collect::<Vec<i32>>(),
+        ),
+    ])?;
+    let day = days(as_of);
+    let mut aggs = vec![col("exp").max().alias("latest"), col("h").max().alias("h0")];
+    for (i, k) in CLIFF_DAYS.iter().enumerate() {
+        aggs.push(
+            col("h")
+                .filter(col("exp").gt(lit(day + *k as i32)))
+                .max()
+                .alias(format!("h{}", i + 1)),
+        );
+    }
+    let out = df
+        .lazy()
+        .filter(col("earned").lt_eq(lit(day)).and(col("exp").gt(lit(day))))
+        .group_by([col("p"), col("c")])
+        .agg(aggs)
+        .sort(["p", "c"], SortMultipleOptions::default())
+        .collect()?;
+    let mut held = vec![Vec::new(); d.partners.len()];
+    let (p, cert) = (col_u32(&out, "p")?, col_u32(&out, "c")?);
+    let latest = out.column("latest")?.i32()?;
+    let hs: Vec<&UInt32Chunked> = (0..HORIZONS)
+        .map(|i| out.column(&format!("h{i}")).and_then(|c| c.u32()))
+        .collect::<PolarsResult<_>>()?;
+    for i in 0..out.height() {
+        let mut holders = [None; HORIZONS];
+        for (h, ca) in holders.iter_mut().zip(&hs) {
+            *h = ca.get(i);
+        }
+        held[p[i] as usize].push(HeldCert {
+            cert: cert[i] as CertId,
+            holders,
+            latest_expiry: NaiveDate::from_num_days_from_ce_opt(latest.get(i).unwrap_or(day))
+                .unwrap_or(as_of),
+        });
+    }
+    Ok(held)
+}
+
+/// Valid installs serviced per partner.
+fn serviced(d: &Dataset) -> PolarsResult<Vec<u32>> {
+    let df =
+        DataFrame::new_infer_height(vec![Column::new("p".into(), d.installs.partner.clone())])?;
+    let out = df
+        .lazy()
+        .filter(col("p").is_not_null())
+        .group_by([col("p")])
+        .agg([len().alias("n")])
+        .collect()?;
+    let mut n = vec![0u32; d.partners.len()];
+    let p = col_u32(&out, "p")?;
+    let counts = out.column("n")?.cast(&DataType::UInt32)?;
+    for (p, c) in p.into_iter().zip(counts.u32()?.into_no_null_iter()) {
+        n[p as usize] = c;
+    }
+    Ok(n)
+}
+
+/// Whether a partner with these levels and certifications (at horizon `h`) qualifies
+/// for vendor `v` alone.
+pub fn qualifies(
+    config: &Config,
+    levels: &[u8],
+    certs: &[HeldCert],
+    h: usize,
+    v: VendorId,
+) -> bool {
+    let vendor = &config.vendors[v as usize];
+    vendor
+        .interop_skills
+        .iter()
+        .all(|&(s, r)| levels[s as usize] >= r)
+        && (vendor.interop_certifications.is_empty()
+            || certs
+                .iter()
+                .any(|c| c.holders[h].is_some() && vendor.interop_certifications.contains(&c.cert)))
+}
+
+/// The standing of one partner with these inputs at horizon `h` (0 = D).
+pub fn standing(
+    config: &Config,
+    track: usize,
+    levels: &[u8],
+    certs: &[HeldCert],
+    serviced: u32,
+    h: usize,
+) -> Standing {
+    let sc = &config.scoring;
+    let t = &config.tracks[track];
+    let skill = t
+        .skills
+        .iter()
+        .map(|&(s, r)| f64::from(levels[s as usize].min(r)) / f64::from(r))
+        .sum::<f64>()
+        / t.skills.len() as f64;
+    let points: u64 = certs
+        .iter()
+        .filter(|c| {
+            config.certifications[c.cert as usize]
+                .tracks
+                .contains(&(track as u16))
+        })
+        .filter_map(|c| {
+            c.holders[h].map(|holders| {
+                u64::from(config.certifications[c.cert as usize].points)
+                    * u64::from(holders.min(sc.max_holders_counted))
+            })
+        })
+        .sum();
+    let certification = (points as f64 / f64::from(t.certification_target)).min(1.0);
+    let experience = (f64::from(serviced) / f64::from(sc.experience_target_installs)).min(1.0);
+    let wsum = sc.skill_weight + sc.certification_weight + sc.experience_weight;
+    let score = 100.0
+        * (sc.skill_weight * skill
+            + sc.certification_weight * certification
+            + sc.experience_weight * experience)
+        / wsum;
+    let t10 = tenths(score);
+    let rounded = t10 as f64 / 10.0;
+    let mut band = sc
+        .bands
+        .iter()
+        .position(|b| b.min <= rounded)
+        .unwrap_or(sc.bands.len() - 1);
+    let zero = [
+        (sc.skill_weight, skill),
+        (sc.certification_weight, certification),
+        (sc.experience_weight, experience),
+    ]
+    .iter()
+    .any(|&(w, x)| w > 0.0 && x == 0.0);
+    let gated = sc.gate_every_component && zero && band == 0;
+    if gated {
+        band = 1;
+    }
+    let mut qualified = VendorSet::default();
+    for v in 0..config.vendors.len() as VendorId {
+        if qualifies(config, levels, certs, h, v) {
+            qualified.insert(v);
+        }
+    }
+    Standing {
+        skill,
+        certification,
+        experience,
+        score,
+        tenths: t10,
+        band,
+        gated,
+        qualified,
+    }
+}
+
+/// Scores every partner of `d` on `as_of` (and at the cliff dates).
+pub fn score(d: &Dataset, config: &Config, as_of: NaiveDate) -> PolarsResult<Scores> {
+    let n_skills = config.skills.len();
+    let ((levels, certs), serviced) = rayon::join(
+        || rayon::join(|| latest_levels(d, n_skills), || held_certs(d, as_of)),
+        || serviced(d),
+    );
+    let (levels, certs, serviced) = (levels?, certs?, serviced?);
+    let partners = d
+        .partners
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let lv = &levels[i * n_skills..(i + 1) * n_skills];
+            let at = |h| standing(config, p.track as usize, lv, &certs[i], serviced[i], h);
+            PartnerScore {
+                partner: i as PartnerId,
+                eligible: config.is_eligible(p.status),
+                now: at(0),
+                cliff: [at(1), at(2), at(3)],
+            }
+        })
+        .collect();
+    Ok(Scores {
+        as_of,
+        n_skills,
+        levels,
+        certs,
+        serviced,
+        partners,
+    })
+}
+
+/// The date of cliff point `i` (0 → D+30, ...).
+pub fn cliff_date(as_of: NaiveDate, i: usize) -> NaiveDate {
+    as_of + Duration::days(i64::from(CLIFF_DAYS[i]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_is_half_away_from_zero_with_allowance() {
+        assert_eq!(tenths(69.95), 700);
+        assert_eq!(tenths(69.949_999), 699);
+        assert_eq!(tenths(0.05), 1);
+        assert_eq!(
+            tenths(100.0 * (0.4 * (2.0 / 3.0 + 1.0) / 2.0 + 0.3 * 0.75 + 0.3 * 0.5)),
+            708
+        );
+        assert_eq!(fmt_tenths(708), "70.8");
+        assert_eq!(fmt_tenths(0), "0.0");
+        assert_eq!(fmt_tenths(1000), "100.0");
+    }
+
+    #[test]
+    fn vendor_sets_iterate_in_order() {
+        let mut s = VendorSet::default();
+        s.insert(5);
+        s.insert(0);
+        assert_eq!(s.iter().collect::<Vec<_>>(), vec![0, 5]);
+        assert_eq!(s.len(), 2);
+    }
+}
