@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod explain;
 pub mod ingest;
+pub mod pair;
 pub mod report;
 pub mod sample;
 pub mod score;

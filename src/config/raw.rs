@@ -439,6 +439,12 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
         });
     }
 
+    if let Some(v) = vendors.iter().find(|v| v.interop_skills.len() > 63) {
+        return Err(ConfigError::new(
+            format!("vendors.{}.interop_skills", v.id),
+            "at most 63 interop skills per vendor are supported",
+        ));
+    }
     if vendors.len() > 64 {
         return Err(ConfigError::new(
             "vendors",

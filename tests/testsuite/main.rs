@@ -4,6 +4,7 @@ mod cli;
 mod config;
 mod fatal;
 mod formats;
+mod pairing;
 mod rejections;
 mod robustness;
 mod scoring;

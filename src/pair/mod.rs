@@ -1,0 +1,349 @@
+/*!
+Pairing (SPEC §4): candidate pairs and their scores per region, then the exact
+maximum-weight b-matching of each region ([`flow`]). Regions are independent and solved
+in parallel with rayon.
+
+Candidates are built from compact per-partner profiles: each partner's levels capped at
+the pair requirements R, a bitmask per vendor of the interop skill requirements it meets,
+and a vendor bitmask of the certification requirements it meets. A pair then qualifies for
+vendor v when the OR of the two masks is full and either holds a certification — a few
+word operations per vendor. Candidate edges of one left partner are built together
+(left partners in parallel) into flat CSR arrays.
+*/
+
+pub mod flow;
+
+use rayon::prelude::*;
+
+use crate::config::{Config, SkillId};
+use crate::ingest::{Dataset, PartnerId, RegionId};
+use crate::score::{Scores, VendorSet, tenths};
+
+/// Seats of a region's valid installs per vendor (cleared partners included).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RegionSeats {
+    /// Seats per vendor.
+    pub seats: Vec<u64>,
+    /// Installs per vendor.
+    pub installs: Vec<u64>,
+    /// All seats of the region.
+    pub total: u64,
+}
+
+/// Seats and installs per region and vendor.
+pub fn region_seats(d: &Dataset, config: &Config) -> Vec<RegionSeats> {
+    let nv = config.vendors.len();
+    let nr = d.regions.len();
+    let inst = &d.installs;
+    let chunk = 1 << 16;
+    let (seats, installs) = (0..inst.len())
+        .into_par_iter()
+        .step_by(chunk)
+        .map(|start| {
+            let mut seats = vec![0u64; nr * nv];
+            let mut count = vec![0u64; nr * nv];
+            for i in start..(start + chunk).min(inst.len()) {
+                let k = inst.region[i] as usize * nv + inst.vendor[i] as usize;
+                seats[k] += inst.seats[i];
+                count[k] += 1;
+            }
+            (seats, count)
+        })
+        .reduce(
+            || (vec![0u64; nr * nv], vec![0u64; nr * nv]),
+            |(mut s, mut c), (s2, c2)| {
+                s.iter_mut().zip(s2).for_each(|(a, b)| *a += b);
+                c.iter_mut().zip(c2).for_each(|(a, b)| *a += b);
+                (s, c)
+            },
+        );
+    (0..nr)
+        .map(|r| {
+            let s = seats[r * nv..(r + 1) * nv].to_vec();
+            RegionSeats {
+                total: s.iter().sum(),
+                seats: s,
+                installs: installs[r * nv..(r + 1) * nv].to_vec(),
+            }
+        })
+        .collect()
+}
+
+/// What pairing needs of one partner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// Levels on R, capped at each requirement.
+    pub levels: Vec<u8>,
+    /// Per vendor, the interop skill requirements met (bit i = i-th requirement).
+    pub vendor_skills: Vec<u64>,
+    /// Vendors whose certification requirement is met (or empty).
+    pub vendor_certs: VendorSet,
+}
+
+/// Pairing requirements derived from the config.
+#[derive(Debug, Clone)]
+pub struct PairRules {
+    /// R: the union of both pairing tracks' skills, higher level where both name one.
+    pub skills: Vec<(SkillId, u8)>,
+    /// Per vendor, the mask of all its interop skill requirements.
+    pub full: Vec<u64>,
+    /// Lowest selectable weight: `floor(10·min_pair_score + 0.5)`.
+    pub min_weight: u32,
+}
+
+impl PairRules {
+    /// Derives the rules from `config`.
+    pub fn new(config: &Config) -> PairRules {
+        PairRules {
+            skills: config.pair_skills(),
+            full: config
+                .vendors
+                .iter()
+                .map(|v| (1u64 << v.interop_skills.len()) - 1)
+                .collect(),
+            min_weight: (10.0 * config.pairing.min_pair_score + 0.5).floor() as u32,
+        }
+    }
+}
+
+/// The profile of partner `p` at cliff horizon `h` (0 = D).
+pub fn profile(
+    config: &Config,
+    rules: &PairRules,
+    scores: &Scores,
+    p: PartnerId,
+    h: usize,
+) -> Profile {
+    let lv = scores.levels_of(p);
+    let levels = rules
+        .skills
+        .iter()
+        .map(|&(s, r)| lv[s as usize].min(r))
+        .collect();
+    let vendor_skills = config
+        .vendors
+        .iter()
+        .map(|v| {
+            v.interop_skills
+                .iter()
+                .enumerate()
+                .filter(|&(_, &(s, r))| lv[s as usize] >= r)
+                .fold(0u64, |m, (i, _)| m | (1 << i))
+        })
+        .collect();
+    let mut vendor_certs = VendorSet::default();
+    for (vi, v) in config.vendors.iter().enumerate() {
+        if v.interop_certifications.is_empty()
+            || scores.certs[p as usize]
+                .iter()
+                .any(|c| c.holders[h].is_some() && v.interop_certifications.contains(&c.cert))
+        {
+            vendor_certs.insert(vi as u16);
+        }
+    }
+    Profile {
+        levels,
+        vendor_skills,
+        vendor_certs,
+    }
+}
+
+/// The vendors a set of partners qualifies for together.
+pub fn qualified_together(rules: &PairRules, members: &[&Profile]) -> VendorSet {
+    let mut q = VendorSet::default();
+    for v in 0..rules.full.len() {
+        let skills = members.iter().fold(0u64, |m, p| m | p.vendor_skills[v]);
+        let certs = members.iter().any(|p| p.vendor_certs.contains(v as u16));
+        if skills == rules.full[v] && certs {
+            q.insert(v as u16);
+        }
+    }
+    q
+}
+
+/// A pair's score parts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairScore {
+    /// Pair skill score S_ab, 0..=1.
+    pub skill: f64,
+    /// Pair vendor score V_ab, 0..=1 (0 when the region has no seats).
+    pub vendor: f64,
+    /// Weight: the pair score in tenths.
+    pub weight: u32,
+    /// Vendors the pair qualifies for.
+    pub qualified: VendorSet,
+}
+
+/// Scores a pair as SPEC §4 defines.
+pub fn pair_score(
+    config: &Config,
+    rules: &PairRules,
+    seats: &RegionSeats,
+    a: &Profile,
+    b: &Profile,
+) -> PairScore {
+    let n = rules.skills.len() as f64;
+    let skill = rules
+        .skills
+        .iter()
+        .zip(a.levels.iter().zip(&b.levels))
+        .map(|(&(_, r), (&la, &lb))| f64::from(la.max(lb)) / f64::from(r))
+        .sum::<f64>()
+        / n;
+    let qualified = qualified_together(rules, &[a, b]);
+    let (score, vendor) = if seats.total == 0 {
+        (100.0 * skill, 0.0)
+    } else {
+        let covered: u64 = qualified.iter().map(|v| seats.seats[v as usize]).sum();
+        let vendor = covered as f64 / seats.total as f64;
+        let (ws, wv) = (config.pairing.skill_weight, config.pairing.vendor_weight);
+        (100.0 * (ws * skill + wv * vendor) / (ws + wv), vendor)
+    };
+    PairScore {
+        skill,
+        vendor,
+        weight: tenths(score).max(0) as u32,
+        qualified,
+    }
+}
+
+/// A selected pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectedPair {
+    /// Left partner.
+    pub left: PartnerId,
+    /// Right partner.
+    pub right: PartnerId,
+    /// Its score parts.
+    pub score: PairScore,
+}
+
+/// One region's pairing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionPairing {
+    /// The region.
+    pub region: RegionId,
+    /// Eligible left partners with capacity ≥ 1.
+    pub left: Vec<PartnerId>,
+    /// Eligible right partners with capacity ≥ 1.
+    pub right: Vec<PartnerId>,
+    /// Candidate pairs (weight at least the minimum).
+    pub candidates: usize,
+    /// The selected pairs, sorted by (left id, right id).
+    pub pairs: Vec<SelectedPair>,
+    /// Sum of the selected weights.
+    pub total_weight: u64,
+}
+
+/// The pairing of every region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pairing {
+    /// Per region, in region order.
+    pub regions: Vec<RegionPairing>,
+    /// Seats per region and vendor.
+    pub seats: Vec<RegionSeats>,
+}
+
+/// The capacity of partner `p`.
+pub fn capacity(d: &Dataset, config: &Config, p: PartnerId) -> u32 {
+    d.partners[p as usize]
+        .capacity
+        .unwrap_or(config.pairing.default_capacity)
+}
+
+/// Builds candidates and solves one region.
+pub fn pair_region(
+    d: &Dataset,
+    config: &Config,
+    rules: &PairRules,
+    scores: &Scores,
+    seats: &RegionSeats,
+    region: RegionId,
+) -> RegionPairing {
+    let side = |track| -> Vec<PartnerId> {
+        (0..d.partners.len() as PartnerId)
+            .filter(|&p| {
+                let partner = &d.partners[p as usize];
+                partner.region == region
+                    && partner.track == track
+                    && scores.partners[p as usize].eligible
+                    && capacity(d, config, p) >= 1
+            })
+            .collect()
+    };
+    let left = side(config.pairing.left_track);
+    let right = side(config.pairing.right_track);
+    let lp: Vec<Profile> = left
+        .iter()
+        .map(|&p| profile(config, rules, scores, p, 0))
+        .collect();
+    let rp: Vec<Profile> = right
+        .iter()
+        .map(|&p| profile(config, rules, scores, p, 0))
+        .collect();
+    // Edges per left partner, built in parallel, concatenated in order. Only the right
+    // index and weight are kept (8 bytes an edge); selected pairs are scored again.
+    let rows: Vec<Vec<(u32, u32)>> = lp
+        .par_iter()
+        .map(|a| {
+            rp.iter()
+                .enumerate()
+                .filter_map(|(j, b)| {
+                    let w = pair_score(config, rules, seats, a, b).weight;
+                    (w >= rules.min_weight && w > 0).then_some((j as u32, w))
+                })
+                .collect()
+        })
+        .collect();
+    let candidates: usize = rows.iter().map(Vec::len).sum();
+    let mut problem = flow::Problem {
+        left_cap: left.iter().map(|&p| capacity(d, config, p)).collect(),
+        right_cap: right.iter().map(|&p| capacity(d, config, p)).collect(),
+        offsets: Vec::with_capacity(left.len() + 1),
+        right: Vec::with_capacity(candidates),
+        weight: Vec::with_capacity(candidates),
+    };
+    problem.offsets.push(0);
+    for row in rows {
+        for (j, w) in row {
+            problem.right.push(j);
+            problem.weight.push(w);
+        }
+        problem.offsets.push(problem.right.len());
+    }
+    let selected = flow::solve(&problem);
+    let mut pairs = Vec::new();
+    for i in 0..left.len() {
+        for e in problem.offsets[i]..problem.offsets[i + 1] {
+            if selected[e] {
+                let j = problem.right[e] as usize;
+                pairs.push(SelectedPair {
+                    left: left[i],
+                    right: right[j],
+                    score: pair_score(config, rules, seats, &lp[i], &rp[j]),
+                });
+            }
+        }
+    }
+    // Partner ids sort like their indices (partners are sorted by id).
+    pairs.sort_by_key(|p| (p.left, p.right));
+    RegionPairing {
+        region,
+        total_weight: pairs.iter().map(|p| u64::from(p.score.weight)).sum(),
+        left,
+        right,
+        candidates,
+        pairs,
+    }
+}
+
+/// Pairs every region (in parallel).
+pub fn pair(d: &Dataset, config: &Config, scores: &Scores) -> Pairing {
+    let rules = PairRules::new(config);
+    let seats = region_seats(d, config);
+    let regions = (0..d.regions.len() as RegionId)
+        .into_par_iter()
+        .map(|r| pair_region(d, config, &rules, scores, &seats[r as usize], r))
+        .collect();
+    Pairing { regions, seats }
+}
