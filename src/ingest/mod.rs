@@ -14,7 +14,10 @@ mod dataset;
 mod rules;
 mod source;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -312,71 +315,202 @@ pub fn load(dir: &Path, config: &Config, as_of: NaiveDate) -> Result<Ingested, F
     })
 }
 
-/// Checks the installs table into columns. Regions are numbered in order of first
-/// appearance (returned alongside, remapped to sorted order by the caller); products are
-/// interned in sorted order.
-fn read_installs(
+/// Installs checked from one chunk of the file, with chunk-local region and product
+/// numbers, and the ids the chunk's rows claim (for the duplicate rule, applied after all
+/// chunks in file order).
+#[derive(Default)]
+struct InstallChunk {
+    out: Installs,
+    regions: Vec<String>,
+    products: Vec<String>,
+    problems: Vec<RejectedRow>,
+    /// (line, index of the kept row) of every row that claims an id, in file order.
+    claims: Vec<(u64, Option<u32>)>,
+    claim_ids: StrColumn,
+}
+
+fn install_chunk(
     src: &Source<'_>,
+    c: usize,
     map: &ColumnMap,
     config: &Config,
     partners: &PartnerIndex<'_>,
-) -> (Installs, Vec<String>, Vec<RejectedRow>) {
-    let mut out = Installs::default();
-    let mut claimed: HashSet<Box<str>> = HashSet::with_capacity(src.size_hint());
-    let mut regions: HashMap<String, RegionId> = HashMap::new();
-    let mut region_names: Vec<String> = Vec::new();
-    let mut products: HashMap<String, u32> = HashMap::new();
-    let problems = rules::each_row(src, Table::Installs, map, |line, r| {
-        let checked = rules::install(r, config, partners, |id| {
-            if claimed.contains(id) {
-                false
-            } else {
-                claimed.insert(id.into());
-                true
-            }
-        });
-        let (row, note) = match checked {
-            Ok(kept) => kept,
-            Err(note) => return Some(note),
-        };
-        let region = match regions.get(row.region.as_ref()) {
-            Some(&r) => r,
-            None => {
-                let r = region_names.len() as RegionId;
-                regions.insert(row.region.to_string(), r);
-                region_names.push(row.region.to_string());
-                r
-            }
-        };
-        let product = row.product.map(|p| match products.get(p.as_ref()) {
+) -> InstallChunk {
+    let mut k = InstallChunk::default();
+    let mut regions: FxHashMap<String, u32> = FxHashMap::default();
+    let mut products: FxHashMap<String, u32> = FxHashMap::default();
+    let intern =
+        |map: &mut FxHashMap<String, u32>, names: &mut Vec<String>, s: &str| match map.get(s) {
             Some(&i) => i,
             None => {
-                let i = products.len() as u32;
-                products.insert(p.to_string(), i);
+                let i = names.len() as u32;
+                map.insert(s.to_string(), i);
+                names.push(s.to_string());
                 i
             }
-        });
+        };
+    let InstallChunk {
+        out,
+        regions: region_names,
+        products: product_names,
+        claims,
+        claim_ids,
+        ..
+    } = &mut k;
+    let problems = rules::each_row_in(src, c, Table::Installs, map, |line, r| {
+        let claims_id = match r.text(0) {
+            Ok(id) => {
+                claim_ids.push(&id);
+                true
+            }
+            Err(_) => false,
+        };
+        let (row, note) = match rules::install(r, config, partners) {
+            Ok(kept) => kept,
+            Err(note) => {
+                if claims_id {
+                    claims.push((line, None));
+                }
+                return Some(note);
+            }
+        };
+        if claims_id {
+            claims.push((line, Some(out.len() as u32)));
+        }
+        out.region
+            .push(intern(&mut regions, region_names, &row.region));
+        out.product.push(
+            row.product
+                .map(|p| intern(&mut products, product_names, &p)),
+        );
         out.id.push(&row.id);
         out.customer.push(&row.customer);
-        out.region.push(region);
         out.vendor.push(row.vendor);
-        out.product.push(product);
         out.seats.push(row.seats);
         out.partner.push(row.partner);
         out.installed_on.push(row.installed_on);
         out.line.push(line);
         note
     });
-    // Products in sorted order.
-    let mut names: Vec<(String, u32)> = products.into_iter().collect();
-    names.sort();
-    let mut remap = vec![0u32; names.len()];
-    for (sorted, (_, first_seen)) in names.iter().enumerate() {
-        remap[*first_seen as usize] = sorted as u32;
+    k.problems = problems;
+    k
+}
+
+/// Checks the installs table into columns, chunks in parallel. Regions are numbered in
+/// order of first appearance (returned alongside, remapped to sorted order by the
+/// caller); products are interned in sorted order.
+fn read_installs(
+    src: &Source<'_>,
+    map: &ColumnMap,
+    config: &Config,
+    partners: &PartnerIndex<'_>,
+) -> (Installs, Vec<String>, Vec<RejectedRow>) {
+    let mut chunks: Vec<InstallChunk> = (0..src.chunks())
+        .into_par_iter()
+        .map(|c| install_chunk(src, c, map, config, partners))
+        .collect();
+
+    // The duplicate rule, in file order: the first row with an id claims it.
+    let mut claimed = IdSet::default();
+    let mut dropped: Vec<Vec<bool>> = chunks.iter().map(|k| vec![false; k.out.len()]).collect();
+    for (k, drop) in chunks.iter_mut().zip(&mut dropped) {
+        for (i, &(line, kept)) in k.claims.iter().enumerate() {
+            let id = k.claim_ids.get(i);
+            if claimed.insert(id) {
+                continue;
+            }
+            if let Some(row) = kept {
+                drop[row as usize] = true;
+            }
+            // One entry per row: the duplicate replaces whatever else the row had.
+            let dup = RejectedRow {
+                table: Table::Installs,
+                line,
+                column: "install_id",
+                value: id.to_string(),
+                reason: "duplicate install_id".to_string(),
+                action: Action::Rejected,
+            };
+            match k.problems.binary_search_by_key(&line, |p| p.line) {
+                Ok(at) => k.problems[at] = dup,
+                Err(at) => k.problems.insert(at, dup),
+            }
+        }
     }
-    for p in out.product.iter_mut().flatten() {
-        *p = remap[*p as usize];
+
+    // Merge the chunks: global region numbers by first appearance, products sorted.
+    let mut region_ids: FxHashMap<String, RegionId> = FxHashMap::default();
+    let mut region_names: Vec<String> = Vec::new();
+    let mut product_set: BTreeSet<&str> = BTreeSet::new();
+    for k in &chunks {
+        product_set.extend(k.products.iter().map(String::as_str));
+        for r in &k.regions {
+            if !region_ids.contains_key(r) {
+                region_ids.insert(r.clone(), region_names.len() as RegionId);
+                region_names.push(r.clone());
+            }
+        }
     }
-    out.products = names.into_iter().map(|(n, _)| n).collect();
+    let products: Vec<String> = product_set.into_iter().map(str::to_string).collect();
+    let total: usize = chunks.iter().map(|k| k.out.len()).sum();
+    let mut out = Installs {
+        products: products.clone(),
+        ..Installs::default()
+    };
+    out.region.reserve(total);
+    out.vendor.reserve(total);
+    out.product.reserve(total);
+    out.seats.reserve(total);
+    out.partner.reserve(total);
+    out.installed_on.reserve(total);
+    out.line.reserve(total);
+    let mut problems = Vec::new();
+    // Each chunk is freed as soon as it is merged.
+    for (mut k, drop) in chunks.into_iter().zip(&dropped) {
+        let region_map: Vec<RegionId> = k.regions.iter().map(|r| region_ids[r]).collect();
+        let product_map: Vec<u32> = k
+            .products
+            .iter()
+            .map(|p| products.binary_search(p).expect("collected above") as u32)
+            .collect();
+        let o = &k.out;
+        for i in (0..o.len()).filter(|&i| !drop[i]) {
+            out.id.push(o.id.get(i));
+            out.customer.push(o.customer.get(i));
+            out.region.push(region_map[o.region[i] as usize]);
+            out.vendor.push(o.vendor[i]);
+            out.product
+                .push(o.product[i].map(|p| product_map[p as usize]));
+            out.seats.push(o.seats[i]);
+            out.partner.push(o.partner[i]);
+            out.installed_on.push(o.installed_on[i]);
+            out.line.push(o.line[i]);
+        }
+        problems.append(&mut k.problems);
+    }
     (out, region_names, problems)
+}
+
+/// A set of ids stored end to end in one buffer: no allocation per id, for tables of
+/// millions of rows.
+#[derive(Default)]
+struct IdSet {
+    ids: StrColumn,
+    table: hashbrown::HashTable<u32>,
+}
+
+impl IdSet {
+    /// Adds `id`; false when it was already there.
+    fn insert(&mut self, id: &str) -> bool {
+        let IdSet { ids, table } = self;
+        let hash = FxBuildHasher.hash_one(id);
+        if table.find(hash, |&i| ids.get(i as usize) == id).is_some() {
+            return false;
+        }
+        ids.push(id);
+        table.insert_unique(hash, (ids.len() - 1) as u32, |&i| {
+            FxBuildHasher.hash_one(ids.get(i as usize))
+        });
+        true
+    }
 }

@@ -8,7 +8,6 @@ after the as-of date).
 */
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{Months, NaiveDate};
@@ -173,7 +172,7 @@ impl<'r> RowCheck<'r> {
         c.as_text().map_err(|e| self.reject(k, c, e))
     }
 
-    fn text(&self, k: usize) -> Checked<Cow<'r, str>> {
+    pub(crate) fn text(&self, k: usize) -> Checked<Cow<'r, str>> {
         self.opt_text(k)?
             .ok_or_else(|| self.reject(k, Cell::Missing, "missing value"))
     }
@@ -225,9 +224,24 @@ pub(crate) fn each_row(
     map: &ColumnMap,
     mut f: impl FnMut(u64, &RowCheck<'_>) -> Option<Note>,
 ) -> Vec<RejectedRow> {
+    let mut problems = Vec::new();
+    for c in 0..src.chunks() {
+        problems.extend(each_row_in(src, c, table, map, &mut f));
+    }
+    problems
+}
+
+/// [`each_row`] over chunk `c` of `src` only.
+pub(crate) fn each_row_in(
+    src: &Source<'_>,
+    c: usize,
+    table: Table,
+    map: &ColumnMap,
+    mut f: impl FnMut(u64, &RowCheck<'_>) -> Option<Note>,
+) -> Vec<RejectedRow> {
     let schema = schema(table);
     let mut problems = Vec::new();
-    src.for_each(|line, row| {
+    src.for_each_in(c, |line, row| {
         if let Some(n) = row.field_count().filter(|&n| n != map.width) {
             problems.push(RejectedRow {
                 table,
@@ -295,7 +309,7 @@ pub(crate) fn partners(
     map: &ColumnMap,
     config: &Config,
 ) -> (Vec<(u64, PartnerRow)>, Vec<RejectedRow>, Vec<String>) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     let mut ids: Vec<String> = Vec::new();
     let (kept, problems) = run(src, Table::Partners, map, |r| {
         let id = r.text(0)?;
@@ -352,7 +366,7 @@ pub(crate) struct SkillRow {
 }
 
 /// Valid partner ids, for the cross-table rules.
-pub(crate) type PartnerIndex<'a> = HashMap<&'a str, PartnerId>;
+pub(crate) type PartnerIndex<'a> = rustc_hash::FxHashMap<&'a str, PartnerId>;
 
 /// Checks skills; an assessment after the as-of date is ignored.
 pub(crate) fn skills(
@@ -451,18 +465,15 @@ pub(crate) struct InstallRow<'s> {
     pub(crate) installed_on: Option<NaiveDate>,
 }
 
-/// Checks one installs row; `claim(id)` is false when an earlier row has the id. A
-/// servicing partner that names no valid partner is cleared.
+/// Checks one installs row, all but the duplicate-id rule (which needs the whole file
+/// in order: the caller applies it). A servicing partner that names no valid partner is
+/// cleared.
 pub(crate) fn install<'r>(
     r: &RowCheck<'r>,
     config: &Config,
     partners: &PartnerIndex<'_>,
-    claim: impl FnOnce(&str) -> bool,
 ) -> Checked<(InstallRow<'r>, Option<Note>)> {
     let id = r.text(0)?;
-    if !claim(&id) {
-        return Err(r.reject(0, r.cell(0), "duplicate install_id"));
-    }
     let customer = r.text(1)?;
     let region = r.text(2)?;
     let vendor = r.id(3, "unknown vendor", |v| config.vendor_id(v))?;

@@ -98,8 +98,10 @@ pub(crate) struct Source<'a> {
 }
 
 enum Body<'a> {
-    /// The BOM-stripped, UTF-8-checked bytes, header included.
-    Csv(&'a [u8]),
+    /// The BOM-stripped, UTF-8-checked bytes, header included, and where each chunk
+    /// starts: (byte offset of a record start, its line). The first chunk starts at the
+    /// header.
+    Csv(&'a [u8], Vec<(usize, u64)>),
     /// (line, key/value pairs) per non-blank line.
     Json(Vec<(u64, Vec<(String, serde_json::Value)>)>),
     Parquet(ParquetTable),
@@ -172,50 +174,78 @@ impl<'a> Source<'a> {
     /// Number of data rows, where it is known before reading them.
     pub(crate) fn size_hint(&self) -> usize {
         match &self.body {
-            Body::Csv(b) => b.len() / 64,
+            Body::Csv(b, _) => b.len() / 64,
             Body::Json(rows) => rows.len(),
             Body::Parquet(t) => t.height,
         }
     }
 
-    /// Calls `f(line, row)` for every data row in file order.
-    pub(crate) fn for_each(&self, mut f: impl FnMut(u64, Row<'_>)) {
+    /// Number of chunks the rows come in (see [`Source::for_each_in`]).
+    pub(crate) fn chunks(&self) -> usize {
         match &self.body {
-            Body::Csv(bytes) => {
-                let mut reader = csv_reader(bytes);
+            Body::Csv(_, starts) => starts.len(),
+            Body::Json(rows) => rows.len().div_ceil(ROWS_PER_CHUNK).max(1),
+            Body::Parquet(t) => t.height.div_ceil(ROWS_PER_CHUNK).max(1),
+        }
+    }
+
+    /// Calls `f(line, row)` for every data row in file order.
+    #[cfg(test)]
+    pub(crate) fn for_each(&self, mut f: impl FnMut(u64, Row<'_>)) {
+        for c in 0..self.chunks() {
+            self.for_each_in(c, &mut f);
+        }
+    }
+
+    /// Calls `f(line, row)` for every data row of chunk `c`, in file order. Chunks can be
+    /// read in parallel.
+    pub(crate) fn for_each_in(&self, c: usize, mut f: impl FnMut(u64, Row<'_>)) {
+        match &self.body {
+            Body::Csv(bytes, starts) => {
+                let (start, first_line) = starts[c];
+                let end = starts.get(c + 1).map_or(bytes.len(), |s| s.0);
+                let chunk = &bytes[start..end];
+                let mut reader = csv_reader(chunk);
                 let mut record = csv::ByteRecord::new();
-                let mut first = true;
+                let mut header = c == 0;
                 // The crate's positions point at the end of the previous record (before
                 // any blank lines) and its line count is unreliable with CRLF, so lines
-                // are counted here: newlines before the record's first byte, plus one.
-                let (mut line, mut counted) = (1u64, 0usize);
+                // are counted here: newlines before the record's first byte.
+                let (mut line, mut counted) = (first_line, 0usize);
                 // The bytes were scanned first: the reader cannot fail on them.
                 while reader.read_byte_record(&mut record).unwrap_or(false) {
-                    if std::mem::take(&mut first) {
-                        continue; // the header
+                    if std::mem::take(&mut header) {
+                        continue;
                     }
-                    let mut start = record.position().map_or(0, |p| p.byte() as usize);
-                    while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
-                        start += 1;
+                    let mut at = record.position().map_or(0, |p| p.byte() as usize);
+                    while matches!(chunk.get(at), Some(b'\r' | b'\n')) {
+                        at += 1;
                     }
-                    line += memchr::memchr_iter(b'\n', &bytes[counted..start]).count() as u64;
-                    counted = start;
+                    line += memchr::memchr_iter(b'\n', &chunk[counted..at]).count() as u64;
+                    counted = at;
                     f(line, Row::Csv(&record));
                 }
             }
             Body::Json(rows) => {
-                for (line, pairs) in rows {
+                let end = ((c + 1) * ROWS_PER_CHUNK).min(rows.len());
+                for (line, pairs) in &rows[(c * ROWS_PER_CHUNK).min(end)..end] {
                     f(*line, Row::Json(&self.columns, pairs));
                 }
             }
             Body::Parquet(t) => {
-                for i in 0..t.height {
+                let end = ((c + 1) * ROWS_PER_CHUNK).min(t.height);
+                for i in (c * ROWS_PER_CHUNK).min(end)..end {
                     f(i as u64 + 1, Row::Parquet(t, i));
                 }
             }
         }
     }
 }
+
+/// Rows per chunk of an NDJSON or Parquet source.
+const ROWS_PER_CHUNK: usize = 1 << 16;
+/// Bytes per chunk of a CSV source (chunks end at the first record boundary after it).
+const CSV_CHUNK_BYTES: usize = 4 << 20;
 
 fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
@@ -240,10 +270,13 @@ fn check_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, FatalError> {
     })
 }
 
-/// Finds a quote that opens a field and never closes, as RFC 4180 reads quotes: only a
-/// quote at the start of a field opens one; `""` inside is an escaped quote.
-/// Returns the 1-based line where the unclosed quote opened.
-fn unclosed_quote(bytes: &[u8]) -> Option<u64> {
+/// Scans CSV bytes as RFC 4180 reads quotes — only a quote at the start of a field opens
+/// one, `""` inside is an escaped quote — and returns where chunks of about
+/// `chunk_bytes` start: (offset of a record start, its 1-based line). The first chunk
+/// starts at 0, line 1. An unclosed quote is an error carrying the line where it opened.
+fn scan_csv(bytes: &[u8], chunk_bytes: usize) -> Result<Vec<(usize, u64)>, u64> {
+    let mut starts = vec![(0usize, 1u64)];
+    let mut next_cut = chunk_bytes;
     let mut line = 1u64;
     let mut i = 0;
     let mut field_start = true;
@@ -253,7 +286,7 @@ fn unclosed_quote(bytes: &[u8]) -> Option<u64> {
             i += 1;
             loop {
                 let Some(q) = memchr::memchr(b'"', &bytes[i..]) else {
-                    return Some(opened);
+                    return Err(opened);
                 };
                 line += memchr::memchr_iter(b'\n', &bytes[i..i + q]).count() as u64;
                 i += q + 1;
@@ -266,33 +299,37 @@ fn unclosed_quote(bytes: &[u8]) -> Option<u64> {
             field_start = false;
             continue;
         }
-        // Outside quotes: jump to the next delimiter, newline or quote.
+        // Outside quotes: jump to the next delimiter, newline or quote. A quote that does
+        // not start a field is literal text.
         match memchr::memchr3(b',', b'\n', b'"', &bytes[i..]) {
             None => break,
             Some(k) => {
                 let b = bytes[i + k];
-                // A quote that does not start a field is literal text.
-                field_start = matches!(b, b',' | b'\n') || (b == b'"' && k == 0 && field_start);
+                field_start = b != b'"';
+                i += k + 1;
                 if b == b'\n' {
                     line += 1;
+                    if i >= next_cut && i < bytes.len() {
+                        starts.push((i, line));
+                        next_cut = i + chunk_bytes;
+                    }
                 }
-                i += k + 1;
             }
         }
     }
-    None
+    Ok(starts)
 }
 
 fn parse_csv<'a>(path: &Path, bytes: &'a [u8]) -> Result<Source<'a>, FatalError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     check_utf8(path, bytes)?;
-    if let Some(line) = unclosed_quote(bytes) {
-        return Err(FatalError::new(
+    let starts = scan_csv(bytes, CSV_CHUNK_BYTES).map_err(|line| {
+        FatalError::new(
             path,
             "unclosed quote: the quoted field opened here never ends",
         )
-        .at(line, None));
-    }
+        .at(line, None)
+    })?;
     let mut reader = csv_reader(bytes);
     let mut header = csv::StringRecord::new();
     let has_header = reader
@@ -304,7 +341,7 @@ fn parse_csv<'a>(path: &Path, bytes: &'a [u8]) -> Result<Source<'a>, FatalError>
     let columns = header.iter().map(str::to_string).collect();
     Ok(Source {
         columns,
-        body: Body::Csv(bytes),
+        body: Body::Csv(bytes, starts),
     })
 }
 
@@ -459,19 +496,45 @@ mod tests {
 
     #[test]
     fn finds_unclosed_quotes() {
-        assert_eq!(unclosed_quote(b"a,b\n1,\"x\"\n"), None);
-        assert_eq!(unclosed_quote(b"a,b\n1,\"x\"\"y\"\n"), None);
+        let unclosed = |b: &[u8]| scan_csv(b, usize::MAX).err();
+        assert_eq!(unclosed(b"a,b\n1,\"x\"\n"), None);
+        assert_eq!(unclosed(b"a,b\n1,\"x\"\"y\"\n"), None);
         assert_eq!(
-            unclosed_quote(b"a,b\n1,\"multi\nline\"\n2,\"open\n3,4\n"),
+            unclosed(b"a,b\n1,\"multi\nline\"\n2,\"open\n3,4\n"),
             Some(4)
         );
         assert_eq!(
-            unclosed_quote(b"a,b\n1,x\"y\n"),
+            unclosed(b"a,b\n1,x\"y\n"),
             None,
             "a mid-field quote is literal"
         );
-        assert_eq!(unclosed_quote(b"\"a"), Some(1));
-        assert_eq!(unclosed_quote(b"a,\"\"\n"), None);
+        assert_eq!(unclosed(b"\"a"), Some(1));
+        assert_eq!(unclosed(b"a,\"\"\n"), None);
+    }
+
+    #[test]
+    fn chunks_start_at_record_boundaries_outside_quotes() {
+        let data = b"h\n\"x\ny\"\nab\n\ncd\n";
+        // Cut after every newline outside quotes.
+        assert_eq!(
+            scan_csv(data, 1),
+            Ok(vec![(0, 1), (2, 2), (8, 4), (11, 5), (12, 6)])
+        );
+        // Reading chunk by chunk gives the same rows and lines as one pass.
+        let src = Source {
+            columns: vec!["h".into()],
+            body: Body::Csv(data, scan_csv(data, 1).unwrap()),
+        };
+        let mut seen = Vec::new();
+        src.for_each(|line, row| seen.push((line, row.get(0).display().into_owned())));
+        assert_eq!(
+            seen,
+            vec![
+                (2, "x\ny".to_string()),
+                (4, "ab".to_string()),
+                (6, "cd".to_string())
+            ]
+        );
     }
 
     #[test]

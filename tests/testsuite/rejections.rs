@@ -442,3 +442,55 @@ fn the_worked_example_rejects_exactly_what_it_documents() {
     assert_eq!((d.installs.seats[n4], d.installs.partner[n4]), (50, None));
     assert_eq!(d.regions, vec!["North".to_string(), "South".to_string()]);
 }
+
+#[test]
+fn duplicate_ids_are_found_across_parallel_chunks_in_file_order() {
+    // About 8 MB of installs: several chunks. Every 1000th row repeats an id from the
+    // start of the file; one repeat is also otherwise bad (the duplicate wins), and one
+    // first occurrence is bad (its later twin is still a duplicate).
+    let mut csv =
+        String::from("install_id,customer,region,vendor,product,seats,partner_id,installed_on\n");
+    let mut expected = Vec::new();
+    let mut line = 1u64;
+    for i in 0..150_000u32 {
+        line += 1;
+        let filler = "x".repeat(40);
+        if i == 7 {
+            csv.push_str(&format!("ID{i},{filler},North,avaya,,-1,,\n")); // first occurrence, bad seats
+            continue;
+        }
+        if i > 0 && i % 1000 == 0 {
+            let twin = i / 1000 % 10;
+            let seats = if i == 5000 { "bad" } else { "3" };
+            csv.push_str(&format!("ID{twin},{filler},North,avaya,,{seats},ZZ,\n"));
+            expected.push((line, format!("ID{twin}")));
+            continue;
+        }
+        csv.push_str(&format!("ID{i},{filler},North,avaya,,1,,\n"));
+    }
+    assert!(csv.len() > 8 << 20);
+    let dir = tiny_with(&[("installs.csv", Some(csv.as_bytes()))]);
+    let got = load(dir.path()).unwrap();
+    let dups: Vec<(u64, String)> = got
+        .rejected
+        .iter()
+        .filter(|r| r.table == Table::Installs && r.reason == "duplicate install_id")
+        .map(|r| (r.line, r.value.clone()))
+        .collect();
+    assert_eq!(dups, expected);
+    let other: Vec<u64> = got
+        .rejected
+        .iter()
+        .filter(|r| r.table == Table::Installs && r.reason != "duplicate install_id")
+        .map(|r| r.line)
+        .collect();
+    assert_eq!(
+        other,
+        vec![9],
+        "only the bad first occurrence; the duplicates' cleared partners are not reported"
+    );
+    let d = &got.dataset;
+    assert_eq!(d.installs.len(), 150_000 - 1 - expected.len());
+    // File order is kept across chunks.
+    assert!(d.installs.line.windows(2).all(|w| w[0] < w[1]));
+}
