@@ -70,9 +70,7 @@ impl<'p> Solver<'p> {
         let nr = p.right_cap.len();
         let mut edge_left = vec![0u32; p.edges()];
         for a in 0..nl {
-            for e in p.offsets[a]..p.offsets[a + 1] {
-                edge_left[e] = a as u32;
-            }
+            edge_left[p.offsets[a]..p.offsets[a + 1]].fill(a as u32);
         }
         let n = nl + nr + 2;
         // Initial potentials: exact shortest distances from s in the DAG s → A → B → t

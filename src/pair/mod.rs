@@ -313,12 +313,12 @@ pub fn pair_region(
     }
     let selected = flow::solve(&problem);
     let mut pairs = Vec::new();
-    for i in 0..left.len() {
+    for (i, &l) in left.iter().enumerate() {
         for e in problem.offsets[i]..problem.offsets[i + 1] {
             if selected[e] {
                 let j = problem.right[e] as usize;
                 pairs.push(SelectedPair {
-                    left: left[i],
+                    left: l,
                     right: right[j],
                     score: pair_score(config, rules, seats, &lp[i], &rp[j]),
                 });
