@@ -314,15 +314,17 @@ pub fn pair_region(
     let selected = flow::solve(&problem);
     let mut pairs = Vec::new();
     for (i, &l) in left.iter().enumerate() {
-        for e in problem.offsets[i]..problem.offsets[i + 1] {
-            if selected[e] {
-                let j = problem.right[e] as usize;
-                pairs.push(SelectedPair {
-                    left: l,
-                    right: right[j],
-                    score: pair_score(config, rules, seats, &lp[i], &rp[j]),
-                });
-            }
+        let edges = problem.offsets[i]..problem.offsets[i + 1];
+        for (&j, _) in problem.right[edges.clone()]
+            .iter()
+            .zip(&selected[edges])
+            .filter(|(_, s)| **s)
+        {
+            pairs.push(SelectedPair {
+                left: l,
+                right: right[j as usize],
+                score: pair_score(config, rules, seats, &lp[i], &rp[j as usize]),
+            });
         }
     }
     // Partner ids sort like their indices (partners are sorted by id).
