@@ -271,32 +271,7 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
         .iter()
         .enumerate()
         .map(|(v, vendor)| {
-            let mut lacks: Vec<String> = vendor
-                .interop_skills
-                .iter()
-                .filter(|&&(s, r)| levels[s as usize] < r)
-                .map(|&(s, r)| {
-                    format!(
-                        "{} {} → {}",
-                        config.skills[s as usize].id, levels[s as usize], r
-                    )
-                })
-                .collect();
-            let has_cert = vendor.interop_certifications.is_empty()
-                || certs
-                    .iter()
-                    .any(|c| vendor.interop_certifications.contains(&c.cert));
-            if !has_cert {
-                let names: Vec<&str> = vendor
-                    .interop_certifications
-                    .iter()
-                    .map(|&c| config.certifications[c as usize].id.as_str())
-                    .collect();
-                lacks.push(format!(
-                    "a valid certification: one of {}",
-                    names.join(", ")
-                ));
-            }
+            let (_, lacks) = crate::score::shortfall(config, levels, certs, v as u16);
             VendorLine {
                 vendor: vendor.id.clone(),
                 qualified: ps.now.qualified.contains(v as u16),

@@ -11,6 +11,7 @@ The binary (`main.rs`) only parses the command line and calls [`commands::run`].
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod coverage;
 pub mod explain;
 pub mod ingest;
 pub mod pair;

@@ -263,6 +263,44 @@ pub fn qualifies(
                 .any(|c| c.holders[h].is_some() && vendor.interop_certifications.contains(&c.cert)))
 }
 
+/// How far a partner with these levels and certifications (valid on D) is from
+/// qualifying for vendor `v` alone: the distance of SPEC §5 — the sum of missing levels,
+/// plus 1 when a required certification is missing — and what it lacks, in words.
+pub fn shortfall(
+    config: &Config,
+    levels: &[u8],
+    certs: &[HeldCert],
+    v: VendorId,
+) -> (u32, Vec<String>) {
+    let vendor = &config.vendors[v as usize];
+    let mut distance = 0;
+    let mut lacks = Vec::new();
+    for &(s, r) in &vendor.interop_skills {
+        let have = levels[s as usize];
+        if have < r {
+            distance += u32::from(r - have);
+            lacks.push(format!("{} {} → {}", config.skills[s as usize].id, have, r));
+        }
+    }
+    let has_cert = vendor.interop_certifications.is_empty()
+        || certs
+            .iter()
+            .any(|c| c.holders[0].is_some() && vendor.interop_certifications.contains(&c.cert));
+    if !has_cert {
+        distance += 1;
+        let names: Vec<&str> = vendor
+            .interop_certifications
+            .iter()
+            .map(|&c| config.certifications[c as usize].id.as_str())
+            .collect();
+        lacks.push(format!(
+            "a valid certification: one of {}",
+            names.join(", ")
+        ));
+    }
+    (distance, lacks)
+}
+
 /// The standing of one partner with these inputs at horizon `h` (0 = D).
 pub fn standing(
     config: &Config,

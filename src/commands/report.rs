@@ -9,8 +9,8 @@ use super::problem_line;
 use crate::cli::ReportArgs;
 use crate::ingest::{self, Action};
 use crate::report::{Formats, exports, output::RunDir};
-use crate::score;
 use crate::settings::Settings;
+use crate::{coverage, pair, score};
 
 pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings::resolve(&args.data)?;
@@ -57,6 +57,14 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     log("score", t);
 
     let t = Instant::now();
+    let pairing = pair::pair(&ingested.dataset, &settings.config, &scores);
+    log("pair", t);
+
+    let t = Instant::now();
+    let coverage = coverage::coverage(&ingested.dataset, &settings.config, &scores, &pairing);
+    log("coverage", t);
+
+    let t = Instant::now();
     let run = RunDir::begin(&args.out, &settings.as_of.to_string())?;
     if formats.csv {
         let data = run.path().join("data");
@@ -68,6 +76,10 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             &scores,
         )?;
         exports::rejected(&data.join("rejected.csv"), &ingested.rejected)?;
+        let (d, c) = (&ingested.dataset, &settings.config);
+        exports::pairs(&data.join("pairs.csv"), d, c, &pairing)?;
+        exports::coverage(&data.join("coverage.csv"), d, c, &coverage)?;
+        exports::gaps(&data.join("gaps.csv"), d, &coverage)?;
     }
     let target = run.commit()?;
     log("write", t);

@@ -7,8 +7,10 @@ use anyhow::Context;
 
 use super::escape::csv_text;
 use crate::config::Config;
+use crate::coverage::Coverage;
 use crate::ingest::{Dataset, RejectedRow};
-use crate::score::{Scores, fmt_tenths, tenths};
+use crate::pair::Pairing;
+use crate::score::{Scores, VendorSet, fmt_tenths, tenths};
 
 fn write_csv(
     path: &Path,
@@ -52,11 +54,7 @@ pub fn partner_scores(
             pct(n.experience),
             fmt_tenths(n.tenths),
             config.scoring.bands[n.band].name.clone(),
-            n.qualified
-                .iter()
-                .map(|v| config.vendors[v as usize].id.as_str())
-                .collect::<Vec<_>>()
-                .join(";"),
+            vendor_list(config, n.qualified),
         ]
     });
     write_csv(
@@ -93,6 +91,85 @@ pub fn rejected(path: &Path, rejected: &[RejectedRow]) -> anyhow::Result<()> {
     write_csv(
         path,
         &["table", "line", "column", "value", "reason", "action"],
+        rows,
+    )
+}
+
+/// Vendor ids `;`-joined, sorted.
+fn vendor_list(config: &Config, set: VendorSet) -> String {
+    set.iter()
+        .map(|v| config.vendors[v as usize].id.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// `pairs.csv`: the selected pairs, by region, left and right partner id.
+pub fn pairs(path: &Path, d: &Dataset, config: &Config, pairing: &Pairing) -> anyhow::Result<()> {
+    let rows = pairing.regions.iter().flat_map(|rp| {
+        rp.pairs.iter().map(move |p| {
+            vec![
+                csv_text(&d.regions[rp.region as usize]).into_owned(),
+                csv_text(&d.partners[p.left as usize].id).into_owned(),
+                csv_text(&d.partners[p.right as usize].id).into_owned(),
+                fmt_tenths(i64::from(p.score.weight)),
+                vendor_list(config, p.score.qualified),
+            ]
+        })
+    });
+    write_csv(
+        path,
+        &[
+            "region",
+            "left_partner_id",
+            "right_partner_id",
+            "pair_score",
+            "qualified_vendors",
+        ],
+        rows,
+    )
+}
+
+/// `coverage.csv`: per region, the vendors with installs there.
+pub fn coverage(
+    path: &Path,
+    d: &Dataset,
+    config: &Config,
+    coverage: &Coverage,
+) -> anyhow::Result<()> {
+    let rows = coverage.regions.iter().flat_map(|rc| {
+        rc.vendors.iter().map(move |v| {
+            vec![
+                csv_text(&d.regions[rc.region as usize]).into_owned(),
+                config.vendors[v.vendor as usize].id.clone(),
+                v.installs.to_string(),
+                v.seats.to_string(),
+                v.covered.to_string(),
+            ]
+        })
+    });
+    write_csv(
+        path,
+        &["region", "vendor", "installs", "seats", "covered"],
+        rows,
+    )
+}
+
+/// `gaps.csv`: per region, every gap in report order.
+pub fn gaps(path: &Path, d: &Dataset, coverage: &Coverage) -> anyhow::Result<()> {
+    let rows = coverage.regions.iter().flat_map(|rc| {
+        rc.gaps.iter().map(move |g| {
+            vec![
+                csv_text(&d.regions[rc.region as usize]).into_owned(),
+                g.kind.as_str().to_string(),
+                csv_text(&g.subject).into_owned(),
+                csv_text(&g.detail).into_owned(),
+                g.severity.as_str().to_string(),
+            ]
+        })
+    });
+    write_csv(
+        path,
+        &["region", "kind", "subject", "detail", "severity"],
         rows,
     )
 }

@@ -1,0 +1,688 @@
+/*!
+Coverage and gaps (SPEC §5), recruit-next (§9) and the regional expiry cliff (§9), per
+region, in parallel with rayon.
+
+Delivery units of a region are its selected pairs and its eligible partners on a
+standalone track. A vendor is covered when some unit qualifies for it. Everything here is
+derived from the pairing and the scores; nothing is re-optimised (the expiry cliff keeps
+the pairs and lets certifications lapse).
+
+Severities (the specification leaves them open):
+- uncovered vendor: high when its seats are at least 20% of the region's, medium at 5%,
+  else low;
+- thin skill: high when no eligible partner has the level, else medium;
+- expiring certification: high within 30 days, else medium;
+- target behind: high when missed (due date passed), medium while open;
+- closest candidate: low (it is a lead, not a problem).
+*/
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{CertId, Config, SkillId, TrackId, VendorId};
+use crate::ingest::{Dataset, PartnerId, RegionId};
+use crate::pair::{
+    PairRules, Pairing, Profile, RegionPairing, RegionSeats, capacity, pair_score, profile,
+    qualified_together,
+};
+use crate::score::{CLIFF_DAYS, Scores, VendorSet, shortfall};
+
+/// How serious a gap is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Act now.
+    High,
+    /// Act soon.
+    Medium,
+    /// For information.
+    Low,
+}
+
+impl Severity {
+    /// The spelling in `gaps.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        }
+    }
+}
+
+/// The kinds of gap, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapKind {
+    /// A vendor with installs that no delivery unit qualifies for.
+    UncoveredVendor,
+    /// A partner that is closest to closing an uncovered-vendor gap.
+    ClosestCandidate,
+    /// A pair skill level too few eligible partners have.
+    ThinSkill,
+    /// A certification that lapses within the warning window.
+    ExpiringCertification,
+    /// A recruitment target not met.
+    TargetBehind,
+}
+
+impl GapKind {
+    /// The spelling in `gaps.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GapKind::UncoveredVendor => "uncovered_vendor",
+            GapKind::ClosestCandidate => "closest_candidate",
+            GapKind::ThinSkill => "thin_skill",
+            GapKind::ExpiringCertification => "expiring_certification",
+            GapKind::TargetBehind => "target_behind",
+        }
+    }
+}
+
+/// One gap: a line of `gaps.csv` and of the report. `subject` and `detail` carry data
+/// values (partner names, ...) unescaped; renderers escape them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// The kind.
+    pub kind: GapKind,
+    /// What it is about (a vendor, a skill level, a partner and certification, a target).
+    pub subject: String,
+    /// The plain-language line.
+    pub detail: String,
+    /// How serious.
+    pub severity: Severity,
+}
+
+/// A delivery unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Unit {
+    /// A selected pair (left, right).
+    Pair(PartnerId, PartnerId),
+    /// An eligible partner on a standalone track.
+    Alone(PartnerId),
+}
+
+/// A partner closest to qualifying alone for an uncovered vendor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    /// The partner.
+    pub partner: PartnerId,
+    /// Missing levels plus 1 for a missing certification (0: it qualifies, but is in no
+    /// delivery unit).
+    pub distance: u32,
+    /// What it lacks.
+    pub lacks: Vec<String>,
+}
+
+/// Coverage of one vendor in one region.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VendorCoverage {
+    /// The vendor.
+    pub vendor: VendorId,
+    /// Valid installs.
+    pub installs: u64,
+    /// Their seats.
+    pub seats: u64,
+    /// Whether a delivery unit qualifies for it.
+    pub covered: bool,
+    /// Units qualified for it.
+    pub units: Vec<Unit>,
+    /// Index into [`CLIFF_DAYS`] of the first cliff date at which it is no longer
+    /// covered, if it is covered now and becomes uncovered.
+    pub lost_at: Option<usize>,
+    /// When uncovered: the closest candidates.
+    pub candidates: Vec<Candidate>,
+}
+
+/// A target's attainment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetStatus {
+    /// Index into [`Dataset::targets`].
+    pub target: usize,
+    /// Partners counted.
+    pub counted: u32,
+    /// Selected pairs of the region (for a target with `pairs`).
+    pub pairs: u32,
+    /// `met`, `missed` or `open`.
+    pub state: &'static str,
+}
+
+/// The recruitment profile that would cover the most uncovered seats.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecruitNext {
+    /// The recruit's track.
+    pub track: TrackId,
+    /// The vendor it must qualify for.
+    pub vendor: VendorId,
+    /// Uncovered seats it would cover.
+    pub seats: u64,
+    /// The existing partner with spare capacity it would pair with (pairing tracks).
+    pub pair_with: Option<PartnerId>,
+    /// Every vendor the new unit would cover.
+    pub vendors: VendorSet,
+}
+
+/// Pairing rate of one side: paired / eligible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rate {
+    /// Eligible partners of the track in at least one pair.
+    pub paired: u32,
+    /// Eligible partners of the track.
+    pub eligible: u32,
+}
+
+/// One region's coverage and gaps.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegionCoverage {
+    /// The region.
+    pub region: RegionId,
+    /// Delivery units with the vendors each qualifies for.
+    pub units: Vec<(Unit, VendorSet)>,
+    /// Vendors with installs in the region, by vendor id.
+    pub vendors: Vec<VendorCoverage>,
+    /// All seats / covered seats.
+    pub seats: (u64, u64),
+    /// All installs / covered installs.
+    pub installs: (u64, u64),
+    /// Pairing rate of the left track.
+    pub left_rate: Rate,
+    /// Pairing rate of the right track.
+    pub right_rate: Rate,
+    /// Thin skills: (skill, level, eligible partners at that level).
+    pub thin_skills: Vec<(SkillId, u8, u32)>,
+    /// Expiring certifications: (partner, certification, latest valid expiry).
+    pub expiring: Vec<(PartnerId, CertId, NaiveDate)>,
+    /// The region's targets.
+    pub targets: Vec<TargetStatus>,
+    /// Every gap, sorted by kind, severity and subject.
+    pub gaps: Vec<Gap>,
+    /// What to recruit next, when seats are uncovered.
+    pub recruit_next: Option<RecruitNext>,
+}
+
+impl RegionCoverage {
+    /// Seat coverage 0..=1, `None` when the region has no installs.
+    pub fn seat_share(&self) -> Option<f64> {
+        (self.seats.0 > 0).then(|| self.seats.1 as f64 / self.seats.0 as f64)
+    }
+}
+
+/// Coverage of every region.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coverage {
+    /// Per region, in region order.
+    pub regions: Vec<RegionCoverage>,
+}
+
+fn pct(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "n/a".to_string()
+    } else {
+        format!("{:.1}%", 100.0 * part as f64 / whole as f64)
+    }
+}
+
+/// Computes coverage, gaps, recruit-next and the regional cliff for every region.
+pub fn coverage(d: &Dataset, config: &Config, scores: &Scores, pairing: &Pairing) -> Coverage {
+    let rules = PairRules::new(config);
+    let regions = pairing
+        .regions
+        .par_iter()
+        .map(|rp| {
+            region(
+                d,
+                config,
+                &rules,
+                scores,
+                rp,
+                &pairing.seats[rp.region as usize],
+            )
+        })
+        .collect();
+    Coverage { regions }
+}
+
+fn region(
+    d: &Dataset,
+    config: &Config,
+    rules: &PairRules,
+    scores: &Scores,
+    rp: &RegionPairing,
+    seats: &RegionSeats,
+) -> RegionCoverage {
+    let r = rp.region;
+    let as_of = scores.as_of;
+    let eligible: Vec<PartnerId> = (0..d.partners.len() as PartnerId)
+        .filter(|&p| d.partners[p as usize].region == r && scores.partners[p as usize].eligible)
+        .collect();
+    let standalone: Vec<PartnerId> = eligible
+        .iter()
+        .copied()
+        .filter(|&p| {
+            config
+                .pairing
+                .standalone_tracks
+                .contains(&d.partners[p as usize].track)
+        })
+        .collect();
+
+    // Delivery units and what they qualify for, now and at each cliff date.
+    let unit_list: Vec<Unit> = rp
+        .pairs
+        .iter()
+        .map(|p| Unit::Pair(p.left, p.right))
+        .chain(standalone.iter().map(|&p| Unit::Alone(p)))
+        .collect();
+    let qualified_at = |u: &Unit, h: usize| -> VendorSet {
+        match *u {
+            Unit::Pair(a, b) => {
+                let (pa, pb) = (
+                    profile(config, rules, scores, a, h),
+                    profile(config, rules, scores, b, h),
+                );
+                qualified_together(rules, &[&pa, &pb])
+            }
+            Unit::Alone(p) => {
+                let pp = profile(config, rules, scores, p, h);
+                qualified_together(rules, &[&pp])
+            }
+        }
+    };
+    let units: Vec<(Unit, VendorSet)> =
+        unit_list.iter().map(|u| (*u, qualified_at(u, 0))).collect();
+    let covered_now = units
+        .iter()
+        .fold(VendorSet::default(), |s, (_, q)| VendorSet(s.0 | q.0));
+    let covered_cliff: Vec<VendorSet> = (1..=CLIFF_DAYS.len())
+        .map(|h| {
+            unit_list.iter().fold(VendorSet::default(), |s, u| {
+                VendorSet(s.0 | qualified_at(u, h).0)
+            })
+        })
+        .collect();
+
+    let mut gaps = Vec::new();
+    let mut vendors = Vec::new();
+    let (mut seats_covered, mut installs_total, mut installs_covered) = (0u64, 0u64, 0u64);
+    for v in 0..config.vendors.len() as VendorId {
+        let (n, s) = (seats.installs[v as usize], seats.seats[v as usize]);
+        installs_total += n;
+        if n == 0 {
+            continue;
+        }
+        let covered = covered_now.contains(v);
+        if covered {
+            seats_covered += s;
+            installs_covered += n;
+        }
+        let lost_at = covered
+            .then(|| covered_cliff.iter().position(|c| !c.contains(v)))
+            .flatten();
+        let candidates = if covered {
+            Vec::new()
+        } else {
+            closest(d, config, scores, &eligible, v)
+        };
+        let name = &config.vendors[v as usize].name;
+        if !covered {
+            let share = if seats.total == 0 {
+                0.0
+            } else {
+                s as f64 / seats.total as f64
+            };
+            gaps.push(Gap {
+                kind: GapKind::UncoveredVendor,
+                subject: config.vendors[v as usize].id.clone(),
+                detail: format!(
+                    "No partner or pair here can serve {name}: {n} installs, {s} seats ({}) at risk.",
+                    pct(s, seats.total)
+                ),
+                severity: if share >= 0.2 {
+                    Severity::High
+                } else if share >= 0.05 {
+                    Severity::Medium
+                } else {
+                    Severity::Low
+                },
+            });
+            for c in &candidates {
+                let p = &d.partners[c.partner as usize];
+                gaps.push(Gap {
+                    kind: GapKind::ClosestCandidate,
+                    subject: config.vendors[v as usize].id.clone(),
+                    detail: if c.distance == 0 {
+                        format!(
+                            "{} ({}) qualifies for {name} but is in no delivery unit: pair it.",
+                            p.name, p.id
+                        )
+                    } else {
+                        format!(
+                            "{} ({}) is {} step(s) away: lacks {}.",
+                            p.name,
+                            p.id,
+                            c.distance,
+                            c.lacks.join("; ")
+                        )
+                    },
+                    severity: Severity::Low,
+                });
+            }
+        }
+        vendors.push(VendorCoverage {
+            vendor: v,
+            installs: n,
+            seats: s,
+            covered,
+            units: units
+                .iter()
+                .filter(|(_, q)| q.contains(v))
+                .map(|(u, _)| *u)
+                .collect(),
+            lost_at,
+            candidates,
+        });
+    }
+
+    // Pairing rates.
+    let rate = |track: TrackId| {
+        let side: Vec<PartnerId> = eligible
+            .iter()
+            .copied()
+            .filter(|&p| d.partners[p as usize].track == track)
+            .collect();
+        let paired = side
+            .iter()
+            .filter(|&&p| rp.pairs.iter().any(|x| x.left == p || x.right == p))
+            .count();
+        Rate {
+            paired: paired as u32,
+            eligible: side.len() as u32,
+        }
+    };
+    let left_rate = rate(config.pairing.left_track);
+    let right_rate = rate(config.pairing.right_track);
+
+    // Thin skills over R.
+    let min = config.gaps.min_partners_per_skill;
+    let thin_skills: Vec<(SkillId, u8, u32)> = rules
+        .skills
+        .iter()
+        .filter_map(|&(s, lvl)| {
+            let n = eligible
+                .iter()
+                .filter(|&&p| scores.levels_of(p)[s as usize] >= lvl)
+                .count() as u32;
+            (n < min).then_some((s, lvl, n))
+        })
+        .collect();
+    for &(s, lvl, n) in &thin_skills {
+        gaps.push(Gap {
+            kind: GapKind::ThinSkill,
+            subject: format!("{} ≥ {lvl}", config.skills[s as usize].id),
+            detail: format!(
+                "{n} eligible partner(s) at {} level {lvl} or higher; {min} needed.",
+                config.skills[s as usize].name
+            ),
+            severity: if n == 0 {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+        });
+    }
+
+    // Expiring certifications.
+    let warn = as_of + chrono::Duration::days(i64::from(config.scoring.expiry_warning_days));
+    let mut expiring = Vec::new();
+    for &p in &eligible {
+        for c in &scores.certs[p as usize] {
+            if c.latest_expiry < warn {
+                expiring.push((p, c.cert, c.latest_expiry));
+            }
+        }
+    }
+    for &(p, c, when) in &expiring {
+        let partner = &d.partners[p as usize];
+        let days = (when - as_of).num_days();
+        gaps.push(Gap {
+            kind: GapKind::ExpiringCertification,
+            subject: format!("{} / {}", partner.id, config.certifications[c as usize].id),
+            detail: format!(
+                "{}'s {} expires on {when} ({days} days): renew it.",
+                partner.name, config.certifications[c as usize].name
+            ),
+            severity: if days <= 30 {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+        });
+    }
+
+    // Targets.
+    let mut targets = Vec::new();
+    for (i, t) in d.targets.iter().enumerate().filter(|(_, t)| t.region == r) {
+        let cutoff = t.due_on.min(as_of);
+        let counted = d
+            .partners
+            .iter()
+            .filter(|p| {
+                p.region == r
+                    && t.track.is_none_or(|tr| tr == p.track)
+                    && p.status.counts_for_targets()
+                    && p.joined_on.is_some_and(|j| j <= cutoff)
+            })
+            .count() as u32;
+        let pairs = rp.pairs.len() as u32;
+        let met = counted >= t.partners && t.pairs.is_none_or(|want| pairs >= want);
+        let state = if met {
+            "met"
+        } else if t.due_on < as_of {
+            "missed"
+        } else {
+            "open"
+        };
+        if !met {
+            let track = t
+                .track
+                .map_or("all tracks", |tr| config.tracks[tr as usize].id.as_str());
+            let pair_part = match t.pairs {
+                Some(want) => format!(", {pairs} of {want} pairs"),
+                None => String::new(),
+            };
+            gaps.push(Gap {
+                kind: GapKind::TargetBehind,
+                subject: format!("{track} by {}", t.due_on),
+                detail: format!(
+                    "{counted} of {} partners counted{pair_part} ({state}).",
+                    t.partners
+                ),
+                severity: if state == "missed" {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+            });
+        }
+        targets.push(TargetStatus {
+            target: i,
+            counted,
+            pairs,
+            state,
+        });
+    }
+
+    gaps.sort_by(|a, b| (a.kind, a.severity, &a.subject).cmp(&(b.kind, b.severity, &b.subject)));
+    let recruit_next = recruit_next(d, config, rules, scores, rp, seats, covered_now);
+    RegionCoverage {
+        region: r,
+        units,
+        vendors,
+        seats: (seats.total, seats_covered),
+        installs: (installs_total, installs_covered),
+        left_rate,
+        right_rate,
+        thin_skills,
+        expiring,
+        targets,
+        gaps,
+        recruit_next,
+    }
+}
+
+/// The eligible partners closest to qualifying alone for `v`: by distance, then higher
+/// unrounded score, then partner id.
+fn closest(
+    d: &Dataset,
+    config: &Config,
+    scores: &Scores,
+    eligible: &[PartnerId],
+    v: VendorId,
+) -> Vec<Candidate> {
+    let mut all: Vec<(u32, f64, PartnerId, Vec<String>)> = eligible
+        .iter()
+        .map(|&p| {
+            let (distance, lacks) =
+                shortfall(config, scores.levels_of(p), &scores.certs[p as usize], v);
+            (distance, scores.partners[p as usize].now.score, p, lacks)
+        })
+        .collect();
+    all.sort_by(|a, b| {
+        a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then_with(|| {
+            d.partners[a.2 as usize]
+                .id
+                .cmp(&d.partners[b.2 as usize].id)
+        })
+    });
+    all.into_iter()
+        .take(config.gaps.closest_candidates as usize)
+        .map(|(distance, _, partner, lacks)| Candidate {
+            partner,
+            distance,
+            lacks,
+        })
+        .collect()
+}
+
+/// A recruit that meets exactly vendor `v`'s interop requirements and holds its first
+/// interop certification.
+fn recruit_profile(config: &Config, rules: &PairRules, v: VendorId) -> Profile {
+    let vendor = &config.vendors[v as usize];
+    let level_of = |s: SkillId| {
+        vendor
+            .interop_skills
+            .iter()
+            .find(|(x, _)| *x == s)
+            .map_or(0, |&(_, r)| r)
+    };
+    let levels = rules
+        .skills
+        .iter()
+        .map(|&(s, r)| level_of(s).min(r))
+        .collect();
+    let vendor_skills = config
+        .vendors
+        .iter()
+        .map(|w| {
+            w.interop_skills
+                .iter()
+                .enumerate()
+                .filter(|&(_, &(s, r))| level_of(s) >= r)
+                .fold(0u64, |m, (i, _)| m | (1 << i))
+        })
+        .collect();
+    let cert = vendor.interop_certifications.first();
+    let mut vendor_certs = VendorSet::default();
+    for (wi, w) in config.vendors.iter().enumerate() {
+        if w.interop_certifications.is_empty()
+            || cert.is_some_and(|c| w.interop_certifications.contains(c))
+        {
+            vendor_certs.insert(wi as u16);
+        }
+    }
+    Profile {
+        levels,
+        vendor_skills,
+        vendor_certs,
+    }
+}
+
+/// The recruitment profile (track + vendor) that would cover the most uncovered seats.
+/// A recruit on a standalone track delivers alone; one on a pairing track must complete
+/// a pair with an existing eligible partner of the other track that has spare capacity
+/// (and the pair must reach the minimum pair score). Ties go to the first in (vendor id,
+/// track id) order.
+fn recruit_next(
+    d: &Dataset,
+    config: &Config,
+    rules: &PairRules,
+    scores: &Scores,
+    rp: &RegionPairing,
+    seats: &RegionSeats,
+    covered: VendorSet,
+) -> Option<RecruitNext> {
+    let uncovered_seats = |q: VendorSet| -> u64 {
+        q.iter()
+            .filter(|&v| !covered.contains(v))
+            .map(|v| seats.seats[v as usize])
+            .sum()
+    };
+    let spare = |side: &[PartnerId]| -> Vec<PartnerId> {
+        side.iter()
+            .copied()
+            .filter(|&p| {
+                let used = rp
+                    .pairs
+                    .iter()
+                    .filter(|x| x.left == p || x.right == p)
+                    .count() as u32;
+                used < capacity(d, config, p)
+            })
+            .collect()
+    };
+    let spare_left = spare(&rp.left);
+    let spare_right = spare(&rp.right);
+    let mut best: Option<RecruitNext> = None;
+    for v in (0..config.vendors.len() as VendorId)
+        .filter(|&v| !covered.contains(v) && seats.seats[v as usize] > 0)
+    {
+        let recruit = recruit_profile(config, rules, v);
+        for t in 0..config.tracks.len() as TrackId {
+            let option = if config.pairing.standalone_tracks.contains(&t) {
+                let q = qualified_together(rules, &[&recruit]);
+                Some((uncovered_seats(q), None, q))
+            } else if t == config.pairing.left_track || t == config.pairing.right_track {
+                let others = if t == config.pairing.left_track {
+                    &spare_right
+                } else {
+                    &spare_left
+                };
+                others
+                    .iter()
+                    .filter_map(|&o| {
+                        let po = profile(config, rules, scores, o, 0);
+                        let s = pair_score(config, rules, seats, &recruit, &po);
+                        (s.weight >= rules.min_weight)
+                            .then(|| (uncovered_seats(s.qualified), Some(o), s.qualified))
+                    })
+                    .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+            } else {
+                None
+            };
+            if let Some((gain, pair_with, q)) = option
+                && gain > 0
+                && best.as_ref().is_none_or(|b| gain > b.seats)
+            {
+                best = Some(RecruitNext {
+                    track: t,
+                    vendor: v,
+                    seats: gain,
+                    pair_with,
+                    vendors: VendorSet(q.0 & !covered.0),
+                });
+            }
+        }
+    }
+    best
+}
