@@ -2,6 +2,7 @@
 
 mod cli;
 mod config;
+mod coverage;
 mod fatal;
 mod formats;
 mod pairing;

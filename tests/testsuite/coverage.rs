@@ -1,0 +1,302 @@
+//! Coverage, gaps, recruit-next and the regional cliff (SPEC §5, §9) against the
+//! hand-worked fixtures; the CSV exports of the worked example byte for byte; the same
+//! output whatever the thread count.
+
+use assert_cmd::Command;
+use uc_readiness::config::Config;
+use uc_readiness::coverage::{self, GapKind, Severity, Unit};
+use uc_readiness::{ingest, pair, score};
+
+use crate::support::fixture;
+
+struct Run {
+    d: ingest::Dataset,
+    config: Config,
+    pairing: pair::Pairing,
+    cov: coverage::Coverage,
+}
+
+fn run(name: &str) -> Run {
+    let config = Config::load(&fixture(name).join("readiness.toml")).unwrap();
+    let as_of = config.report.as_of.unwrap();
+    let d = ingest::load(&fixture(name), &config, as_of)
+        .unwrap()
+        .dataset;
+    let scores = score::score(&d, &config, as_of).unwrap();
+    let pairing = pair::pair(&d, &config, &scores);
+    let cov = coverage::coverage(&d, &config, &scores, &pairing);
+    Run {
+        d,
+        config,
+        pairing,
+        cov,
+    }
+}
+
+fn report(name: &str, threads: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    Command::cargo_bin("uc-readiness")
+        .unwrap()
+        .args([
+            "report",
+            "--formats",
+            "csv",
+            "-q",
+            "--threads",
+            threads,
+            "--data",
+        ])
+        .arg(fixture(name))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let run = out.path().join("latest/data");
+    (out, run)
+}
+
+#[test]
+fn the_worked_example_exports_match_by_the_byte() {
+    let (_out, data) = report("tiny", "2");
+    for (got, want) in [
+        ("pairs.csv", "tiny/expected/pairs.csv"),
+        ("coverage.csv", "tiny/expected/coverage.csv"),
+        ("gaps.csv", "tiny/golden/gaps.csv"),
+    ] {
+        let (g, w) = (
+            std::fs::read_to_string(data.join(got)).unwrap(),
+            std::fs::read_to_string(fixture(want)).unwrap(),
+        );
+        assert!(g == w, "{got}:\n{g}\nwant:\n{w}");
+    }
+}
+
+#[test]
+fn the_worked_example_pairing_and_gaps() {
+    let r = run("tiny");
+    let north = &r.pairing.regions[r.d.region_id("North").unwrap() as usize];
+    assert_eq!(north.total_weight, 958);
+    assert_eq!(
+        north.candidates, 2,
+        "I1+T2 (958) and I2+T2 (917); T1's pairs score below 60"
+    );
+    let names = &r.d.regions;
+    let gaps: Vec<(&str, &str, GapKind, Severity)> = r
+        .cov
+        .regions
+        .iter()
+        .flat_map(|rc| {
+            rc.gaps.iter().map(move |g| {
+                (
+                    names[rc.region as usize].as_str(),
+                    g.subject.as_str(),
+                    g.kind,
+                    g.severity,
+                )
+            })
+        })
+        .filter(|g| g.0 == "North" || g.2 != GapKind::ThinSkill)
+        .collect();
+    assert_eq!(
+        gaps,
+        vec![
+            (
+                "North",
+                "ocs-deployment ≥ 3",
+                GapKind::ThinSkill,
+                Severity::Medium
+            ),
+            (
+                "North",
+                "pbx-integration ≥ 3",
+                GapKind::ThinSkill,
+                Severity::Medium
+            ),
+            (
+                "North",
+                "sip-trunking ≥ 2",
+                GapKind::ThinSkill,
+                Severity::Medium
+            ),
+            (
+                "North",
+                "telephony by 2008-06-30",
+                GapKind::TargetBehind,
+                Severity::Medium
+            ),
+            (
+                "South",
+                "H1 / avaya-aca-cm",
+                GapKind::ExpiringCertification,
+                Severity::Medium
+            ),
+            (
+                "South",
+                "all tracks by 2008-01-31",
+                GapKind::TargetBehind,
+                Severity::High
+            ),
+        ]
+    );
+    let states: Vec<(u32, &str)> = r
+        .cov
+        .regions
+        .iter()
+        .flat_map(|rc| rc.targets.iter().map(|t| (t.counted, t.state)))
+        .collect();
+    // North telephony (2 of 3, open), North infrastructure (2 of 2, met), South all (1 of 2, missed).
+    assert_eq!(states, vec![(2, "open"), (2, "met"), (1, "missed")]);
+}
+
+#[test]
+fn the_coverage_fixture_matches_its_hand_worked_figures() {
+    let r = run("coverage");
+    let id = |p: u32| r.d.partners[p as usize].id.as_str();
+    let east = &r.cov.regions[r.d.region_id("East").unwrap() as usize];
+    assert!(east.vendors.is_empty() && east.seat_share().is_none());
+    let west = &r.cov.regions[r.d.region_id("West").unwrap() as usize];
+    let wp = &r.pairing.regions[west.region as usize];
+    let pairs: Vec<(&str, &str, u32)> = wp
+        .pairs
+        .iter()
+        .map(|p| (id(p.left), id(p.right), p.score.weight))
+        .collect();
+    assert_eq!(pairs, vec![("WI1", "WT1", 792)]);
+    assert_eq!((west.seats, west.installs), ((1500, 1000), (3, 2)));
+    let vendors: Vec<(&str, u64, bool, Option<usize>)> = west
+        .vendors
+        .iter()
+        .map(|v| {
+            (
+                r.config.vendors[v.vendor as usize].id.as_str(),
+                v.seats,
+                v.covered,
+                v.lost_at,
+            )
+        })
+        .collect();
+    assert_eq!(
+        vendors,
+        vec![("avaya", 1000, true, Some(1)), ("nortel", 500, false, None)]
+    );
+    let nortel = &west.vendors[1];
+    let candidates: Vec<(&str, u32)> = nortel
+        .candidates
+        .iter()
+        .map(|c| (id(c.partner), c.distance))
+        .collect();
+    assert_eq!(candidates, vec![("WH1", 2), ("WT1", 4)]);
+    assert_eq!(
+        nortel.candidates[0].lacks,
+        vec!["ocs-deployment 1 → 2", "qsig-tie-lines 1 → 2"]
+    );
+    assert!(
+        west.units
+            .iter()
+            .any(|(u, _)| *u == Unit::Alone(r.d.partner_id("WH1").unwrap()))
+    );
+    let rn = west.recruit_next.as_ref().unwrap();
+    assert_eq!(
+        (
+            r.config.tracks[rn.track as usize].id.as_str(),
+            r.config.vendors[rn.vendor as usize].id.as_str(),
+            rn.seats,
+            rn.pair_with
+        ),
+        ("hybrid", "nortel", 500, None)
+    );
+    assert_eq!((west.left_rate.paired, west.left_rate.eligible), (1, 1));
+    assert_eq!((west.right_rate.paired, west.right_rate.eligible), (1, 2));
+    let gaps: Vec<(GapKind, &str, Severity)> = west
+        .gaps
+        .iter()
+        .map(|g| (g.kind, g.subject.as_str(), g.severity))
+        .collect();
+    assert_eq!(
+        gaps,
+        vec![
+            (GapKind::UncoveredVendor, "nortel", Severity::High),
+            (GapKind::ClosestCandidate, "nortel", Severity::Low),
+            (GapKind::ClosestCandidate, "nortel", Severity::Low),
+            (GapKind::ThinSkill, "pbx-integration ≥ 3", Severity::High),
+            (GapKind::ThinSkill, "active-directory ≥ 2", Severity::Medium),
+            (GapKind::ThinSkill, "ocs-deployment ≥ 3", Severity::Medium),
+            (GapKind::ThinSkill, "sip-trunking ≥ 2", Severity::Medium),
+            (
+                GapKind::ExpiringCertification,
+                "WT1 / avaya-aca-cm",
+                Severity::Medium
+            ),
+        ]
+    );
+}
+
+#[test]
+fn output_is_identical_with_one_thread_and_many() {
+    let dir = tempfile::tempdir().unwrap();
+    Command::cargo_bin("uc-readiness")
+        .unwrap()
+        .args([
+            "sample",
+            "--partners",
+            "1500",
+            "--installs",
+            "20000",
+            "--regions",
+            "4",
+            "--dirty",
+            "0.01",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let runs: Vec<Vec<(String, Vec<u8>)>> = ["1", "2", "4"]
+        .iter()
+        .map(|threads| {
+            let out = tempfile::tempdir().unwrap();
+            Command::cargo_bin("uc-readiness")
+                .unwrap()
+                .args([
+                    "report",
+                    "--formats",
+                    "csv",
+                    "-q",
+                    "--threads",
+                    threads,
+                    "--data",
+                ])
+                .arg(dir.path())
+                .arg("--out")
+                .arg(out.path())
+                .assert()
+                .success();
+            let data = out.path().join("latest/data");
+            let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&data)
+                .unwrap()
+                .map(|e| {
+                    let e = e.unwrap();
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        std::fs::read(e.path()).unwrap(),
+                    )
+                })
+                .collect();
+            files.sort();
+            files
+        })
+        .collect();
+    assert_eq!(runs[0].len(), 5);
+    assert!(
+        runs[0]
+            .iter()
+            .find(|(n, _)| n == "pairs.csv")
+            .unwrap()
+            .1
+            .len()
+            > 200,
+        "the sample has pairs"
+    );
+    assert_eq!(runs[0], runs[1]);
+    assert_eq!(runs[0], runs[2]);
+}
