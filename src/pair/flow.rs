@@ -188,14 +188,16 @@ impl<'p> Solver<'p> {
             } else if v <= nl {
                 let a = v - 1;
                 let (start, end) = (self.p.offsets[a], self.p.offsets[a + 1]);
-                while start + cursor[v] < end {
-                    let e = start + cursor[v];
-                    let b = 1 + nl + self.p.right[e] as usize;
-                    if !self.flow[e]
-                        && ok(b)
-                        && self.pot[v] - i64::from(self.p.weight[e]) == self.pot[b]
-                    {
-                        next = Some((b, Some((e, true))));
+                // An arc a → b is tight when w = p(a) − p(b); test that first (it is the
+                // most selective and touches only the small potential array).
+                let (pa, base) = (self.pot[v], 1 + nl);
+                let rights = &self.p.right[start..end];
+                let weights = &self.p.weight[start..end];
+                while cursor[v] < rights.len() {
+                    let k = cursor[v];
+                    let b = base + rights[k] as usize;
+                    if pa - i64::from(weights[k]) == self.pot[b] && !self.flow[start + k] && ok(b) {
+                        next = Some((b, Some((start + k, true))));
                         break;
                     }
                     cursor[v] += 1;
@@ -282,7 +284,8 @@ impl<'p> Solver<'p> {
                 break;
             }
             let mut cursor = vec![0usize; n];
-            let mut dead = vec![false; n];
+            // Only nodes at distance at most dist(t) can lie on a shortest path.
+            let mut dead: Vec<bool> = self.dist.iter().map(|&d| d > dt).collect();
             let mut on_path = vec![false; n];
             let mut any = false;
             while self.augment(&mut cursor, &mut dead, &mut on_path) {
