@@ -106,52 +106,55 @@ impl<'p> Solver<'p> {
     fn dijkstra(&mut self) -> bool {
         let (nl, t) = (self.nl, self.t());
         self.dist.iter_mut().for_each(|d| *d = INF);
-        let mut heap = BinaryHeap::new();
+        // Heap entries pack (distance, node) into one u64: reduced distances are
+        // non-negative and far below 2^32 (weights ≤ 2^20, paths ≤ 2^11 arcs here).
+        let mut heap: BinaryHeap<Reverse<u64>> = BinaryHeap::new();
+        let key = |d: i64, v: usize| Reverse(((d as u64) << 32) | v as u64);
         self.dist[0] = 0;
-        heap.push(Reverse((0i64, 0usize)));
-        let pot = &self.pot;
-        while let Some(Reverse((d, v))) = heap.pop() {
-            if d > self.dist[v] {
+        heap.push(key(0, 0));
+        let (pot, dist) = (&self.pot, &mut self.dist);
+        while let Some(Reverse(k)) = heap.pop() {
+            let (d, v) = ((k >> 32) as i64, (k & 0xFFFF_FFFF) as usize);
+            if d > dist[v] {
                 continue;
             }
-            let relax = |w: usize,
-                         cost: i64,
-                         dist: &mut Vec<i64>,
-                         heap: &mut BinaryHeap<Reverse<(i64, usize)>>| {
-                let nd = d + cost + pot[v] - pot[w];
+            let base = d + pot[v];
+            let mut relax = |w: usize, cost: i64| {
+                let nd = base + cost - pot[w];
                 if nd < dist[w] {
                     dist[w] = nd;
-                    heap.push(Reverse((nd, w)));
+                    heap.push(key(nd, w));
                 }
             };
             if v == 0 {
                 for a in 0..nl {
                     if self.used_left[a] < self.p.left_cap[a] {
-                        relax(1 + a, 0, &mut self.dist, &mut heap);
+                        relax(1 + a, 0);
                     }
                 }
             } else if v <= nl {
-                let a = v - 1;
                 // Backward to s when a has flow: never shorter (s is at 0); skipped.
-                for e in self.p.offsets[a]..self.p.offsets[a + 1] {
-                    if !self.flow[e] {
-                        let b = 1 + nl + self.p.right[e] as usize;
-                        relax(b, -i64::from(self.p.weight[e]), &mut self.dist, &mut heap);
+                let edges = self.p.offsets[v - 1]..self.p.offsets[v];
+                let flows = &self.flow[edges.clone()];
+                for ((&b, &w), &f) in self.p.right[edges.clone()]
+                    .iter()
+                    .zip(&self.p.weight[edges])
+                    .zip(flows)
+                {
+                    if !f {
+                        relax(1 + nl + b as usize, -i64::from(w));
                     }
                 }
             } else if v < t {
                 let b = v - 1 - nl;
                 for &e in &self.into_right[b] {
-                    let a = 1 + self.edge_left[e as usize] as usize;
                     relax(
-                        a,
+                        1 + self.edge_left[e as usize] as usize,
                         i64::from(self.p.weight[e as usize]),
-                        &mut self.dist,
-                        &mut heap,
                     );
                 }
                 if self.used_right[b] < self.p.right_cap[b] {
-                    relax(t, 0, &mut self.dist, &mut heap);
+                    relax(t, 0);
                 }
             }
         }
