@@ -14,6 +14,11 @@ Severities (the specification leaves them open):
 - expiring certification: high within 30 days, else medium;
 - target behind: high when missed (due date passed), medium while open;
 - closest candidate: low (it is a lead, not a problem).
+
+Order: by kind (as [`GapKind`] lists them); within a kind, uncovered vendors by seats at
+risk (their closest candidates follow in the same vendor order, nearest first), thin
+skills by fewest partners, expiring certifications soonest first, missed targets before
+open ones; then by subject.
 */
 
 use chrono::NaiveDate;
@@ -302,7 +307,9 @@ fn region(
         })
         .collect();
 
-    let mut gaps = Vec::new();
+    // (order within the kind, gap): seats at risk first, fewest partners first, soonest
+    // expiry first, missed targets first.
+    let mut gaps: Vec<(u64, Gap)> = Vec::new();
     let mut vendors = Vec::new();
     let (mut seats_covered, mut installs_total, mut installs_covered) = (0u64, 0u64, 0u64);
     for v in 0..config.vendors.len() as VendorId {
@@ -331,7 +338,7 @@ fn region(
             } else {
                 s as f64 / seats.total as f64
             };
-            gaps.push(Gap {
+            gaps.push((u64::MAX - s, Gap {
                 kind: GapKind::UncoveredVendor,
                 subject: config.vendors[v as usize].id.clone(),
                 detail: format!(
@@ -345,28 +352,31 @@ fn region(
                 } else {
                     Severity::Low
                 },
-            });
+            }));
             for c in &candidates {
                 let p = &d.partners[c.partner as usize];
-                gaps.push(Gap {
-                    kind: GapKind::ClosestCandidate,
-                    subject: config.vendors[v as usize].id.clone(),
-                    detail: if c.distance == 0 {
-                        format!(
-                            "{} ({}) qualifies for {name} but is in no delivery unit: pair it.",
-                            p.name, p.id
-                        )
-                    } else {
-                        format!(
-                            "{} ({}) is {} step(s) away: lacks {}.",
-                            p.name,
-                            p.id,
-                            c.distance,
-                            c.lacks.join("; ")
-                        )
+                gaps.push((
+                    u64::MAX - s,
+                    Gap {
+                        kind: GapKind::ClosestCandidate,
+                        subject: config.vendors[v as usize].id.clone(),
+                        detail: if c.distance == 0 {
+                            format!(
+                                "{} ({}) qualifies for {name} but is in no delivery unit: pair it.",
+                                p.name, p.id
+                            )
+                        } else {
+                            format!(
+                                "{} ({}) is {} step(s) away: lacks {}.",
+                                p.name,
+                                p.id,
+                                c.distance,
+                                c.lacks.join("; ")
+                            )
+                        },
+                        severity: Severity::Low,
                     },
-                    severity: Severity::Low,
-                });
+                ));
             }
         }
         vendors.push(VendorCoverage {
@@ -417,19 +427,22 @@ fn region(
         })
         .collect();
     for &(s, lvl, n) in &thin_skills {
-        gaps.push(Gap {
-            kind: GapKind::ThinSkill,
-            subject: format!("{} ≥ {lvl}", config.skills[s as usize].id),
-            detail: format!(
-                "{n} eligible partner(s) at {} level {lvl} or higher; {min} needed.",
-                config.skills[s as usize].name
-            ),
-            severity: if n == 0 {
-                Severity::High
-            } else {
-                Severity::Medium
+        gaps.push((
+            u64::from(n),
+            Gap {
+                kind: GapKind::ThinSkill,
+                subject: format!("{} ≥ {lvl}", config.skills[s as usize].id),
+                detail: format!(
+                    "{n} eligible partner(s) at {} level {lvl} or higher; {min} needed.",
+                    config.skills[s as usize].name
+                ),
+                severity: if n == 0 {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
             },
-        });
+        ));
     }
 
     // Expiring certifications.
@@ -445,19 +458,22 @@ fn region(
     for &(p, c, when) in &expiring {
         let partner = &d.partners[p as usize];
         let days = (when - as_of).num_days();
-        gaps.push(Gap {
-            kind: GapKind::ExpiringCertification,
-            subject: format!("{} / {}", partner.id, config.certifications[c as usize].id),
-            detail: format!(
-                "{}'s {} expires on {when} ({days} days): renew it.",
-                partner.name, config.certifications[c as usize].name
-            ),
-            severity: if days <= 30 {
-                Severity::High
-            } else {
-                Severity::Medium
+        gaps.push((
+            days.max(0) as u64,
+            Gap {
+                kind: GapKind::ExpiringCertification,
+                subject: format!("{} / {}", partner.id, config.certifications[c as usize].id),
+                detail: format!(
+                    "{}'s {} expires on {when} ({days} days): renew it.",
+                    partner.name, config.certifications[c as usize].name
+                ),
+                severity: if days <= 30 {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
             },
-        });
+        ));
     }
 
     // Targets.
@@ -491,19 +507,22 @@ fn region(
                 Some(want) => format!(", {pairs} of {want} pairs"),
                 None => String::new(),
             };
-            gaps.push(Gap {
-                kind: GapKind::TargetBehind,
-                subject: format!("{track} by {}", t.due_on),
-                detail: format!(
-                    "{counted} of {} partners counted{pair_part} ({state}).",
-                    t.partners
-                ),
-                severity: if state == "missed" {
-                    Severity::High
-                } else {
-                    Severity::Medium
+            gaps.push((
+                u64::from(state != "missed"),
+                Gap {
+                    kind: GapKind::TargetBehind,
+                    subject: format!("{track} by {}", t.due_on),
+                    detail: format!(
+                        "{counted} of {} partners counted{pair_part} ({state}).",
+                        t.partners
+                    ),
+                    severity: if state == "missed" {
+                        Severity::High
+                    } else {
+                        Severity::Medium
+                    },
                 },
-            });
+            ));
         }
         targets.push(TargetStatus {
             target: i,
@@ -513,7 +532,8 @@ fn region(
         });
     }
 
-    gaps.sort_by(|a, b| (a.kind, a.severity, &a.subject).cmp(&(b.kind, b.severity, &b.subject)));
+    gaps.sort_by(|(ka, a), (kb, b)| (a.kind, ka, &a.subject).cmp(&(b.kind, kb, &b.subject)));
+    let gaps: Vec<Gap> = gaps.into_iter().map(|(_, g)| g).collect();
     let recruit_next = recruit_next(d, config, rules, scores, rp, seats, covered_now);
     RegionCoverage {
         region: r,

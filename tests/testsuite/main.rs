@@ -5,6 +5,7 @@ mod config;
 mod coverage;
 mod fatal;
 mod formats;
+mod golden;
 mod pairing;
 mod rejections;
 mod robustness;

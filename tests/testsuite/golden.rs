@@ -1,0 +1,73 @@
+//! `reports/` holds the committed output of the README's main command on `data/sample`:
+//! regenerate it and fail on any byte of difference. `UC_READINESS_BLESS=1 cargo test`
+//! rewrites it after an intended change (review the diff before committing).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every file under `dir` (following no symlinks), by relative path.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let ty = e.file_type().unwrap();
+            if ty.is_dir() {
+                stack.push(e.path());
+            } else if ty.is_file() {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn committed_reports_are_regenerated_byte_for_byte() {
+    let out = tempfile::tempdir().unwrap();
+    // The README's main command, with the output folder moved aside.
+    Command::cargo_bin("uc-readiness")
+        .unwrap()
+        .current_dir(root())
+        .args(["report", "--formats", "csv", "-q", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let run = "2008-04-10";
+    let got = tree(&out.path().join(run));
+    let committed = root().join("reports").join(run);
+    if std::env::var_os("UC_READINESS_BLESS").is_some() {
+        let _ = std::fs::remove_dir_all(&committed);
+        for (rel, bytes) in &got {
+            let path = committed.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+        return;
+    }
+    let want = tree(&committed);
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "the set of report files changed (UC_READINESS_BLESS=1 cargo test rewrites reports/)"
+    );
+    for (rel, bytes) in &got {
+        assert!(
+            bytes == &want[rel],
+            "reports/{run}/{rel} differs from a fresh run (UC_READINESS_BLESS=1 cargo test rewrites it)"
+        );
+    }
+}
