@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use super::problem_line;
 use crate::cli::ReportArgs;
 use crate::ingest::{self, Action};
-use crate::report::{Formats, exports, output::RunDir};
+use crate::report::{Formats, exports, model, output::RunDir, render};
 use crate::settings::Settings;
 use crate::{coverage, pair, score};
 
@@ -16,9 +16,20 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings::resolve(&args.data)?;
     settings.init_threads();
     let formats = Formats::parse(&args.formats)?;
-    if formats.html || formats.md || formats.json || formats.parquet {
-        bail!("--formats: only `csv` is implemented so far (use --formats csv)");
+    if formats.parquet {
+        bail!("--formats: `parquet` is not implemented yet");
     }
+    if !args.regions.is_empty() {
+        bail!("--region is not implemented yet");
+    }
+    let templates = render::Templates::load(args.templates.as_deref())?;
+    let notes = match &args.notes {
+        Some(p) => Some(
+            std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read notes {}", p.display()))?,
+        ),
+        None => None,
+    };
     let log = |stage: &str, t: Instant| {
         if args.verbose {
             eprintln!("{stage:<10} {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
@@ -66,6 +77,37 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
 
     let t = Instant::now();
     let run = RunDir::begin(&args.out, &settings.as_of.to_string())?;
+    let mut warnings = Vec::new();
+    let history = render::load_history(run.out(), &mut warnings);
+    if !args.quiet {
+        for w in &warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    let model = model::build(
+        &ingested,
+        &settings.config,
+        &settings.config_sha256,
+        &scores,
+        &pairing,
+        &coverage,
+        &history,
+        notes.as_deref(),
+    );
+    log("model", t);
+
+    let t = Instant::now();
+    if formats.html {
+        render::html(&templates, &model, run.path())?;
+    }
+    if formats.md {
+        render::markdown(&templates, &model, run.path())?;
+    }
+    if formats.json {
+        render::summary(&model, &ingested, &run.path().join("summary.json"))?;
+    }
+    log("render", t);
+    let t = Instant::now();
     if formats.csv {
         let data = run.path().join("data");
         std::fs::create_dir_all(&data)?;
@@ -81,7 +123,9 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         exports::coverage(&data.join("coverage.csv"), d, c, &coverage)?;
         exports::gaps(&data.join("gaps.csv"), d, &coverage)?;
     }
+    let out = run.out().to_path_buf();
     let target = run.commit()?;
+    render::store_snapshot(&out, &model.snapshot)?;
     log("write", t);
     if !args.quiet {
         eprintln!("wrote {}", target.display());

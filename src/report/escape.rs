@@ -30,9 +30,64 @@ pub fn csv_text(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Text for HTML element content or a quoted attribute value.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '`' => out.push_str("&#x60;"),
+            '=' => out.push_str("&#x3D;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a GitHub-flavoured Markdown table cell or line: the punctuation that makes
+/// emphasis, code, links, images, headings and strikethrough is escaped, and so is HTML;
+/// a pipe cannot end a cell and line breaks become spaces. (Values only ever appear inside
+/// a table cell or a line, never at a line start.)
+pub fn markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '!' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' => {}
+            '\n' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_and_markdown_escapes() {
+        assert_eq!(
+            html("<script>\"a\" & 'b'</script>"),
+            "&lt;script&gt;&quot;a&quot; &amp; &#x27;b&#x27;&lt;/script&gt;"
+        );
+        assert_eq!(markdown("a|b\nc"), "a\\|b c");
+        assert_eq!(
+            markdown("[x](javascript:alert(1))"),
+            "\\[x\\](javascript:alert(1))"
+        );
+        assert_eq!(markdown("<b>**x**</b>"), "&lt;b&gt;\\*\\*x\\*\\*&lt;/b&gt;");
+    }
 
     #[test]
     fn formulas_are_defused_and_numbers_left_alone() {

@@ -3,9 +3,13 @@ The report stage: the only stage that writes files. Exports are written into a s
 folder and moved into `OUT/<as-of>/` when complete (see [`output`]).
 */
 
+pub mod charts;
 pub mod escape;
 pub mod exports;
+pub mod model;
+pub mod notes;
 pub mod output;
+pub mod render;
 
 use anyhow::bail;
 

@@ -304,9 +304,13 @@ fn sample_refuses_sizes_out_of_range() {
 fn usage_errors_exit_2() {
     bin().args(["validate", "--no-such-flag"]).assert().code(2);
     bin().arg("frobnicate").assert().code(2);
+    let out = tempfile::tempdir().unwrap();
     bin()
-        .args(["report", "--formats", "html", "--data"])
+        .args(["report", "--formats", "pdf", "--data"])
         .arg(fixture("tiny"))
+        .arg("--out")
+        .arg(out.path())
         .assert()
         .code(2);
+    assert!(std::fs::read_dir(out.path()).unwrap().next().is_none(), "nothing written");
 }

@@ -42,7 +42,7 @@ fn committed_reports_are_regenerated_byte_for_byte() {
     Command::cargo_bin("uc-readiness")
         .unwrap()
         .current_dir(root())
-        .args(["report", "--formats", "csv", "-q", "--out"])
+        .args(["report", "-q", "--out"])
         .arg(out.path())
         .assert()
         .success();

@@ -8,6 +8,7 @@ mod formats;
 mod golden;
 mod pairing;
 mod rejections;
+mod reports;
 mod robustness;
 mod scoring;
 mod support;

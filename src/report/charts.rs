@@ -1,0 +1,176 @@
+//! Inline SVG charts for the HTML report: self-contained, labelled for screen readers
+//! (`role="img"` with a title and description; the same figures are in a table beside
+//! each chart), colours from a colour-blind-safe palette set by the stylesheet, and
+//! lines told apart by dash pattern as well as colour.
+
+use std::fmt::Write;
+
+use super::escape::html;
+use super::model::Bar;
+
+fn open(out: &mut String, id: &str, width: u32, height: u32, title: &str, desc: &str) {
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" role="img" aria-labelledby="{id}-t {id}-d"><title id="{id}-t">{}</title><desc id="{id}-d">{}</desc>"#,
+        html(title),
+        html(desc)
+    );
+}
+
+/// Horizontal bars, one per label (values 0..=100).
+pub fn hbars(id: &str, title: &str, bars: &[Bar]) -> String {
+    let (label_w, bar_w, row) = (170u32, 380u32, 22u32);
+    let height = row * bars.len().max(1) as u32 + 10;
+    let desc = bars
+        .iter()
+        .map(|b| format!("{}: {}", b.label, b.text))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut s = String::new();
+    open(&mut s, id, label_w + bar_w + 80, height, title, &desc);
+    for (i, b) in bars.iter().enumerate() {
+        let y = 5 + row * i as u32;
+        let w = (b.percent.clamp(0.0, 100.0) / 100.0 * f64::from(bar_w)).round();
+        let label: String = b.label.chars().take(24).collect();
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{}" text-anchor="end">{}</text><rect class="b0" x="{label_w}" y="{}" width="{w}" height="{}"/><text x="{}" y="{}">{}</text>"#,
+            label_w - 6,
+            y + 15,
+            html(&label),
+            y + 3,
+            row - 6,
+            f64::from(label_w) + w + 6.0,
+            y + 15,
+            html(&b.text)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Vertical bars (a histogram), values 0..=100 of the tallest.
+pub fn vbars(id: &str, title: &str, bars: &[Bar]) -> String {
+    let (w, h, pad) = (560u32, 200u32, 30u32);
+    let n = bars.len().max(1) as u32;
+    let slot = (w - 2 * pad) / n;
+    let desc = bars
+        .iter()
+        .map(|b| format!("{}: {}", b.label, b.text))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut s = String::new();
+    open(&mut s, id, w, h + 40, title, &desc);
+    let _ = write!(
+        s,
+        r#"<line class="axis" x1="{pad}" y1="{h}" x2="{}" y2="{h}"/>"#,
+        w - pad
+    );
+    for (i, b) in bars.iter().enumerate() {
+        let x = pad + slot * i as u32;
+        let bh = (b.percent.clamp(0.0, 100.0) / 100.0 * f64::from(h - 30)).round();
+        let _ = write!(
+            s,
+            r#"<rect class="b0" x="{}" y="{}" width="{}" height="{bh}"/><text x="{}" y="{}" text-anchor="middle">{}</text><text x="{}" y="{}" text-anchor="middle">{}</text>"#,
+            x + 4,
+            f64::from(h) - bh,
+            slot - 8,
+            x + slot / 2,
+            f64::from(h) - bh - 4.0,
+            html(&b.text),
+            x + slot / 2,
+            h + 16,
+            html(&b.label)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Lines over months, one per series.
+pub fn lines(id: &str, title: &str, series: &[(String, Vec<(String, u64)>)]) -> String {
+    let (w, h, left, bottom) = (660u32, 220u32, 50u32, 30u32);
+    let months = series.first().map_or(0, |s| s.1.len());
+    let max = series
+        .iter()
+        .flat_map(|s| s.1.iter().map(|p| p.1))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let desc = series
+        .iter()
+        .map(|(name, pts)| {
+            let last = pts.last().map_or(0, |p| p.1);
+            let first = pts.first().map_or(String::new(), |p| p.0.clone());
+            format!("{name}: {last} counted partners by the last month (series from {first})")
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut s = String::new();
+    open(&mut s, id, w, h + 40, title, &desc);
+    let plot_w = f64::from(w - left - 150);
+    let plot_h = f64::from(h - bottom);
+    let x = |i: usize| {
+        f64::from(left)
+            + if months > 1 {
+                plot_w * i as f64 / (months - 1) as f64
+            } else {
+                0.0
+            }
+    };
+    let y = |v: u64| plot_h - plot_h * v as f64 / max as f64 + 10.0;
+    let _ = write!(
+        s,
+        r#"<line class="axis" x1="{left}" y1="{}" x2="{}" y2="{}"/><text x="{}" y="{}" text-anchor="end">{max}</text><text x="{}" y="{}" text-anchor="end">0</text>"#,
+        plot_h + 10.0,
+        f64::from(left) + plot_w,
+        plot_h + 10.0,
+        left - 4,
+        y(max) + 4.0,
+        left - 4,
+        plot_h + 14.0
+    );
+    if let (Some(first), Some(last)) = (
+        series.first().and_then(|s| s.1.first()),
+        series.first().and_then(|s| s.1.last()),
+    ) {
+        let _ = write!(
+            s,
+            r#"<text x="{left}" y="{}">{}</text><text x="{}" y="{}" text-anchor="end">{}</text>"#,
+            plot_h + 28.0,
+            html(&first.0),
+            f64::from(left) + plot_w,
+            plot_h + 28.0,
+            html(&last.0)
+        );
+    }
+    let dashes = ["", "6 3", "2 3"];
+    for (k, (name, pts)) in series.iter().enumerate() {
+        let path: Vec<String> = pts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.1)))
+            .collect();
+        let _ = write!(
+            s,
+            r#"<polyline class="l{}" fill="none" stroke-width="2.5" stroke-dasharray="{}" points="{}"/>"#,
+            k % 3,
+            dashes[k % 3],
+            path.join(" ")
+        );
+        let ly = 20 + 20 * k as u32;
+        let lx = f64::from(left) + plot_w + 12.0;
+        let _ = write!(
+            s,
+            r#"<line class="l{}" x1="{lx}" y1="{ly}" x2="{}" y2="{ly}" stroke-width="2.5" stroke-dasharray="{}"/><text x="{}" y="{}">{}</text>"#,
+            k % 3,
+            lx + 24.0,
+            dashes[k % 3],
+            lx + 30.0,
+            ly + 4,
+            html(name)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}

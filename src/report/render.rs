@@ -1,0 +1,262 @@
+/*!
+Renderers: HTML and Markdown through handlebars templates (compiled in from `templates/`,
+each replaceable by a file of the same name in `--templates DIR`, strict mode on), the
+`summary.json` export, and the history snapshots under `OUT/history/`.
+
+HTML values are escaped by handlebars' HTML escaping (`{{x}}`); the Markdown registry
+escapes with [`super::escape::markdown`] instead. Only two kinds of pre-rendered HTML
+reach a template unescaped (`{{{x}}}`): the SVG charts, whose labels `charts.rs` escapes,
+and the notes, sanitised by ammonia.
+*/
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use handlebars::Handlebars;
+use serde::Serialize;
+
+use super::charts;
+use super::escape;
+use super::model::{ReportModel, SCHEMA_VERSION, Snapshot};
+use crate::ingest::Ingested;
+
+/// The built-in templates: (file name, source).
+pub const TEMPLATES: [(&str, &str); 7] = [
+    (
+        "index.html.hbs",
+        include_str!("../../templates/index.html.hbs"),
+    ),
+    (
+        "region.html.hbs",
+        include_str!("../../templates/region.html.hbs"),
+    ),
+    (
+        "report.md.hbs",
+        include_str!("../../templates/report.md.hbs"),
+    ),
+    (
+        "region.md.hbs",
+        include_str!("../../templates/region.md.hbs"),
+    ),
+    ("style.hbs", include_str!("../../templates/style.hbs")),
+    ("sort.hbs", include_str!("../../templates/sort.hbs")),
+    ("tiles.hbs", include_str!("../../templates/tiles.hbs")),
+];
+
+/// The templates of a run: built-in, with any file of `dir` of the same name instead.
+pub struct Templates {
+    html: Handlebars<'static>,
+    md: Handlebars<'static>,
+}
+
+impl Templates {
+    /// Loads the templates; `dir` (from `--templates`) must exist when given.
+    pub fn load(dir: Option<&Path>) -> anyhow::Result<Templates> {
+        if let Some(d) = dir
+            && !d.is_dir()
+        {
+            bail!("--templates: {} is not a folder", d.display());
+        }
+        let mut html = Handlebars::new();
+        let mut md = Handlebars::new();
+        for h in [&mut html, &mut md] {
+            h.set_strict_mode(true);
+        }
+        html.register_escape_fn(escape::html);
+        md.register_escape_fn(escape::markdown);
+        for (name, builtin) in TEMPLATES {
+            let source = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+                Some(p) => std::fs::read_to_string(&p)
+                    .with_context(|| format!("cannot read template {}", p.display()))?,
+                None => builtin.to_string(),
+            };
+            let stem = name.trim_end_matches(".hbs");
+            let registry = if stem.ends_with(".md") {
+                &mut md
+            } else {
+                &mut html
+            };
+            let result = if matches!(stem, "style" | "sort" | "tiles") {
+                registry.register_partial(stem, source)
+            } else {
+                registry.register_template_string(stem, source)
+            };
+            result.with_context(|| format!("invalid template {name}"))?;
+        }
+        Ok(Templates { html, md })
+    }
+}
+
+#[derive(Serialize)]
+struct Charts {
+    coverage: String,
+    scores: String,
+    trend: String,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    #[serde(flatten)]
+    model: &'a ReportModel,
+    charts: Option<&'a Charts>,
+    page: Option<&'a super::model::RegionPage>,
+}
+
+fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Writes `index.html` and `regions/<slug>.html`.
+pub fn html(t: &Templates, m: &ReportModel, dir: &Path) -> anyhow::Result<()> {
+    let charts = Charts {
+        coverage: charts::hbars(
+            "chart-coverage",
+            "Seat coverage by region",
+            &m.coverage_bars,
+        ),
+        scores: charts::vbars(
+            "chart-scores",
+            "Score distribution of eligible partners",
+            &m.score_bars,
+        ),
+        trend: charts::lines(
+            "chart-trend",
+            "Counted partners over time by track",
+            &m.trend,
+        ),
+    };
+    let index = t
+        .html
+        .render(
+            "index.html",
+            &Page {
+                model: m,
+                charts: Some(&charts),
+                page: None,
+            },
+        )
+        .context("rendering index.html")?;
+    write(&dir.join("index.html"), &index)?;
+    std::fs::create_dir_all(dir.join("regions"))?;
+    for p in &m.pages {
+        let out = t
+            .html
+            .render(
+                "region.html",
+                &Page {
+                    model: m,
+                    charts: None,
+                    page: Some(p),
+                },
+            )
+            .with_context(|| format!("rendering regions/{}.html", p.slug))?;
+        write(&dir.join("regions").join(format!("{}.html", p.slug)), &out)?;
+    }
+    Ok(())
+}
+
+/// Writes `report.md` and `regions/<slug>.md`.
+pub fn markdown(t: &Templates, m: &ReportModel, dir: &Path) -> anyhow::Result<()> {
+    let page = |p| Page {
+        model: m,
+        charts: None,
+        page: p,
+    };
+    let out =
+        t.md.render("report.md", &page(None))
+            .context("rendering report.md")?;
+    write(&dir.join("report.md"), &out)?;
+    std::fs::create_dir_all(dir.join("regions"))?;
+    for p in &m.pages {
+        let out =
+            t.md.render("region.md", &page(Some(p)))
+                .with_context(|| format!("rendering regions/{}.md", p.slug))?;
+        write(&dir.join("regions").join(format!("{}.md", p.slug)), &out)?;
+    }
+    Ok(())
+}
+
+/// Writes `summary.json`: every KPI per region and in total, the schema version, the
+/// as-of date and the SHA-256 of each input and of the config.
+pub fn summary(m: &ReportModel, ingested: &Ingested, path: &Path) -> anyhow::Result<()> {
+    #[derive(Serialize)]
+    struct Summary<'a> {
+        schema_version: u32,
+        title: &'a str,
+        as_of: &'a str,
+        previous: Option<&'a str>,
+        inputs: &'a [crate::ingest::InputFile],
+        config_sha256: &'a str,
+        rejected_rows: usize,
+        total: &'a super::model::Kpis,
+        regions: &'a std::collections::BTreeMap<String, super::model::Kpis>,
+    }
+    let s = Summary {
+        schema_version: SCHEMA_VERSION,
+        title: &m.title,
+        as_of: &m.as_of,
+        previous: m.previous.as_deref(),
+        inputs: &ingested.inputs,
+        config_sha256: &m.config_sha256,
+        rejected_rows: ingested.rejected.len(),
+        total: &m.snapshot.total,
+        regions: &m.snapshot.regions,
+    };
+    let mut text = serde_json::to_string_pretty(&s)?;
+    text.push('\n');
+    write(path, &text)
+}
+
+/// Every readable snapshot in `OUT/history/`, sorted by date; unreadable ones are
+/// reported in `warnings` and skipped.
+pub fn load_history(out: &Path, warnings: &mut Vec<String>) -> Vec<Snapshot> {
+    let dir = out.join("history");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut snaps = Vec::new();
+    let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    names.sort();
+    for path in names {
+        let is_snapshot = path.extension().is_some_and(|e| e == "json")
+            && path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .is_some_and(|s| crate::config::parse_date(s).is_some());
+        if !is_snapshot {
+            continue;
+        }
+        match std::fs::read_to_string(&path)
+            .map_err(anyhow::Error::from)
+            .and_then(|t| serde_json::from_str::<Snapshot>(&t).map_err(anyhow::Error::from))
+        {
+            Ok(s) if s.schema_version == SCHEMA_VERSION => snaps.push(s),
+            Ok(s) => warnings.push(format!(
+                "{}: snapshot schema {} is not {SCHEMA_VERSION}; skipped",
+                path.display(),
+                s.schema_version
+            )),
+            Err(e) => warnings.push(format!(
+                "{}: unreadable snapshot, skipped: {e}",
+                path.display()
+            )),
+        }
+    }
+    snaps.sort_by_key(|s| s.as_of);
+    snaps
+}
+
+/// Stores this run's snapshot as `OUT/history/<as-of>.json` (replacing a rerun's),
+/// written beside and renamed into place.
+pub fn store_snapshot(out: &Path, s: &Snapshot) -> anyhow::Result<()> {
+    let dir = out.join("history");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut text = serde_json::to_string_pretty(s)?;
+    text.push('\n');
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+    let target = dir.join(format!("{}.json", s.as_of));
+    tmp.persist(&target)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    Ok(())
+}

@@ -1,0 +1,316 @@
+//! `report` end to end: the guarantees of SPEC §7 — deterministic bytes, atomic runs that
+//! leave earlier reports untouched, a lock between concurrent runs, inert hostile values —
+//! plus history and the run-over-run diff, templates and notes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+use crate::support::{fixture, tiny_file_plus, tiny_with};
+
+fn report(data: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("uc-readiness")
+        .unwrap()
+        .args(["report", "-q", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
+/// Every file under `dir` by relative path (symlinks skipped).
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let ty = e.file_type().unwrap();
+            if ty.is_dir() {
+                stack.push(e.path());
+            } else if ty.is_file() {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn text(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn a_report_has_every_output_and_the_same_bytes_every_time() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    report(&fixture("tiny"), a.path(), &[]).success();
+    report(&fixture("tiny"), b.path(), &["--threads", "1"]).success();
+    let ta = tree(a.path());
+    let names: Vec<&str> = ta.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            ".lock",
+            "2008-04-10/data/coverage.csv",
+            "2008-04-10/data/gaps.csv",
+            "2008-04-10/data/pairs.csv",
+            "2008-04-10/data/partner_scores.csv",
+            "2008-04-10/data/rejected.csv",
+            "2008-04-10/index.html",
+            "2008-04-10/regions/north.html",
+            "2008-04-10/regions/north.md",
+            "2008-04-10/regions/south.html",
+            "2008-04-10/regions/south.md",
+            "2008-04-10/report.md",
+            "2008-04-10/summary.json",
+            "history/2008-04-10.json",
+        ]
+    );
+    assert_eq!(ta, tree(b.path()));
+    assert_eq!(
+        std::fs::read_link(a.path().join("latest")).unwrap(),
+        Path::new("2008-04-10")
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&ta["2008-04-10/summary.json"]).unwrap();
+    assert_eq!(summary["schema_version"], 1);
+    assert_eq!(summary["as_of"], "2008-04-10");
+    assert_eq!(summary["total"]["pairs"], 1);
+    assert_eq!(summary["total"]["seats"], 2600);
+    assert_eq!(summary["regions"]["North"]["ready"], 2);
+    assert_eq!(summary["inputs"][0]["file_name"], "partners.csv");
+    assert_eq!(summary["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    let index = String::from_utf8(ta["2008-04-10/index.html"].clone()).unwrap();
+    assert!(index.starts_with("<!DOCTYPE html>"));
+    assert!(
+        !index.contains("src=\"http") && !index.contains("href=\"http"),
+        "no network fetch"
+    );
+}
+
+#[test]
+fn a_failed_run_leaves_no_partial_output_and_earlier_reports_untouched() {
+    let out = tempfile::tempdir().unwrap();
+    report(&fixture("tiny"), out.path(), &[]).success();
+    let before = tree(out.path());
+    // A template that names a missing variable fails at render time, after the run
+    // folder was started (strict mode).
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::write(
+        templates.path().join("region.md.hbs"),
+        "{{page.no_such_field}}",
+    )
+    .unwrap();
+    let assert = report(
+        &fixture("tiny"),
+        out.path(),
+        &["--templates", templates.path().to_str().unwrap()],
+    )
+    .code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("region.md") || err.contains("no_such_field"),
+        "{err}"
+    );
+    assert_eq!(
+        tree(out.path()),
+        before,
+        "earlier reports and history untouched, no staging left"
+    );
+    // A fatal input error fails before anything is written.
+    let bad = tiny_with(&[("skills.csv", Some(b"partner_id\n"))]);
+    report(bad.path(), out.path(), &[]).code(2);
+    assert_eq!(tree(out.path()), before);
+    // --strict with rejected rows: exit 1, nothing written.
+    report(
+        &fixture("tiny"),
+        out.path(),
+        &["--strict", "--as-of", "2008-05-01"],
+    )
+    .code(1);
+    assert_eq!(tree(out.path()), before);
+}
+
+#[test]
+fn a_second_run_on_the_same_output_waits_for_no_one_and_says_why() {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(out.path()).unwrap();
+    let lock = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.path().join(".lock"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    let assert = report(&fixture("tiny"), out.path(), &[]).code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("another uc-readiness run is writing to"),
+        "{err}"
+    );
+    assert!(!out.path().join("2008-04-10").exists());
+    drop(lock);
+    report(&fixture("tiny"), out.path(), &[]).success();
+}
+
+#[test]
+fn hostile_values_come_out_inert_everywhere() {
+    let partners = tiny_file_plus(
+        "partners.csv",
+        "Z1,\"<script>alert(1)</script> | =HYPERLINK(\"\"http://x\"\") *bold* [x](javascript:alert(1))\",../../etc,US,telephony,active,2008-01-01,\n\
+Z2,\"@SUM(A1)\nline two\",A/B,US,infrastructure,active,2008-01-01,\n\
+Z3,-cmd|calc,A B,US,infrastructure,active,2008-01-01,",
+    );
+    let dir = tiny_with(&[("partners.csv", Some(&partners))]);
+    let out = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.md");
+    std::fs::write(
+        &notes,
+        "Q2 <script>alert(2)</script> [go](javascript:alert(3)) <img src=x onerror=alert(4)>",
+    )
+    .unwrap();
+    report(
+        dir.path(),
+        out.path(),
+        &["--notes", notes.to_str().unwrap()],
+    )
+    .success();
+    let run = out.path().join("2008-04-10");
+    // File names: no region escapes the run folder, and two regions never share a file.
+    let mut regions: Vec<String> = std::fs::read_dir(run.join("regions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    regions.sort();
+    assert_eq!(
+        regions,
+        [
+            "a-b-2.html",
+            "a-b-2.md",
+            "a-b.html",
+            "a-b.md",
+            "etc.html",
+            "etc.md",
+            "north.html",
+            "north.md",
+            "south.html",
+            "south.md"
+        ]
+    );
+    assert!(!out.path().join("etc").exists());
+    // HTML: no live markup from the data or the notes.
+    for file in ["index.html", "regions/etc.html", "regions/a-b.html"] {
+        let h = text(&run.join(file));
+        assert!(!h.contains("<script>alert"), "{file}");
+        assert!(!h.contains("<img src=x"), "{file}");
+        assert!(!h.to_lowercase().contains("href=\"javascript"), "{file}");
+    }
+    let h = text(&run.join("regions/etc.html"));
+    assert!(
+        h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "escaped, still readable"
+    );
+    let index = text(&run.join("index.html"));
+    assert!(
+        index.contains("&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "notes: raw HTML shown as text"
+    );
+    // Markdown: the pipe cannot split the cell, the newline cannot end the row.
+    let md = text(&run.join("regions/etc.md"));
+    let row = md.lines().find(|l| l.starts_with("| Z1 |")).unwrap();
+    assert!(
+        row.contains("&lt;script&gt;")
+            && row.contains("\\|")
+            && row.contains("\\*bold\\*")
+            && row.contains("\\[x\\]"),
+        "{row}"
+    );
+    assert_eq!(
+        row.matches('|').count() - row.matches("\\|").count(),
+        12,
+        "11 cells: {row}"
+    );
+    let md = text(&run.join("report.md"));
+    assert!(
+        !md.contains("<script") && !md.to_lowercase().contains("javascript:"),
+        "{md}"
+    );
+    let a_b = text(&run.join("regions/a-b-2.md")); // "A/B" sorts after "A B"
+    assert!(a_b.contains("@SUM(A1) line two"), "{a_b}");
+    // CSV: formulas defused, numbers left alone.
+    let csv = text(&run.join("data/partner_scores.csv"));
+    assert!(csv.contains("\"'@SUM(A1)\nline two\""), "{csv}");
+    assert!(csv.contains("'-cmd|calc"), "{csv}");
+}
+
+#[test]
+fn history_compares_with_the_previous_run_and_a_rerun_replaces_its_snapshot() {
+    let out = tempfile::tempdir().unwrap();
+    report(&fixture("tiny"), out.path(), &[]).success();
+    // Two months later H1's avaya certification has lapsed: South loses Avaya.
+    report(&fixture("tiny"), out.path(), &["--as-of", "2008-06-10"]).success();
+    let later = out.path().join("2008-06-10");
+    let summary: serde_json::Value =
+        serde_json::from_str(&text(&later.join("summary.json"))).unwrap();
+    assert_eq!(summary["previous"], "2008-04-10");
+    let md = text(&later.join("report.md"));
+    assert!(md.contains("compared with the run of 2008-04-10"), "{md}");
+    assert!(
+        md.contains("Vendors newly uncovered (1) | South / avaya"),
+        "{md}"
+    );
+    assert_eq!(
+        std::fs::read_link(out.path().join("latest")).unwrap(),
+        Path::new("2008-06-10")
+    );
+    // Rerunning the earlier date keeps `latest` on the newest run and replaces only the
+    // earlier snapshot.
+    let snap = text(&out.path().join("history/2008-06-10.json"));
+    report(&fixture("tiny"), out.path(), &[]).success();
+    assert_eq!(
+        std::fs::read_link(out.path().join("latest")).unwrap(),
+        Path::new("2008-06-10")
+    );
+    assert_eq!(text(&out.path().join("history/2008-06-10.json")), snap);
+    let names: Vec<String> = std::fs::read_dir(out.path().join("history"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2);
+}
+
+#[test]
+fn templates_are_replaceable_by_file_name_and_a_missing_folder_is_an_error() {
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::write(
+        templates.path().join("tiles.hbs"),
+        "<p id=\"custom-tiles\">{{#each tiles}}{{label}}={{value}};{{/each}}</p>",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    report(
+        &fixture("tiny"),
+        out.path(),
+        &["--templates", templates.path().to_str().unwrap()],
+    )
+    .success();
+    let index = text(&out.path().join("2008-04-10/index.html"));
+    assert!(
+        index.contains("<p id=\"custom-tiles\">Ready partners=3 of 5;"),
+        "{index}"
+    );
+    report(
+        &fixture("tiny"),
+        out.path(),
+        &["--templates", "/no/such/folder"],
+    )
+    .code(2);
+}
