@@ -16,12 +16,7 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings::resolve(&args.data)?;
     settings.init_threads();
     let formats = Formats::parse(&args.formats)?;
-    if formats.parquet {
-        bail!("--formats: `parquet` is not implemented yet");
-    }
-    if !args.regions.is_empty() {
-        bail!("--region is not implemented yet");
-    }
+
     let templates = render::Templates::load(args.templates.as_deref())?;
     let notes = match &args.notes {
         Some(p) => Some(
@@ -62,6 +57,19 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
+    // --region: every region of the data, or the ones named (each must exist).
+    let d = &ingested.dataset;
+    let mut scope = vec![args.regions.is_empty(); d.regions.len()];
+    for name in &args.regions {
+        match d.region_id(name) {
+            Some(r) => scope[r as usize] = true,
+            None => bail!(
+                "--region: no region `{name}` in the data (regions: {})",
+                d.regions.join(", ")
+            ),
+        }
+    }
+
     let t = Instant::now();
     let scores = score::score(&ingested.dataset, &settings.config, settings.as_of)
         .context("scoring failed")?;
@@ -85,6 +93,7 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let model = model::build(
+        &scope,
         &ingested,
         &settings.config,
         &settings.config_sha256,
@@ -108,20 +117,24 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     }
     log("render", t);
     let t = Instant::now();
-    if formats.csv {
+    if formats.csv || formats.parquet {
         let data = run.path().join("data");
         std::fs::create_dir_all(&data)?;
-        exports::partner_scores(
-            &data.join("partner_scores.csv"),
-            &ingested.dataset,
-            &settings.config,
-            &scores,
-        )?;
-        exports::rejected(&data.join("rejected.csv"), &ingested.rejected)?;
-        let (d, c) = (&ingested.dataset, &settings.config);
-        exports::pairs(&data.join("pairs.csv"), d, c, &pairing)?;
-        exports::coverage(&data.join("coverage.csv"), d, c, &coverage)?;
-        exports::gaps(&data.join("gaps.csv"), d, &coverage)?;
+        let c = &settings.config;
+        for export in [
+            exports::partner_scores(&scope, d, c, &scores),
+            exports::pairs(&scope, d, c, &pairing),
+            exports::coverage(&scope, d, c, &coverage),
+            exports::gaps(&scope, d, &coverage),
+            exports::rejected(&ingested.rejected),
+        ] {
+            if formats.csv {
+                export.write_csv(&data)?;
+            }
+            if formats.parquet {
+                export.write_parquet(&data)?;
+            }
+        }
     }
     let out = run.out().to_path_buf();
     let target = run.commit()?;

@@ -1,9 +1,11 @@
-//! The CSV exports of SPEC §7: fixed column order, sorted rows, one number format, and
-//! every data value passed through the spreadsheet formula guard.
+//! The export tables of SPEC §7 — fixed column order, sorted rows, one number format —
+//! built once as [`Export`]s and written as CSV (every text value through the spreadsheet
+//! formula guard) and, with `--formats parquet`, as typed Parquet for BI tools.
 
 use std::path::Path;
 
 use anyhow::Context;
+use polars::prelude::{Column, DataFrame, ParquetWriter, PlSmallStr};
 
 use super::escape::csv_text;
 use crate::config::Config;
@@ -12,87 +14,93 @@ use crate::ingest::{Dataset, RejectedRow};
 use crate::pair::Pairing;
 use crate::score::{Scores, VendorSet, fmt_tenths, tenths};
 
-fn write_csv(
-    path: &Path,
-    header: &[&str],
-    rows: impl Iterator<Item = Vec<String>>,
-) -> anyhow::Result<()> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    w.write_record(header)?;
-    for row in rows {
-        w.write_record(&row)?;
+/// The type of an export column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text; may come from the data (guarded in CSV).
+    Text,
+    /// An integer.
+    Int,
+    /// A one-decimal number.
+    Decimal,
+    /// `true` / `false`.
+    Bool,
+}
+
+/// One export table: its file stem, typed columns and rows of unescaped values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Export {
+    /// File stem (`partner_scores`, ...).
+    pub name: &'static str,
+    /// Column names and types.
+    pub columns: Vec<(&'static str, Kind)>,
+    /// Rows, values formatted but not escaped.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Export {
+    /// Writes `DIR/<name>.csv`.
+    pub fn write_csv(&self, dir: &Path) -> anyhow::Result<()> {
+        let path = dir.join(format!("{}.csv", self.name));
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        w.write_record(self.columns.iter().map(|c| c.0))?;
+        for row in &self.rows {
+            w.write_record(
+                row.iter()
+                    .zip(&self.columns)
+                    .map(|(v, (_, kind))| match kind {
+                        Kind::Text => csv_text(v).into_owned(),
+                        _ => v.clone(),
+                    }),
+            )?;
+        }
+        w.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
     }
-    w.flush()
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+
+    /// Writes `DIR/<name>.parquet` with typed columns (text unguarded: Parquet is not
+    /// opened by spreadsheets as text).
+    pub fn write_parquet(&self, dir: &Path) -> anyhow::Result<()> {
+        let path = dir.join(format!("{}.parquet", self.name));
+        let columns = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, (name, kind))| {
+                let cells = self.rows.iter().map(|r| r[i].as_str());
+                let name: PlSmallStr = (*name).into();
+                match kind {
+                    Kind::Text => Column::new(name, cells.collect::<Vec<&str>>()),
+                    Kind::Int => Column::new(
+                        name,
+                        cells.map(|c| c.parse::<i64>().ok()).collect::<Vec<_>>(),
+                    ),
+                    Kind::Decimal => Column::new(
+                        name,
+                        cells.map(|c| c.parse::<f64>().ok()).collect::<Vec<_>>(),
+                    ),
+                    Kind::Bool => {
+                        Column::new(name, cells.map(|c| c == "true").collect::<Vec<bool>>())
+                    }
+                }
+            })
+            .collect();
+        let mut df = DataFrame::new(self.rows.len(), columns)?;
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        if let Err(e) = ParquetWriter::new(file).finish(&mut df) {
+            anyhow::bail!("cannot write {}: {e}", path.display());
+        }
+        Ok(())
+    }
 }
 
 /// A component (0..=1) as a one-decimal percentage.
 fn pct(x: f64) -> String {
     fmt_tenths(tenths(100.0 * x))
-}
-
-/// `partner_scores.csv`: one row per valid partner, sorted by partner_id.
-pub fn partner_scores(
-    path: &Path,
-    d: &Dataset,
-    config: &Config,
-    scores: &Scores,
-) -> anyhow::Result<()> {
-    let rows = d.partners.iter().zip(&scores.partners).map(|(p, s)| {
-        let n = &s.now;
-        vec![
-            csv_text(&p.id).into_owned(),
-            csv_text(&p.name).into_owned(),
-            csv_text(&d.regions[p.region as usize]).into_owned(),
-            config.tracks[p.track as usize].id.clone(),
-            p.status.as_str().to_string(),
-            pct(n.skill),
-            pct(n.certification),
-            pct(n.experience),
-            fmt_tenths(n.tenths),
-            config.scoring.bands[n.band].name.clone(),
-            vendor_list(config, n.qualified),
-        ]
-    });
-    write_csv(
-        path,
-        &[
-            "partner_id",
-            "name",
-            "region",
-            "track",
-            "status",
-            "skill_score",
-            "certification_score",
-            "experience_score",
-            "score",
-            "band",
-            "qualified_vendors",
-        ],
-        rows,
-    )
-}
-
-/// `rejected.csv`: every problem, sorted by table and line.
-pub fn rejected(path: &Path, rejected: &[RejectedRow]) -> anyhow::Result<()> {
-    let rows = rejected.iter().map(|r| {
-        vec![
-            r.table.as_str().to_string(),
-            r.line.to_string(),
-            r.column.to_string(),
-            csv_text(&r.value).into_owned(),
-            r.reason.clone(),
-            r.action.as_str().to_string(),
-        ]
-    });
-    write_csv(
-        path,
-        &["table", "line", "column", "value", "reason", "action"],
-        rows,
-    )
 }
 
 /// Vendor ids `;`-joined, sorted.
@@ -103,73 +111,171 @@ fn vendor_list(config: &Config, set: VendorSet) -> String {
         .join(";")
 }
 
-/// `pairs.csv`: the selected pairs, by region, left and right partner id.
-pub fn pairs(path: &Path, d: &Dataset, config: &Config, pairing: &Pairing) -> anyhow::Result<()> {
-    let rows = pairing.regions.iter().flat_map(|rp| {
-        rp.pairs.iter().map(move |p| {
+/// `partner_scores`: one row per valid partner of the run's regions, by partner_id.
+pub fn partner_scores(scope: &[bool], d: &Dataset, config: &Config, scores: &Scores) -> Export {
+    use Kind::*;
+    let rows = d
+        .partners
+        .iter()
+        .zip(&scores.partners)
+        .filter(|(p, _)| scope[p.region as usize])
+        .map(|(p, s)| {
+            let n = &s.now;
             vec![
-                csv_text(&d.regions[rp.region as usize]).into_owned(),
-                csv_text(&d.partners[p.left as usize].id).into_owned(),
-                csv_text(&d.partners[p.right as usize].id).into_owned(),
-                fmt_tenths(i64::from(p.score.weight)),
-                vendor_list(config, p.score.qualified),
+                p.id.clone(),
+                p.name.clone(),
+                d.regions[p.region as usize].clone(),
+                config.tracks[p.track as usize].id.clone(),
+                p.status.as_str().to_string(),
+                pct(n.skill),
+                pct(n.certification),
+                pct(n.experience),
+                fmt_tenths(n.tenths),
+                config.scoring.bands[n.band].name.clone(),
+                vendor_list(config, n.qualified),
             ]
         })
-    });
-    write_csv(
-        path,
-        &[
-            "region",
-            "left_partner_id",
-            "right_partner_id",
-            "pair_score",
-            "qualified_vendors",
+        .collect();
+    Export {
+        name: "partner_scores",
+        columns: vec![
+            ("partner_id", Text),
+            ("name", Text),
+            ("region", Text),
+            ("track", Text),
+            ("status", Text),
+            ("skill_score", Decimal),
+            ("certification_score", Decimal),
+            ("experience_score", Decimal),
+            ("score", Decimal),
+            ("band", Text),
+            ("qualified_vendors", Text),
         ],
         rows,
-    )
+    }
 }
 
-/// `coverage.csv`: per region, the vendors with installs there.
-pub fn coverage(
-    path: &Path,
-    d: &Dataset,
-    config: &Config,
-    coverage: &Coverage,
-) -> anyhow::Result<()> {
-    let rows = coverage.regions.iter().flat_map(|rc| {
-        rc.vendors.iter().map(move |v| {
-            vec![
-                csv_text(&d.regions[rc.region as usize]).into_owned(),
-                config.vendors[v.vendor as usize].id.clone(),
-                v.installs.to_string(),
-                v.seats.to_string(),
-                v.covered.to_string(),
-            ]
-        })
-    });
-    write_csv(
-        path,
-        &["region", "vendor", "installs", "seats", "covered"],
-        rows,
-    )
+/// `rejected`: every problem, by table and line.
+pub fn rejected(rejected: &[RejectedRow]) -> Export {
+    use Kind::*;
+    Export {
+        name: "rejected",
+        columns: vec![
+            ("table", Text),
+            ("line", Int),
+            ("column", Text),
+            ("value", Text),
+            ("reason", Text),
+            ("action", Text),
+        ],
+        rows: rejected
+            .iter()
+            .map(|r| {
+                vec![
+                    r.table.as_str().to_string(),
+                    r.line.to_string(),
+                    r.column.to_string(),
+                    r.value.clone(),
+                    r.reason.clone(),
+                    r.action.as_str().to_string(),
+                ]
+            })
+            .collect(),
+    }
 }
 
-/// `gaps.csv`: per region, every gap in report order.
-pub fn gaps(path: &Path, d: &Dataset, coverage: &Coverage) -> anyhow::Result<()> {
-    let rows = coverage.regions.iter().flat_map(|rc| {
-        rc.gaps.iter().map(move |g| {
-            vec![
-                csv_text(&d.regions[rc.region as usize]).into_owned(),
-                g.kind.as_str().to_string(),
-                csv_text(&g.subject).into_owned(),
-                csv_text(&g.detail).into_owned(),
-                g.severity.as_str().to_string(),
-            ]
+/// `pairs`: the selected pairs, by region, left and right partner id.
+pub fn pairs(scope: &[bool], d: &Dataset, config: &Config, pairing: &Pairing) -> Export {
+    use Kind::*;
+    let rows = pairing
+        .regions
+        .iter()
+        .filter(|rp| scope[rp.region as usize])
+        .flat_map(|rp| {
+            rp.pairs.iter().map(move |p| {
+                vec![
+                    d.regions[rp.region as usize].clone(),
+                    d.partners[p.left as usize].id.clone(),
+                    d.partners[p.right as usize].id.clone(),
+                    fmt_tenths(i64::from(p.score.weight)),
+                    vendor_list(config, p.score.qualified),
+                ]
+            })
         })
-    });
-    write_csv(
-        path,
-        &["region", "kind", "subject", "detail", "severity"],
+        .collect();
+    Export {
+        name: "pairs",
+        columns: vec![
+            ("region", Text),
+            ("left_partner_id", Text),
+            ("right_partner_id", Text),
+            ("pair_score", Decimal),
+            ("qualified_vendors", Text),
+        ],
         rows,
-    )
+    }
+}
+
+/// `coverage`: per region, the vendors with installs there.
+pub fn coverage(scope: &[bool], d: &Dataset, config: &Config, coverage: &Coverage) -> Export {
+    use Kind::*;
+    let rows = coverage
+        .regions
+        .iter()
+        .filter(|rc| scope[rc.region as usize])
+        .flat_map(|rc| {
+            rc.vendors.iter().map(move |v| {
+                vec![
+                    d.regions[rc.region as usize].clone(),
+                    config.vendors[v.vendor as usize].id.clone(),
+                    v.installs.to_string(),
+                    v.seats.to_string(),
+                    v.covered.to_string(),
+                ]
+            })
+        })
+        .collect();
+    Export {
+        name: "coverage",
+        columns: vec![
+            ("region", Text),
+            ("vendor", Text),
+            ("installs", Int),
+            ("seats", Int),
+            ("covered", Bool),
+        ],
+        rows,
+    }
+}
+
+/// `gaps`: per region, every gap in report order.
+pub fn gaps(scope: &[bool], d: &Dataset, coverage: &Coverage) -> Export {
+    use Kind::*;
+    let rows = coverage
+        .regions
+        .iter()
+        .filter(|rc| scope[rc.region as usize])
+        .flat_map(|rc| {
+            rc.gaps.iter().map(move |g| {
+                vec![
+                    d.regions[rc.region as usize].clone(),
+                    g.kind.as_str().to_string(),
+                    g.subject.clone(),
+                    g.detail.clone(),
+                    g.severity.as_str().to_string(),
+                ]
+            })
+        })
+        .collect();
+    Export {
+        name: "gaps",
+        columns: vec![
+            ("region", Text),
+            ("kind", Text),
+            ("subject", Text),
+            ("detail", Text),
+            ("severity", Text),
+        ],
+        rows,
+    }
 }

@@ -425,6 +425,8 @@ pub fn slugs(names: &[String]) -> Vec<String> {
 }
 
 struct Ctx<'a> {
+    /// Regions in this run (`--region`), by region id.
+    scope: &'a [bool],
     d: &'a Dataset,
     config: &'a Config,
     scores: &'a Scores,
@@ -452,7 +454,9 @@ impl Ctx<'_> {
 
     fn kpis(&self, region: Option<usize>) -> Kpis {
         let d = self.d;
-        let in_scope = |p: &crate::ingest::Partner| region.is_none_or(|r| p.region as usize == r);
+        let in_scope = |p: &crate::ingest::Partner| {
+            self.scope[p.region as usize] && region.is_none_or(|r| p.region as usize == r)
+        };
         let mut k = Kpis {
             partners: 0,
             eligible: 0,
@@ -483,12 +487,9 @@ impl Ctx<'_> {
         if k.eligible > 0 {
             k.mean_score_tenths = tenths(score_sum / k.eligible as f64);
         }
-        for rc in self
-            .coverage
-            .regions
-            .iter()
-            .filter(|rc| region.is_none_or(|r| rc.region as usize == r))
-        {
+        for rc in self.coverage.regions.iter().filter(|rc| {
+            self.scope[rc.region as usize] && region.is_none_or(|r| rc.region as usize == r)
+        }) {
             k.pairs += self.pairing.regions[rc.region as usize].pairs.len() as u64;
             k.seats += rc.seats.0;
             k.seats_covered += rc.seats.1;
@@ -597,10 +598,12 @@ fn recruit_line(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Option<String> {
     })
 }
 
-/// Builds the model. `previous` is the snapshot of the greatest earlier as-of date;
-/// `history` every stored snapshot before this run (sorted by date).
+/// Builds the model. `history` holds every stored snapshot (sorted by date); the report
+/// compares with the greatest as-of date before this run's. `scope` marks the regions of
+/// this run (`--region`), by region id.
 #[allow(clippy::too_many_arguments)]
 pub fn build(
+    scope: &[bool],
     ingested: &Ingested,
     config: &Config,
     config_sha256: &str,
@@ -612,6 +615,7 @@ pub fn build(
 ) -> ReportModel {
     let d = &ingested.dataset;
     let ctx = Ctx {
+        scope,
         d,
         config,
         scores,
@@ -635,11 +639,15 @@ pub fn build(
             .iter()
             .cloned()
             .zip(region_kpis.iter().cloned())
+            .enumerate()
+            .filter(|(r, _)| scope[*r])
+            .map(|(_, kv)| kv)
             .collect(),
         partners: d
             .partners
             .iter()
             .zip(&scores.partners)
+            .filter(|(p, _)| scope[p.region as usize])
             .map(|(p, s)| {
                 (
                     p.id.clone(),
@@ -654,6 +662,7 @@ pub fn build(
         pairs: pairing
             .regions
             .iter()
+            .filter(|rp| scope[rp.region as usize])
             .flat_map(|rp| {
                 rp.pairs.iter().map(move |p| {
                     format!(
@@ -668,6 +677,7 @@ pub fn build(
         covered: coverage
             .regions
             .iter()
+            .filter(|rc| scope[rc.region as usize])
             .flat_map(|rc| {
                 rc.vendors.iter().filter(|v| v.covered).map(move |v| {
                     format!(
@@ -682,7 +692,11 @@ pub fn build(
     // Region rows and pages.
     let mut rows = Vec::new();
     let mut pages = Vec::new();
-    for rc in &coverage.regions {
+    for rc in coverage
+        .regions
+        .iter()
+        .filter(|rc| scope[rc.region as usize])
+    {
         let r = rc.region as usize;
         let k = &region_kpis[r];
         let prev_k = previous.and_then(|p| p.regions.get(&d.regions[r]));
@@ -853,7 +867,12 @@ pub fn build(
         })
         .collect();
     let mut buckets = [0u64; 10];
-    for s in scores.partners.iter().filter(|s| s.eligible) {
+    for (_, s) in d
+        .partners
+        .iter()
+        .zip(&scores.partners)
+        .filter(|(p, s)| s.eligible && scope[p.region as usize])
+    {
         buckets[((s.now.tenths / 100) as usize).min(9)] += 1;
     }
     let most = buckets.iter().copied().max().unwrap_or(0).max(1);
@@ -870,12 +889,12 @@ pub fn build(
             text: fmt_int(n),
         })
         .collect();
-    let trend = trend(d, config, as_of);
+    let trend = trend(d, config, scope, as_of);
 
     // Expiry cliff.
     let mut cliff = Vec::new();
     for (i, (p, s)) in d.partners.iter().zip(&scores.partners).enumerate() {
-        if !s.eligible {
+        if !s.eligible || !scope[p.region as usize] {
             continue;
         }
         if let Some(k) = s.cliff.iter().position(|c| c.band > s.now.band) {
@@ -889,7 +908,11 @@ pub fn build(
         }
     }
     let mut cliff_vendors = Vec::new();
-    for rc in &coverage.regions {
+    for rc in coverage
+        .regions
+        .iter()
+        .filter(|rc| scope[rc.region as usize])
+    {
         for v in &rc.vendors {
             if let Some(k) = v.lost_at {
                 cliff_vendors.push((
@@ -1036,11 +1059,18 @@ pub fn build(
 
 /// Counted partners per month-end and track (cumulative by `joined_on`), from the first
 /// month anyone joined to the as-of month, at most the last 36 months.
-fn trend(d: &Dataset, config: &Config, as_of: NaiveDate) -> Vec<(String, Vec<(String, u64)>)> {
+fn trend(
+    d: &Dataset,
+    config: &Config,
+    scope: &[bool],
+    as_of: NaiveDate,
+) -> Vec<(String, Vec<(String, u64)>)> {
+    let counted =
+        |p: &&crate::ingest::Partner| p.status.counts_for_targets() && scope[p.region as usize];
     let Some(first) = d
         .partners
         .iter()
-        .filter(|p| p.status.counts_for_targets())
+        .filter(counted)
         .filter_map(|p| p.joined_on)
         .min()
     else {
@@ -1068,7 +1098,7 @@ fn trend(d: &Dataset, config: &Config, as_of: NaiveDate) -> Vec<(String, Vec<(St
             let mut joined: Vec<NaiveDate> = d
                 .partners
                 .iter()
-                .filter(|p| p.track as usize == ti && p.status.counts_for_targets())
+                .filter(|p| p.track as usize == ti && counted(p))
                 .filter_map(|p| p.joined_on)
                 .collect();
             joined.sort_unstable();

@@ -312,5 +312,8 @@ fn usage_errors_exit_2() {
         .arg(out.path())
         .assert()
         .code(2);
-    assert!(std::fs::read_dir(out.path()).unwrap().next().is_none(), "nothing written");
+    assert!(
+        std::fs::read_dir(out.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
 }

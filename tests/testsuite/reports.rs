@@ -314,3 +314,66 @@ fn templates_are_replaceable_by_file_name_and_a_missing_folder_is_an_error() {
     )
     .code(2);
 }
+
+#[test]
+fn region_limits_a_run_to_the_named_regions() {
+    let out = tempfile::tempdir().unwrap();
+    report(&fixture("tiny"), out.path(), &["--region", "South"]).success();
+    let run = out.path().join("2008-04-10");
+    let names: Vec<String> = tree(&run.join("regions")).into_keys().collect();
+    assert_eq!(names, ["south.html", "south.md"]);
+    let ids: Vec<String> = text(&run.join("data/partner_scores.csv"))
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["H1", "P1"]);
+    assert_eq!(
+        text(&run.join("data/pairs.csv")).lines().count(),
+        1,
+        "North's pair is not in a South run"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&text(&run.join("summary.json"))).unwrap();
+    assert_eq!(summary["total"]["partners"], 2);
+    assert!(summary["regions"].get("North").is_none());
+    let err = report(&fixture("tiny"), out.path(), &["--region", "Atlantis"]).code(2);
+    let err = String::from_utf8(err.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("no region `Atlantis`"), "{err}");
+}
+
+#[test]
+fn parquet_exports_are_typed_and_deterministic() {
+    use polars::prelude::*;
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for out in [&a, &b] {
+        report(&fixture("tiny"), out.path(), &["--formats", "parquet"]).success();
+    }
+    let data = a.path().join("2008-04-10/data");
+    assert_eq!(tree(&data), tree(&b.path().join("2008-04-10/data")));
+    let names: Vec<String> = tree(&data).into_keys().collect();
+    assert_eq!(
+        names,
+        [
+            "coverage.parquet",
+            "gaps.parquet",
+            "pairs.parquet",
+            "partner_scores.parquet",
+            "rejected.parquet"
+        ]
+    );
+    let df = ParquetReader::new(std::fs::File::open(data.join("partner_scores.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    let score = df.column("score").unwrap().f64().unwrap();
+    let ids = df.column("partner_id").unwrap().str().unwrap();
+    assert_eq!((ids.get(5), score.get(5)), (Some("T2"), Some(70.8)));
+    let cov = ParquetReader::new(std::fs::File::open(data.join("coverage.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(cov.column("covered").unwrap().dtype(), &DataType::Boolean);
+    assert_eq!(
+        cov.column("seats").unwrap().i64().unwrap().get(0),
+        Some(1350)
+    );
+}
