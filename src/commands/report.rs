@@ -1,5 +1,6 @@
 //! `uc-readiness report`: every stage, then the outputs written atomically.
 
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -25,12 +26,13 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
-    let log = |stage: &str, t: Instant| {
-        if args.verbose {
-            eprintln!("{stage:<10} {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
-        }
+    let stages = Stages {
+        verbose: args.verbose,
+        progress: !args.quiet && !args.verbose && std::io::stderr().is_terminal(),
     };
+    let log = |stage: &str, t: Instant| stages.done(stage, t);
 
+    stages.start("ingest");
     let t = Instant::now();
     let ingested = ingest::load(&settings.data_dir, &settings.config, settings.as_of)?;
     log("ingest", t);
@@ -70,19 +72,23 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
+    stages.start("score");
     let t = Instant::now();
     let scores = score::score(&ingested.dataset, &settings.config, settings.as_of)
         .context("scoring failed")?;
     log("score", t);
 
+    stages.start("pair");
     let t = Instant::now();
     let pairing = pair::pair(&ingested.dataset, &settings.config, &scores);
     log("pair", t);
 
+    stages.start("coverage");
     let t = Instant::now();
     let coverage = coverage::coverage(&ingested.dataset, &settings.config, &scores, &pairing);
     log("coverage", t);
 
+    stages.start("model");
     let t = Instant::now();
     let run = RunDir::begin(&args.out, &settings.as_of.to_string())?;
     let mut warnings = Vec::new();
@@ -105,6 +111,7 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     );
     log("model", t);
 
+    stages.start("render");
     let t = Instant::now();
     if formats.html {
         render::html(&templates, &model, run.path())?;
@@ -116,6 +123,7 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         render::summary(&model, &ingested, &run.path().join("summary.json"))?;
     }
     log("render", t);
+    stages.start("write");
     let t = Instant::now();
     if formats.csv || formats.parquet {
         let data = run.path().join("data");
@@ -144,4 +152,29 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         eprintln!("wrote {}", target.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Stage reporting: a one-line progress indicator on a terminal (nothing when stderr is
+/// not one, or with `-q`), stage timings with `-v`.
+struct Stages {
+    verbose: bool,
+    progress: bool,
+}
+
+impl Stages {
+    fn start(&self, stage: &str) {
+        if self.progress {
+            eprint!("\r\x1b[2K{stage}…");
+            let _ = std::io::stderr().flush();
+        }
+    }
+
+    fn done(&self, stage: &str, t: Instant) {
+        if self.progress {
+            eprint!("\r\x1b[2K");
+        }
+        if self.verbose {
+            eprintln!("{stage:<10} {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
 }
