@@ -366,6 +366,8 @@ pub struct ReportModel {
     pub trend: Vec<(String, Vec<(String, u64)>)>,
     /// History of seat coverage and ready partners across snapshots: (date, coverage, ready).
     pub history: Vec<(String, String, u64)>,
+    /// Seat coverage per snapshot (chart).
+    pub history_bars: Vec<Bar>,
     /// Partners who would drop a band.
     pub cliff: Vec<CliffRow>,
     /// Vendors that would become uncovered: (region, vendor, date).
@@ -515,7 +517,16 @@ impl Ctx<'_> {
     }
 }
 
-fn tile(label: &str, value: String, now: f64, before: Option<f64>, unit: &str) -> Tile {
+/// How a tile's change is written.
+#[derive(Clone, Copy)]
+enum Delta {
+    /// A whole number (`+3`).
+    Count,
+    /// One decimal with a unit (`+1.5 pts`).
+    Decimal(&'static str),
+}
+
+fn tile(label: &str, value: String, now: f64, before: Option<f64>, delta: Delta) -> Tile {
     let (delta, trend) = match before {
         None => (None, "flat"),
         Some(b) => {
@@ -527,10 +538,14 @@ fn tile(label: &str, value: String, now: f64, before: Option<f64>, unit: &str) -
             } else {
                 "down"
             };
-            (
-                Some(format!("{}{unit} since the last run", fmt_delta(diff))),
-                trend,
-            )
+            let text = match delta {
+                Delta::Count => match diff.round() as i64 {
+                    0 => "0".to_string(),
+                    n => format!("{n:+}"),
+                },
+                Delta::Decimal(unit) => format!("{}{unit}", fmt_delta(diff)),
+            };
+            (Some(format!("{text} since the last run")), trend)
         }
     };
     Tile {
@@ -549,35 +564,35 @@ fn tiles(k: &Kpis, prev: Option<&Kpis>) -> Vec<Tile> {
             format!("{} of {}", fmt_int(k.ready), fmt_int(k.eligible)),
             k.ready as f64,
             prev.map(|p| p.ready as f64),
-            "",
+            Delta::Count,
         ),
         tile(
             "Pairs",
             fmt_int(k.pairs),
             k.pairs as f64,
             prev.map(|p| p.pairs as f64),
-            "",
+            Delta::Count,
         ),
         tile(
             "Seat coverage",
             fmt_pct(k.seats_covered, k.seats),
             cov(k),
             prev.map(cov),
-            " pts",
+            Delta::Decimal(" pts"),
         ),
         tile(
             "Mean score",
             fmt_tenths(k.mean_score_tenths),
             k.mean_score_tenths as f64 / 10.0,
             prev.map(|p| p.mean_score_tenths as f64 / 10.0),
-            "",
+            Delta::Decimal(""),
         ),
         tile(
             "Recruited vs target",
             format!("{} of {}", fmt_int(k.counted), fmt_int(k.targeted)),
             k.counted as f64,
             prev.map(|p| p.counted as f64),
-            "",
+            Delta::Count,
         ),
     ]
 }
@@ -1000,6 +1015,18 @@ pub fn build(
         fmt_pct(total.seats_covered, total.seats),
         total.ready,
     ));
+    let history_bars = history
+        .iter()
+        .filter(|s| s.as_of < as_of)
+        .map(|s| &s.total)
+        .chain(std::iter::once(&total))
+        .zip(&history_rows)
+        .map(|(k, (date, text, _))| Bar {
+            label: date.clone(),
+            percent: k.coverage_tenths().map_or(0.0, |t| t as f64 / 10.0),
+            text: text.clone(),
+        })
+        .collect();
 
     // Data quality.
     let mut groups: BTreeMap<(Table, Action, &str), u64> = BTreeMap::new();
@@ -1036,6 +1063,7 @@ pub fn build(
         score_bars,
         trend,
         history: history_rows,
+        history_bars,
         cliff,
         cliff_vendors,
         diff,

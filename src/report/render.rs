@@ -89,6 +89,7 @@ impl Templates {
 
 #[derive(Serialize)]
 struct Charts {
+    history: String,
     coverage: String,
     scores: String,
     trend: String,
@@ -109,6 +110,11 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 /// Writes `index.html` and `regions/<slug>.html`.
 pub fn html(t: &Templates, m: &ReportModel, dir: &Path) -> anyhow::Result<()> {
     let charts = Charts {
+        history: charts::hbars(
+            "chart-history",
+            "Seat coverage across runs",
+            &m.history_bars,
+        ),
         coverage: charts::hbars(
             "chart-coverage",
             "Seat coverage by region",
