@@ -1,0 +1,145 @@
+//! Stage-by-stage benchmark of the whole `report` pipeline.
+//!
+//! ```sh
+//! cargo bench --bench pipeline            # S, M and L, each in its own process
+//! cargo bench --bench pipeline -- L       # one size
+//! cargo bench --bench pipeline -- DIR     # any dataset folder
+//! ```
+//!
+//! Sizes: S is `data/sample`; M (10,000 partners, 500,000 installs, 12 regions) and L
+//! (50,000 partners, 2,000,000 installs, 16 regions) are generated once by the sample
+//! generator into `target/bench-data/`. Each size runs in a fresh process so that the
+//! reported peak memory (the process's high-water mark) belongs to that size alone. Wall
+//! times are the best of `UC_BENCH_RUNS` runs (default 3). This measures; it asserts
+//! nothing.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use uc_readiness::config::Config;
+use uc_readiness::report::{exports, model, output::RunDir, render};
+use uc_readiness::sample::{SampleSpec, write};
+use uc_readiness::{coverage, ingest, pair, score};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn dataset(size: &str) -> PathBuf {
+    let spec = match size {
+        "S" => return root().join("data/sample"),
+        "M" => (10_000, 500_000, 12),
+        "L" => (50_000, 2_000_000, 16),
+        dir => return PathBuf::from(dir),
+    };
+    let dir = root().join("target/bench-data").join(size);
+    if !dir.join("readiness.toml").exists() {
+        eprintln!("generating {size} into {}", dir.display());
+        let spec = SampleSpec {
+            partners: spec.0,
+            installs: spec.1,
+            regions: spec.2,
+            seed: 1,
+            dirty: 0.001,
+        };
+        write(&spec, &dir).expect("sample generation");
+    }
+    dir
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// One full run; returns the wall time of each stage in ms.
+fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
+    let mut times = Vec::new();
+    let mut lap = |name, t: Instant| times.push((name, t.elapsed().as_secs_f64() * 1e3));
+    let config = Config::load(&dir.join("readiness.toml")).expect("config");
+    let as_of = config.report.as_of.expect("the dataset fixes its as-of date");
+
+    let t = Instant::now();
+    let ingested = ingest::load(dir, &config, as_of).expect("ingest");
+    lap("ingest+validate", t);
+    let d = &ingested.dataset;
+    let t = Instant::now();
+    let scores = score::score(d, &config, as_of).expect("score");
+    lap("score", t);
+    let t = Instant::now();
+    let pairing = pair::pair(d, &config, &scores);
+    lap("pair", t);
+    let t = Instant::now();
+    let cov = coverage::coverage(d, &config, &scores, &pairing);
+    lap("coverage/gaps", t);
+
+    let t = Instant::now();
+    let scope = vec![true; d.regions.len()];
+    let templates = render::Templates::load(None).expect("templates");
+    let run = RunDir::begin(out, &as_of.to_string()).expect("run folder");
+    let m = model::build(&scope, &ingested, &config, "", &scores, &pairing, &cov, &[], None);
+    render::html(&templates, &m, run.path()).expect("html");
+    render::markdown(&templates, &m, run.path()).expect("md");
+    render::summary(&m, &ingested, &run.path().join("summary.json")).expect("json");
+    lap("render", t);
+    let t = Instant::now();
+    let data = run.path().join("data");
+    std::fs::create_dir_all(&data).expect("data folder");
+    for e in [
+        exports::partner_scores(&scope, d, &config, &scores),
+        exports::pairs(&scope, d, &config, &pairing),
+        exports::coverage(&scope, d, &config, &cov),
+        exports::gaps(&scope, d, &cov),
+        exports::rejected(&ingested.rejected),
+    ] {
+        e.write_csv(&data).expect("csv");
+    }
+    run.commit().expect("commit");
+    lap("write", t);
+    times
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let sizes: Vec<String> = if args.is_empty() {
+        vec!["S".into(), "M".into(), "L".into()]
+    } else {
+        args
+    };
+    if sizes.len() > 1 {
+        // One process per size, so each peak-memory figure is its own.
+        let exe = std::env::current_exe().expect("own path");
+        for s in &sizes {
+            let status = std::process::Command::new(&exe).arg(s).status().expect("run a size");
+            assert!(status.success(), "size {s} failed");
+        }
+        return;
+    }
+    let size = &sizes[0];
+    let dir = dataset(size);
+    let runs: usize = std::env::var("UC_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut best: Vec<(&str, f64)> = Vec::new();
+    let mut best_total = f64::INFINITY;
+    for _ in 0..runs.max(1) {
+        let times = run_once(&dir, out.path());
+        let total: f64 = times.iter().map(|t| t.1).sum();
+        if total < best_total {
+            best_total = total;
+            best = times;
+        }
+    }
+    println!("\n{size}: {} (best of {runs}, {} threads)", dir.display(), rayon::current_num_threads());
+    for (stage, ms) in &best {
+        println!("  {stage:<16} {ms:>9.1} ms");
+    }
+    println!("  {:<16} {best_total:>9.1} ms", "total");
+    println!("  {:<16} {:>9.1} MB", "peak memory", peak_rss_mb());
+}
