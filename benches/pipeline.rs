@@ -64,7 +64,10 @@ fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
     let mut times = Vec::new();
     let mut lap = |name, t: Instant| times.push((name, t.elapsed().as_secs_f64() * 1e3));
     let config = Config::load(&dir.join("readiness.toml")).expect("config");
-    let as_of = config.report.as_of.expect("the dataset fixes its as-of date");
+    let as_of = config
+        .report
+        .as_of
+        .expect("the dataset fixes its as-of date");
 
     let t = Instant::now();
     let ingested = ingest::load(dir, &config, as_of).expect("ingest");
@@ -84,7 +87,17 @@ fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
     let scope = vec![true; d.regions.len()];
     let templates = render::Templates::load(None).expect("templates");
     let run = RunDir::begin(out, &as_of.to_string()).expect("run folder");
-    let m = model::build(&scope, &ingested, &config, "", &scores, &pairing, &cov, &[], None);
+    let m = model::build(
+        &scope,
+        &ingested,
+        &config,
+        "",
+        &scores,
+        &pairing,
+        &cov,
+        &[],
+        None,
+    );
     render::html(&templates, &m, run.path()).expect("html");
     render::markdown(&templates, &m, run.path()).expect("md");
     render::summary(&m, &ingested, &run.path().join("summary.json")).expect("json");
@@ -107,7 +120,10 @@ fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let sizes: Vec<String> = if args.is_empty() {
         vec!["S".into(), "M".into(), "L".into()]
     } else {
@@ -117,14 +133,20 @@ fn main() {
         // One process per size, so each peak-memory figure is its own.
         let exe = std::env::current_exe().expect("own path");
         for s in &sizes {
-            let status = std::process::Command::new(&exe).arg(s).status().expect("run a size");
+            let status = std::process::Command::new(&exe)
+                .arg(s)
+                .status()
+                .expect("run a size");
             assert!(status.success(), "size {s} failed");
         }
         return;
     }
     let size = &sizes[0];
     let dir = dataset(size);
-    let runs: usize = std::env::var("UC_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let runs: usize = std::env::var("UC_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
     let out = tempfile::tempdir().expect("temp dir");
     let mut best: Vec<(&str, f64)> = Vec::new();
     let mut best_total = f64::INFINITY;
@@ -136,7 +158,11 @@ fn main() {
             best = times;
         }
     }
-    println!("\n{size}: {} (best of {runs}, {} threads)", dir.display(), rayon::current_num_threads());
+    println!(
+        "\n{size}: {} (best of {runs}, {} threads)",
+        dir.display(),
+        rayon::current_num_threads()
+    );
     for (stage, ms) in &best {
         println!("  {stage:<16} {ms:>9.1} ms");
     }

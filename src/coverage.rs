@@ -596,36 +596,10 @@ fn recruit_profile(config: &Config, rules: &PairRules, v: VendorId) -> Profile {
             .find(|(x, _)| *x == s)
             .map_or(0, |&(_, r)| r)
     };
-    let levels = rules
-        .skills
-        .iter()
-        .map(|&(s, r)| level_of(s).min(r))
-        .collect();
-    let vendor_skills = config
-        .vendors
-        .iter()
-        .map(|w| {
-            w.interop_skills
-                .iter()
-                .enumerate()
-                .filter(|&(_, &(s, r))| level_of(s) >= r)
-                .fold(0u64, |m, (i, _)| m | (1 << i))
-        })
-        .collect();
     let cert = vendor.interop_certifications.first();
-    let mut vendor_certs = VendorSet::default();
-    for (wi, w) in config.vendors.iter().enumerate() {
-        if w.interop_certifications.is_empty()
-            || cert.is_some_and(|c| w.interop_certifications.contains(c))
-        {
-            vendor_certs.insert(wi as u16);
-        }
-    }
-    Profile {
-        levels,
-        vendor_skills,
-        vendor_certs,
-    }
+    Profile::new(config, rules, level_of, |wanted| {
+        cert.is_some_and(|c| wanted.contains(c))
+    })
 }
 
 /// The recruitment profile (track + vendor) that would cover the most uncovered seats.

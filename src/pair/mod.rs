@@ -106,6 +106,45 @@ impl PairRules {
     }
 }
 
+impl Profile {
+    /// The profile of a partner with levels `level_of(skill)` that holds a valid
+    /// certification among `certs` when `holds(certs)`.
+    pub fn new(
+        config: &Config,
+        rules: &PairRules,
+        level_of: impl Fn(SkillId) -> u8,
+        holds: impl Fn(&[crate::config::CertId]) -> bool,
+    ) -> Profile {
+        let levels = rules
+            .skills
+            .iter()
+            .map(|&(s, r)| level_of(s).min(r))
+            .collect();
+        let vendor_skills = config
+            .vendors
+            .iter()
+            .map(|v| {
+                v.interop_skills
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &(s, r))| level_of(s) >= r)
+                    .fold(0u64, |m, (i, _)| m | (1 << i))
+            })
+            .collect();
+        let mut vendor_certs = VendorSet::default();
+        for (vi, v) in config.vendors.iter().enumerate() {
+            if v.interop_certifications.is_empty() || holds(&v.interop_certifications) {
+                vendor_certs.insert(vi as u16);
+            }
+        }
+        Profile {
+            levels,
+            vendor_skills,
+            vendor_certs,
+        }
+    }
+}
+
 /// The profile of partner `p` at cliff horizon `h` (0 = D).
 pub fn profile(
     config: &Config,
@@ -115,37 +154,16 @@ pub fn profile(
     h: usize,
 ) -> Profile {
     let lv = scores.levels_of(p);
-    let levels = rules
-        .skills
-        .iter()
-        .map(|&(s, r)| lv[s as usize].min(r))
-        .collect();
-    let vendor_skills = config
-        .vendors
-        .iter()
-        .map(|v| {
-            v.interop_skills
-                .iter()
-                .enumerate()
-                .filter(|&(_, &(s, r))| lv[s as usize] >= r)
-                .fold(0u64, |m, (i, _)| m | (1 << i))
-        })
-        .collect();
-    let mut vendor_certs = VendorSet::default();
-    for (vi, v) in config.vendors.iter().enumerate() {
-        if v.interop_certifications.is_empty()
-            || scores.certs[p as usize]
-                .iter()
-                .any(|c| c.holders[h].is_some() && v.interop_certifications.contains(&c.cert))
-        {
-            vendor_certs.insert(vi as u16);
-        }
-    }
-    Profile {
-        levels,
-        vendor_skills,
-        vendor_certs,
-    }
+    let held = &scores.certs[p as usize];
+    Profile::new(
+        config,
+        rules,
+        |s| lv[s as usize],
+        |wanted| {
+            held.iter()
+                .any(|c| c.holders[h].is_some() && wanted.contains(&c.cert))
+        },
+    )
 }
 
 /// The vendors a set of partners qualifies for together.

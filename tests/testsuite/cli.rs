@@ -19,18 +19,7 @@ fn sample(dir: &std::path::Path, args: &[&str]) {
 }
 
 fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    crate::support::tree(dir).into_iter().collect()
 }
 
 #[test]

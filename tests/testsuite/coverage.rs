@@ -271,19 +271,9 @@ fn output_is_identical_with_one_thread_and_many() {
                 .arg(out.path())
                 .assert()
                 .success();
-            let data = out.path().join("latest/data");
-            let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&data)
-                .unwrap()
-                .map(|e| {
-                    let e = e.unwrap();
-                    (
-                        e.file_name().to_string_lossy().into_owned(),
-                        std::fs::read(e.path()).unwrap(),
-                    )
-                })
-                .collect();
-            files.sort();
-            files
+            crate::support::tree(&out.path().join("latest/data"))
+                .into_iter()
+                .collect::<Vec<(String, Vec<u8>)>>()
         })
         .collect();
     assert_eq!(runs[0].len(), 5);

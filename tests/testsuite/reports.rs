@@ -2,12 +2,11 @@
 //! leave earlier reports untouched, a lock between concurrent runs, inert hostile values —
 //! plus history and the run-over-run diff, templates and notes.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use assert_cmd::Command;
 
-use crate::support::{fixture, tiny_file_plus, tiny_with};
+use crate::support::{fixture, tiny_file_plus, tiny_with, tree};
 
 fn report(data: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     Command::cargo_bin("uc-readiness")
@@ -18,30 +17,6 @@ fn report(data: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert
         .arg(out)
         .args(extra)
         .assert()
-}
-
-/// Every file under `dir` by relative path (symlinks skipped).
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let ty = e.file_type().unwrap();
-            if ty.is_dir() {
-                stack.push(e.path());
-            } else if ty.is_file() {
-                let rel = e
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                out.insert(rel, std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    out
 }
 
 fn text(path: &Path) -> String {
