@@ -118,6 +118,11 @@ impl<'p> Solver<'p> {
             if d > dist[v] {
                 continue;
             }
+            if v == t {
+                // Every node still in the heap is at least as far as t: the potential
+                // update gives them dist(t) either way, so stop here.
+                break;
+            }
             let base = d + pot[v];
             let mut relax = |w: usize, cost: i64| {
                 let nd = base + cost - pot[w];
