@@ -111,8 +111,41 @@ impl<'p> Solver<'p> {
         let mut heap: BinaryHeap<Reverse<u64>> = BinaryHeap::new();
         let key = |d: i64, v: usize| Reverse(((d as u64) << 32) | v as u64);
         self.dist[0] = 0;
-        heap.push(key(0, 0));
         let (pot, dist) = (&self.pot, &mut self.dist);
+        // s and the left nodes it reaches at reduced distance 0 (every unsaturated one:
+        // their potential never moves off s's) are settled first, in bulk: their many
+        // edges update right-node distances without a heap push each, and every reached
+        // right node enters the heap once.
+        for a in 0..nl {
+            if self.used_left[a] >= self.p.left_cap[a] {
+                continue;
+            }
+            let da = pot[0] - pot[1 + a];
+            if da > 0 {
+                dist[1 + a] = da;
+                heap.push(key(da, 1 + a));
+                continue;
+            }
+            dist[1 + a] = 0;
+            let base = pot[1 + a];
+            let edges = self.p.offsets[a]..self.p.offsets[a + 1];
+            for ((&b, &w), &f) in self.p.right[edges.clone()]
+                .iter()
+                .zip(&self.p.weight[edges.clone()])
+                .zip(&self.flow[edges])
+            {
+                let b = 1 + nl + b as usize;
+                let nd = base - i64::from(w) - pot[b];
+                if !f && nd < dist[b] {
+                    dist[b] = nd;
+                }
+            }
+        }
+        for b in 1 + nl..t {
+            if dist[b] < INF {
+                heap.push(key(dist[b], b));
+            }
+        }
         while let Some(Reverse(k)) = heap.pop() {
             let (d, v) = ((k >> 32) as i64, (k & 0xFFFF_FFFF) as usize);
             if d > dist[v] {
@@ -132,11 +165,7 @@ impl<'p> Solver<'p> {
                 }
             };
             if v == 0 {
-                for a in 0..nl {
-                    if self.used_left[a] < self.p.left_cap[a] {
-                        relax(1 + a, 0);
-                    }
-                }
+                continue; // settled in bulk above
             } else if v <= nl {
                 // Backward to s when a has flow: never shorter (s is at 0); skipped.
                 let edges = self.p.offsets[v - 1]..self.p.offsets[v];

@@ -89,6 +89,9 @@ pub struct PairRules {
     pub full: Vec<u64>,
     /// Lowest selectable weight: `floor(10·min_pair_score + 0.5)`.
     pub min_weight: u32,
+    /// Per skill of R, 12 / required level: with levels capped at the requirement, the
+    /// pair skill score is the exact fraction Σ unit·max(level) / (12·|R|).
+    units: Vec<u32>,
 }
 
 impl PairRules {
@@ -102,6 +105,7 @@ impl PairRules {
                 .map(|v| (1u64 << v.interop_skills.len()) - 1)
                 .collect(),
             min_weight: (10.0 * config.pairing.min_pair_score + 0.5).floor() as u32,
+            units: config.pair_skills().iter().map(|&(_, r)| 12 / u32::from(r)).collect(),
         }
     }
 }
@@ -200,15 +204,22 @@ pub fn pair_score(
     a: &Profile,
     b: &Profile,
 ) -> PairScore {
-    let n = rules.skills.len() as f64;
-    let skill = rules
-        .skills
+    // S_ab = mean over R of min(max(la, lb), r) / r, as one exact fraction (levels are
+    // capped at r in the profiles and 12 is a multiple of every level 1..=4).
+    let num: u32 = rules
+        .units
         .iter()
         .zip(a.levels.iter().zip(&b.levels))
-        .map(|(&(_, r), (&la, &lb))| f64::from(la.max(lb)) / f64::from(r))
-        .sum::<f64>()
-        / n;
-    let qualified = qualified_together(rules, &[a, b]);
+        .map(|(&u, (&la, &lb))| u * u32::from(la.max(lb)))
+        .sum();
+    let skill = f64::from(num) / (12.0 * rules.units.len() as f64);
+    let certs = a.vendor_certs.0 | b.vendor_certs.0;
+    let mut qualified = VendorSet::default();
+    for (v, &full) in rules.full.iter().enumerate() {
+        if (certs >> v) & 1 == 1 && (a.vendor_skills[v] | b.vendor_skills[v]) == full {
+            qualified.insert(v as u16);
+        }
+    }
     let (score, vendor) = if seats.total == 0 {
         (100.0 * skill, 0.0)
     } else {
