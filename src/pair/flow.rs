@@ -62,6 +62,10 @@ struct Solver<'p> {
     edge_left: Vec<u32>,
     pot: Vec<i64>,
     dist: Vec<i64>,
+    /// Per left node settled in bulk: the least reduced cost of its residual edges in the
+    /// last Dijkstra (`i64::MIN` for the others). A tight edge after the potential update
+    /// had a reduced cost of at most dist(t), so a node whose least is above has none.
+    least: Vec<i64>,
 }
 
 impl<'p> Solver<'p> {
@@ -95,6 +99,7 @@ impl<'p> Solver<'p> {
             edge_left,
             pot,
             dist: vec![INF; n],
+            least: vec![INF; nl],
         }
     }
 
@@ -106,6 +111,7 @@ impl<'p> Solver<'p> {
     fn dijkstra(&mut self) -> bool {
         let (nl, t) = (self.nl, self.t());
         self.dist.iter_mut().for_each(|d| *d = INF);
+        self.least.iter_mut().for_each(|l| *l = i64::MIN);
         // Heap entries pack (distance, node) into one u64: reduced distances are
         // non-negative and far below 2^32 (weights ≤ 2^20, paths ≤ 2^11 arcs here).
         let mut heap: BinaryHeap<Reverse<u64>> = BinaryHeap::new();
@@ -127,6 +133,7 @@ impl<'p> Solver<'p> {
                 continue;
             }
             dist[1 + a] = 0;
+            let mut least = INF;
             let base = pot[1 + a];
             let edges = self.p.offsets[a]..self.p.offsets[a + 1];
             for ((&b, &w), &f) in self.p.right[edges.clone()]
@@ -136,10 +143,14 @@ impl<'p> Solver<'p> {
             {
                 let b = 1 + nl + b as usize;
                 let nd = base - i64::from(w) - pot[b];
-                if !f && nd < dist[b] {
-                    dist[b] = nd;
+                if !f {
+                    least = least.min(nd);
+                    if nd < dist[b] {
+                        dist[b] = nd;
+                    }
                 }
             }
+            self.least[a] = least;
         }
         for b in 1 + nl..t {
             if dist[b] < INF {
@@ -323,6 +334,11 @@ impl<'p> Solver<'p> {
             let mut cursor = vec![0usize; n];
             // Only nodes at distance at most dist(t) can lie on a shortest path.
             let mut dead: Vec<bool> = self.dist.iter().map(|&d| d > dt).collect();
+            for (a, &least) in self.least.iter().enumerate() {
+                if least > dt {
+                    dead[1 + a] = true;
+                }
+            }
             let mut on_path = vec![false; n];
             let mut any = false;
             while self.augment(&mut cursor, &mut dead, &mut on_path) {

@@ -105,7 +105,11 @@ impl PairRules {
                 .map(|v| (1u64 << v.interop_skills.len()) - 1)
                 .collect(),
             min_weight: (10.0 * config.pairing.min_pair_score + 0.5).floor() as u32,
-            units: config.pair_skills().iter().map(|&(_, r)| 12 / u32::from(r)).collect(),
+            units: config
+                .pair_skills()
+                .iter()
+                .map(|&(_, r)| 12 / u32::from(r))
+                .collect(),
         }
     }
 }
