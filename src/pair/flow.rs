@@ -152,9 +152,9 @@ impl<'p> Solver<'p> {
             }
             self.least[a] = least;
         }
-        for b in 1 + nl..t {
-            if dist[b] < INF {
-                heap.push(key(dist[b], b));
+        for (b, &d) in dist.iter().enumerate().take(t).skip(1 + nl) {
+            if d < INF {
+                heap.push(key(d, b));
             }
         }
         while let Some(Reverse(k)) = heap.pop() {
