@@ -356,7 +356,9 @@ pub struct ReportModel {
     pub tiles: Vec<Tile>,
     /// Region table.
     pub regions: Vec<RegionRow>,
-    /// Region pages.
+    /// Region pages (rendered one by one, each with only the fields it needs: see
+    /// `render.rs`).
+    #[serde(skip)]
     pub pages: Vec<RegionPage>,
     /// Coverage by region (chart).
     pub coverage_bars: Vec<Bar>,

@@ -96,11 +96,33 @@ struct Charts {
 }
 
 #[derive(Serialize)]
-struct Page<'a> {
+struct Summary<'a> {
     #[serde(flatten)]
     model: &'a ReportModel,
     charts: Option<&'a Charts>,
-    page: Option<&'a super::model::RegionPage>,
+}
+
+/// A region page's context: the page and the few summary fields its header shows (the
+/// context is converted to JSON for every render, so it carries nothing else).
+#[derive(Serialize)]
+struct RegionContext<'a> {
+    title: &'a str,
+    as_of: &'a str,
+    left_track: &'a str,
+    right_track: &'a str,
+    page: &'a super::model::RegionPage,
+}
+
+impl<'a> RegionContext<'a> {
+    fn new(m: &'a ReportModel, page: &'a super::model::RegionPage) -> Self {
+        RegionContext {
+            title: &m.title,
+            as_of: &m.as_of,
+            left_track: &m.left_track,
+            right_track: &m.right_track,
+            page,
+        }
+    }
 }
 
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
@@ -135,10 +157,9 @@ pub fn html(t: &Templates, m: &ReportModel, dir: &Path) -> anyhow::Result<()> {
         .html
         .render(
             "index.html",
-            &Page {
+            &Summary {
                 model: m,
                 charts: Some(&charts),
-                page: None,
             },
         )
         .context("rendering index.html")?;
@@ -147,14 +168,7 @@ pub fn html(t: &Templates, m: &ReportModel, dir: &Path) -> anyhow::Result<()> {
     for p in &m.pages {
         let out = t
             .html
-            .render(
-                "region.html",
-                &Page {
-                    model: m,
-                    charts: None,
-                    page: Some(p),
-                },
-            )
+            .render("region.html", &RegionContext::new(m, p))
             .with_context(|| format!("rendering regions/{}.html", p.slug))?;
         write(&dir.join("regions").join(format!("{}.html", p.slug)), &out)?;
     }
@@ -163,19 +177,20 @@ pub fn html(t: &Templates, m: &ReportModel, dir: &Path) -> anyhow::Result<()> {
 
 /// Writes `report.md` and `regions/<slug>.md`.
 pub fn markdown(t: &Templates, m: &ReportModel, dir: &Path) -> anyhow::Result<()> {
-    let page = |p| Page {
-        model: m,
-        charts: None,
-        page: p,
-    };
     let out =
-        t.md.render("report.md", &page(None))
-            .context("rendering report.md")?;
+        t.md.render(
+            "report.md",
+            &Summary {
+                model: m,
+                charts: None,
+            },
+        )
+        .context("rendering report.md")?;
     write(&dir.join("report.md"), &out)?;
     std::fs::create_dir_all(dir.join("regions"))?;
     for p in &m.pages {
         let out =
-            t.md.render("region.md", &page(Some(p)))
+            t.md.render("region.md", &RegionContext::new(m, p))
                 .with_context(|| format!("rendering regions/{}.md", p.slug))?;
         write(&dir.join("regions").join(format!("{}.md", p.slug)), &out)?;
     }
