@@ -291,6 +291,10 @@ pub struct RegionPage {
     pub recruit_next: Option<String>,
     /// Partner table.
     pub partners: Vec<PartnerRow>,
+    /// Counted partners per month and track in this region (cumulative by `joined_on`).
+    pub trend: Vec<(String, Vec<(String, u64)>)>,
+    /// The last six months of `trend` as a table: (months, per track (track, counts)).
+    pub trend_table: (Vec<String>, Vec<(String, Vec<u64>)>),
 }
 
 /// A rejected-row count.
@@ -857,6 +861,8 @@ pub fn build(
                 fmt_pct(u64::from(x.paired), u64::from(x.eligible))
             )
         };
+        let only_here: Vec<bool> = (0..d.regions.len()).map(|x| x == r).collect();
+        let region_trend = trend(d, config, &only_here, as_of);
         pages.push(RegionPage {
             name: d.regions[r].clone(),
             slug: slug[r].clone(),
@@ -871,6 +877,8 @@ pub fn build(
             statuses,
             recruit_next,
             partners,
+            trend_table: last_months(&region_trend, 6),
+            trend: region_trend,
         });
     }
 
@@ -1085,6 +1093,34 @@ pub fn build(
         config_sha256: config_sha256.to_string(),
         snapshot,
     }
+}
+
+/// The last `n` months of a trend as a table.
+fn last_months(
+    trend: &[(String, Vec<(String, u64)>)],
+    n: usize,
+) -> (Vec<String>, Vec<(String, Vec<u64>)>) {
+    let months = trend
+        .first()
+        .map(|(_, pts)| {
+            pts.iter()
+                .rev()
+                .take(n)
+                .rev()
+                .map(|p| p.0.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let rows = trend
+        .iter()
+        .map(|(track, pts)| {
+            (
+                track.clone(),
+                pts.iter().rev().take(n).rev().map(|p| p.1).collect(),
+            )
+        })
+        .collect();
+    (months, rows)
 }
 
 /// Counted partners per month-end and track (cumulative by `joined_on`), from the first

@@ -106,6 +106,8 @@ struct Summary<'a> {
 /// context is converted to JSON for every render, so it carries nothing else).
 #[derive(Serialize)]
 struct RegionContext<'a> {
+    /// The page's chart (HTML only).
+    chart: Option<String>,
     title: &'a str,
     as_of: &'a str,
     left_track: &'a str,
@@ -116,6 +118,7 @@ struct RegionContext<'a> {
 impl<'a> RegionContext<'a> {
     fn new(m: &'a ReportModel, page: &'a super::model::RegionPage) -> Self {
         RegionContext {
+            chart: None,
             title: &m.title,
             as_of: &m.as_of,
             left_track: &m.left_track,
@@ -168,7 +171,17 @@ pub fn html(t: &Templates, m: &ReportModel, dir: &Path) -> anyhow::Result<()> {
     for p in &m.pages {
         let out = t
             .html
-            .render("region.html", &RegionContext::new(m, p))
+            .render(
+                "region.html",
+                &RegionContext {
+                    chart: Some(charts::lines(
+                        &format!("chart-trend-{}", p.slug),
+                        "Counted partners over time by track",
+                        &p.trend,
+                    )),
+                    ..RegionContext::new(m, p)
+                },
+            )
             .with_context(|| format!("rendering regions/{}.html", p.slug))?;
         write(&dir.join("regions").join(format!("{}.html", p.slug)), &out)?;
     }

@@ -63,6 +63,21 @@ fn a_report_has_every_output_and_the_same_bytes_every_time() {
     assert_eq!(summary["regions"]["North"]["ready"], 2);
     assert_eq!(summary["inputs"][0]["file_name"], "partners.csv");
     assert_eq!(summary["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    // Per region and track: counted partners per month (SPEC §6). North counts I1 (joined
+    // 2007-06), T2 (2007-11), I2 (2008-01) and T1 (2008-02).
+    let north = String::from_utf8(ta["2008-04-10/regions/north.md"].clone()).unwrap();
+    assert!(
+        north.contains("| Track | 2007-11 | 2007-12 | 2008-01 | 2008-02 | 2008-03 | 2008-04 |"),
+        "{north}"
+    );
+    assert!(
+        north.contains("| infrastructure | 1 | 1 | 2 | 2 | 2 | 2 |"),
+        "{north}"
+    );
+    assert!(
+        north.contains("| telephony | 1 | 1 | 1 | 2 | 2 | 2 |"),
+        "{north}"
+    );
     let index = String::from_utf8(ta["2008-04-10/index.html"].clone()).unwrap();
     assert!(index.starts_with("<!DOCTYPE html>"));
     assert!(
