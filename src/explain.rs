@@ -241,18 +241,7 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
         .collect();
     certifications.sort_by(|a, b| (&a.certification, a.line).cmp(&(&b.certification, b.line)));
     let certs = &scores.certs[p as usize];
-    let certification_points = certs
-        .iter()
-        .filter(|c| {
-            config.certifications[c.cert as usize]
-                .tracks
-                .contains(&partner.track)
-        })
-        .map(|c| {
-            u64::from(config.certifications[c.cert as usize].points)
-                * u64::from(c.holders[0].unwrap_or(0).min(sc.max_holders_counted))
-        })
-        .sum();
+    let certification_points = ps.now.points;
 
     let inst = &d.installs;
     let installs = (0..inst.len())

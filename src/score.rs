@@ -78,6 +78,8 @@ pub struct Standing {
     pub skill: f64,
     /// Certification component, 0..=1.
     pub certification: f64,
+    /// Certification points earned (before the target caps them).
+    pub points: u64,
     /// Experience component, 0..=1.
     pub experience: f64,
     /// The score, 0..=100, unrounded.
@@ -367,6 +369,7 @@ pub fn standing(
     Standing {
         skill,
         certification,
+        points,
         experience,
         score,
         tenths: t10,

@@ -182,13 +182,6 @@ impl StrColumn {
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
-
-    /// Appends every value of `other`.
-    pub fn extend(&mut self, other: &StrColumn) {
-        let base = self.data.len();
-        self.data.push_str(&other.data);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
-    }
 }
 
 /// The valid installs, stored by column (the table can hold millions of rows).
