@@ -1,20 +1,20 @@
 /*!
-Exact maximum-weight bipartite b-matching by min-cost flow (primal-dual successive
-shortest paths).
+Exact maximum-weight bipartite b-matching with edge capacities by min-cost flow
+(primal-dual successive shortest paths).
 
-The network is `s → a` (capacity c_a), `a → b` (capacity 1, cost −w_ab), `b → t`
+The network is `s → a` (capacity c_a), `a → b` (capacity u_ab, cost −w_ab), `b → t`
 (capacity c_b). Successive shortest paths with node potentials (Dijkstra on reduced
 costs, which stay non-negative) give a min-cost flow of every value; the cost as a function
 of the flow value is convex, so stopping at the first augmenting path whose cost is not
 negative gives the maximum total weight over all flow values — the optimum b-matching. Each
 phase augments a blocking flow along *all* shortest paths of the current length (found by
-DFS over zero-reduced-cost arcs), so the number of phases is the number of distinct
-shortest-path lengths, at most the weight range (integer weights), not the flow value.
+DFS over zero-reduced-cost arcs, each path carrying as much as its narrowest arc allows),
+so the number of phases is the number of distinct shortest-path lengths, at most the
+weight range (integer weights), not the flow value.
 
-Complexity: O(P · (E log V)) for P phases, E candidate edges, V = |A| + |B| + 2 nodes;
-P ≤ max weight + 1 and in practice far smaller. Memory: the candidate edges in CSR form
-(8 bytes each) plus one flow bit per edge; reverse arcs are only kept for edges carrying
-flow (at most Σ capacities).
+Complexity: O(P · (E log V)) for P phases, E edges, V = |A| + |B| + 2 nodes; P ≤ max
+weight + 1 and in practice far smaller. Memory: the edges in CSR form (12 bytes each) plus
+their flow; reverse arcs are only kept for edges carrying flow.
 
 Determinism: nodes and edges are visited in index order and ties in the heap are broken
 by node index, so the same input gives the same matching, whatever the thread count.
@@ -28,15 +28,17 @@ use std::collections::BinaryHeap;
 #[derive(Debug, Clone, Default)]
 pub struct Problem {
     /// Capacity of each left node.
-    pub left_cap: Vec<u32>,
+    pub left_cap: Vec<u64>,
     /// Capacity of each right node.
-    pub right_cap: Vec<u32>,
+    pub right_cap: Vec<u64>,
     /// `offsets[a]..offsets[a+1]` index the edges of left node `a`.
     pub offsets: Vec<usize>,
     /// Right end of each edge.
     pub right: Vec<u32>,
     /// Weight of each edge (> 0).
     pub weight: Vec<u32>,
+    /// Capacity of each edge (≥ 1; a partner pair's is 1).
+    pub cap: Vec<u64>,
 }
 
 impl Problem {
@@ -53,9 +55,9 @@ struct Solver<'p> {
     p: &'p Problem,
     nl: usize,
     nr: usize,
-    flow: Vec<bool>,
-    used_left: Vec<u32>,
-    used_right: Vec<u32>,
+    flow: Vec<u64>,
+    used_left: Vec<u64>,
+    used_right: Vec<u64>,
     /// For each right node, the edges into it that carry flow.
     into_right: Vec<Vec<u32>>,
     /// For each edge, its left node.
@@ -92,7 +94,7 @@ impl<'p> Solver<'p> {
             p,
             nl,
             nr,
-            flow: vec![false; p.edges()],
+            flow: vec![0; p.edges()],
             used_left: vec![0; nl],
             used_right: vec![0; nr],
             into_right: vec![Vec::new(); nr],
@@ -136,14 +138,15 @@ impl<'p> Solver<'p> {
             let mut least = INF;
             let base = pot[1 + a];
             let edges = self.p.offsets[a]..self.p.offsets[a + 1];
-            for ((&b, &w), &f) in self.p.right[edges.clone()]
+            for (((&b, &w), &f), &u) in self.p.right[edges.clone()]
                 .iter()
                 .zip(&self.p.weight[edges.clone()])
-                .zip(&self.flow[edges])
+                .zip(&self.flow[edges.clone()])
+                .zip(&self.p.cap[edges])
             {
                 let b = 1 + nl + b as usize;
                 let nd = base - i64::from(w) - pot[b];
-                if !f {
+                if f < u {
                     least = least.min(nd);
                     if nd < dist[b] {
                         dist[b] = nd;
@@ -181,12 +184,13 @@ impl<'p> Solver<'p> {
                 // Backward to s when a has flow: never shorter (s is at 0); skipped.
                 let edges = self.p.offsets[v - 1]..self.p.offsets[v];
                 let flows = &self.flow[edges.clone()];
-                for ((&b, &w), &f) in self.p.right[edges.clone()]
+                for (((&b, &w), &f), &u) in self.p.right[edges.clone()]
                     .iter()
-                    .zip(&self.p.weight[edges])
+                    .zip(&self.p.weight[edges.clone()])
                     .zip(flows)
+                    .zip(&self.p.cap[edges])
                 {
-                    if !f {
+                    if f < u {
                         relax(1 + nl + b as usize, -i64::from(w));
                     }
                 }
@@ -244,7 +248,10 @@ impl<'p> Solver<'p> {
                 while cursor[v] < rights.len() {
                     let k = cursor[v];
                     let b = base + rights[k] as usize;
-                    if pa - i64::from(weights[k]) == self.pot[b] && !self.flow[start + k] && ok(b) {
+                    if pa - i64::from(weights[k]) == self.pot[b]
+                        && self.flow[start + k] < self.p.cap[start + k]
+                        && ok(b)
+                    {
                         next = Some((b, Some((start + k, true))));
                         break;
                     }
@@ -287,49 +294,64 @@ impl<'p> Solver<'p> {
                 }
             }
         }
+        // As much as the narrowest arc of the path allows.
+        let first = stack[1].0 - 1;
+        let last = stack[stack.len() - 2].0 - 1 - nl;
+        let mut delta = (self.p.left_cap[first] - self.used_left[first])
+            .min(self.p.right_cap[last] - self.used_right[last]);
+        for &(_, via) in &stack {
+            match via {
+                Some((e, true)) => delta = delta.min(self.p.cap[e] - self.flow[e]),
+                Some((e, false)) => delta = delta.min(self.flow[e]),
+                None => {}
+            }
+        }
         for &(v, via) in &stack {
             on_path[v] = false;
             match via {
                 Some((e, true)) => {
-                    self.flow[e] = true;
-                    self.into_right[self.p.right[e] as usize].push(e as u32);
+                    if self.flow[e] == 0 {
+                        self.into_right[self.p.right[e] as usize].push(e as u32);
+                    }
+                    self.flow[e] += delta;
                 }
                 Some((e, false)) => {
-                    self.flow[e] = false;
-                    let list = &mut self.into_right[self.p.right[e] as usize];
-                    let i = list
-                        .iter()
-                        .position(|&x| x as usize == e)
-                        .expect("a flow edge is listed");
-                    list.remove(i);
+                    self.flow[e] -= delta;
+                    if self.flow[e] == 0 {
+                        let list = &mut self.into_right[self.p.right[e] as usize];
+                        let i = list
+                            .iter()
+                            .position(|&x| x as usize == e)
+                            .expect("a flow edge is listed");
+                        list.remove(i);
+                    }
                 }
                 None => {}
             }
             if v > nl && v != t {
-                // Its backward list changed: scan it again.
+                // Its backward list may have changed: scan it again.
                 cursor[v] = 0;
             }
         }
-        self.used_left[stack[1].0 - 1] += 1;
-        self.used_right[stack[stack.len() - 2].0 - 1 - nl] += 1;
+        self.used_left[first] += delta;
+        self.used_right[last] += delta;
         true
     }
 
-    fn run(mut self) -> Vec<bool> {
+    fn run(mut self) -> Solution {
         let n = self.nl + self.nr + 2;
         let t = self.t();
         loop {
-            if !self.dijkstra() {
-                break;
+            let reachable = self.dijkstra();
+            let dt = self.dist[t];
+            // The actual cost of a shortest s-t path (p(s) stays 0: s is settled first
+            // at distance 0 in every phase).
+            if !reachable || self.pot[t] + dt >= 0 {
+                return self.finish();
             }
             // New potentials: p += min(dist, dist(t)) keeps reduced costs non-negative.
-            let dt = self.dist[t];
             for v in 0..n {
                 self.pot[v] += self.dist[v].min(dt);
-            }
-            // The actual cost of a shortest s-t path.
-            if self.pot[t] - self.pot[0] >= 0 {
-                break;
             }
             let mut cursor = vec![0usize; n];
             // Only nodes at distance at most dist(t) can lie on a shortest path.
@@ -344,16 +366,104 @@ impl<'p> Solver<'p> {
             while self.augment(&mut cursor, &mut dead, &mut on_path) {
                 any = true;
             }
-            if !any {
-                break;
-            }
+            debug_assert!(any, "a shortest path of negative cost exists");
         }
-        self.flow
+    }
+
+    /// The optimal flow and its dual certificate, after a Dijkstra that found no
+    /// augmenting path of negative cost.
+    ///
+    /// With θ = −p(t) (≥ 0, and at most dist(t): the last path cost p(t) + dist(t) is not
+    /// negative), the potentials π = p + min(dist, θ) keep every reduced cost
+    /// non-negative and give π(s) = π(t) = 0. Then y_a = max(0, π(a)) and
+    /// y_b = max(0, −π(b)) are a feasible solution of the dual LP (y_a + y_b ≥ w_ab on
+    /// every edge below its capacity, y ≥ 0) that satisfies complementary slackness with
+    /// the flow (y > 0 only on saturated nodes, y_a + y_b ≤ w_ab on edges with flow): see
+    /// [`Solution::is_proven_optimal`].
+    fn finish(self) -> Solution {
+        let (nl, t) = (self.nl, self.t());
+        let theta = -self.pot[t];
+        debug_assert!(theta >= 0);
+        let pi = |v: usize| self.pot[v] + self.dist[v].min(theta);
+        let duals = Duals {
+            left: (0..nl).map(|a| pi(1 + a).max(0)).collect(),
+            right: (0..self.nr).map(|b| (-pi(1 + nl + b)).max(0)).collect(),
+        };
+        Solution {
+            flow: self.flow,
+            duals,
+        }
     }
 }
 
-/// Solves `p` exactly; returns, for each edge, whether it is selected.
-pub fn solve(p: &Problem) -> Vec<bool> {
+/// A dual solution of the b-matching LP: a price per left and per right node.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Duals {
+    /// y_a per left node.
+    pub left: Vec<i64>,
+    /// y_b per right node.
+    pub right: Vec<i64>,
+}
+
+/// An optimal flow with its dual certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solution {
+    /// The flow on each edge (how many times the pair is selected: 0 or 1 for a pair of
+    /// partners).
+    pub flow: Vec<u64>,
+    /// Prices proving the flow optimal (see [`Solution::is_proven_optimal`]).
+    pub duals: Duals,
+}
+
+impl Solution {
+    /// Total weight of the flow.
+    pub fn weight(&self, p: &Problem) -> u64 {
+        self.flow
+            .iter()
+            .zip(&p.weight)
+            .map(|(&f, &w)| f * u64::from(w))
+            .sum()
+    }
+
+    /// Checks the certificate against every edge of `p`: the flow respects every
+    /// capacity; the prices are non-negative and cover (y_a + y_b ≥ w) every edge below
+    /// its capacity; and the dual objective Σ c_a·y_a + Σ c_b·y_b + Σ u_e·z_e, with
+    /// z_e = max(0, w_e − y_a − y_b), equals the flow's weight. The prices with those z are
+    /// a feasible solution of the dual LP, whose objective bounds the weight of every
+    /// feasible flow (weak duality): a flow that reaches it is optimal.
+    pub fn is_proven_optimal(&self, p: &Problem) -> bool {
+        let (y, mut dual) = (&self.duals, 0i64);
+        let mut used_left = vec![0u64; p.left_cap.len()];
+        let mut used_right = vec![0u64; p.right_cap.len()];
+        for (a, used) in used_left.iter_mut().enumerate() {
+            for e in p.offsets[a]..p.offsets[a + 1] {
+                let (b, w, f, u) = (p.right[e] as usize, p.weight[e], self.flow[e], p.cap[e]);
+                let slack = i64::from(w) - y.left[a] - y.right[b];
+                if f > u || (f < u && slack > 0) {
+                    return false;
+                }
+                *used += f;
+                used_right[b] += f;
+                dual += u as i64 * slack.max(0);
+            }
+        }
+        let within = |used: &[u64], cap: &[u64]| used.iter().zip(cap).all(|(u, c)| u <= c);
+        dual += p
+            .left_cap
+            .iter()
+            .zip(&y.left)
+            .chain(p.right_cap.iter().zip(&y.right))
+            .map(|(&c, &y)| c as i64 * y)
+            .sum::<i64>();
+        within(&used_left, &p.left_cap)
+            && within(&used_right, &p.right_cap)
+            && y.left.iter().chain(&y.right).all(|&y| y >= 0)
+            && dual == self.weight(p) as i64
+    }
+}
+
+/// Solves `p` exactly: the flow of each edge, with the prices that prove it optimal.
+pub fn solve(p: &Problem) -> Solution {
     Solver::new(p).run()
 }
 
@@ -361,7 +471,7 @@ pub fn solve(p: &Problem) -> Vec<bool> {
 mod tests {
     use super::*;
 
-    fn problem(left_cap: &[u32], right_cap: &[u32], edges: &[(u32, u32, u32)]) -> Problem {
+    fn problem(left_cap: &[u64], right_cap: &[u64], edges: &[(u32, u32, u32)]) -> Problem {
         let mut offsets = vec![0];
         let (mut right, mut weight) = (Vec::new(), Vec::new());
         for a in 0..left_cap.len() as u32 {
@@ -377,37 +487,64 @@ mod tests {
             left_cap: left_cap.to_vec(),
             right_cap: right_cap.to_vec(),
             offsets,
+            cap: vec![1; right.len()],
             right,
             weight,
         }
-    }
-
-    fn total(p: &Problem, sel: &[bool]) -> u32 {
-        sel.iter()
-            .zip(&p.weight)
-            .filter(|(s, _)| **s)
-            .map(|(_, w)| w)
-            .sum()
     }
 
     #[test]
     fn prefers_two_good_pairs_over_one_best() {
         // a0-b0 = 10 alone, or a0-b1 (9) + a1-b0 (9) = 18.
         let p = problem(&[1, 1], &[1, 1], &[(0, 0, 10), (0, 1, 9), (1, 0, 9)]);
-        let sel = solve(&p);
-        assert_eq!(total(&p, &sel), 18);
+        let sol = solve(&p);
+        assert_eq!(sol.weight(&p), 18);
+        assert!(sol.is_proven_optimal(&p));
     }
 
     #[test]
     fn respects_capacities_and_never_repeats_a_pair() {
         let p = problem(&[3], &[2, 1], &[(0, 0, 5), (0, 1, 4)]);
-        let sel = solve(&p);
-        assert_eq!(sel, vec![true, true]);
+        let sol = solve(&p);
+        assert_eq!(sol.flow, vec![1, 1]);
+        assert!(sol.is_proven_optimal(&p));
     }
 
     #[test]
     fn empty_problems() {
-        assert!(solve(&problem(&[], &[], &[])).is_empty());
-        assert_eq!(solve(&problem(&[0], &[1], &[(0, 0, 3)])), vec![false]);
+        assert!(solve(&problem(&[], &[], &[])).flow.is_empty());
+        let p = problem(&[0], &[1], &[(0, 0, 3)]);
+        let sol = solve(&p);
+        assert_eq!(sol.flow, vec![0]);
+        assert!(sol.is_proven_optimal(&p));
+    }
+
+    #[test]
+    fn edge_capacities_carry_several_units() {
+        // Classes of interchangeable partners: a0 (supply 4) and b0 (3), b1 (2); a0-b0 may
+        // carry 2 units, a0-b1 2.
+        let mut p = problem(&[4], &[3, 2], &[(0, 0, 10), (0, 1, 7)]);
+        p.cap = vec![2, 2];
+        let sol = solve(&p);
+        assert_eq!(sol.flow, vec![2, 2]);
+        assert_eq!(sol.weight(&p), 34);
+        assert!(sol.is_proven_optimal(&p));
+    }
+
+    #[test]
+    fn a_wrong_certificate_is_refused() {
+        let p = problem(&[1, 1], &[1, 1], &[(0, 0, 10), (0, 1, 9), (1, 0, 9)]);
+        let mut sol = solve(&p);
+        sol.flow = vec![1, 0, 0];
+        assert!(
+            !sol.is_proven_optimal(&p),
+            "a suboptimal selection is not proven"
+        );
+        let mut sol = solve(&p);
+        sol.duals.left[0] -= 1;
+        assert!(
+            !sol.is_proven_optimal(&p),
+            "prices that leave an edge uncovered"
+        );
     }
 }

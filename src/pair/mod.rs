@@ -1,23 +1,29 @@
 /*!
 Pairing (SPEC §4): candidate pairs and their scores per region, then the exact
-maximum-weight b-matching of each region ([`flow`]). Regions are independent and solved
-in parallel with rayon.
+maximum-weight b-matching of each region. Regions are independent and solved in parallel
+with rayon.
 
-Candidates are built from compact per-partner profiles: each partner's levels capped at
-the pair requirements R, a bitmask per vendor of the interop skill requirements it meets,
-and a vendor bitmask of the certification requirements it meets. A pair then qualifies for
+Candidates come from compact per-partner profiles: each partner's levels capped at the
+pair requirements R, a bitmask per vendor of the interop skill requirements it meets, and
+a vendor bitmask of the certification requirements it meets. A pair then qualifies for
 vendor v when the OR of the two masks is full and either holds a certification — a few
-word operations per vendor. Candidate edges of one left partner are built together
-(left partners in parallel) into flat CSR arrays.
+word operations per vendor. [`kernel`] lays the profiles out column by column and weighs
+one left partner against every right partner in one vectorised pass; [`certified`] solves
+a small subgraph of each partner's heaviest candidates with the exact min-cost-flow solver
+of [`flow`] and proves the result optimal for every candidate pair with its dual prices,
+so the millions of candidate edges of a large region are never stored.
 */
 
 pub mod flow;
+pub mod kernel;
+pub mod reduce;
 
 use rayon::prelude::*;
 
 use crate::config::{Config, SkillId};
 use crate::ingest::{Dataset, PartnerId, RegionId};
-use crate::score::{Scores, VendorSet, tenths};
+use crate::score::{Scores, VendorSet};
+use kernel::{Side, Weigher};
 
 /// Seats of a region's valid installs per vendor (cleared partners included).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -70,7 +76,7 @@ pub fn region_seats(d: &Dataset, config: &Config) -> Vec<RegionSeats> {
 }
 
 /// What pairing needs of one partner.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Profile {
     /// Levels on R, capped at each requirement.
     pub levels: Vec<u8>,
@@ -216,7 +222,6 @@ pub fn pair_score(
         .zip(a.levels.iter().zip(&b.levels))
         .map(|(&u, (&la, &lb))| u * u32::from(la.max(lb)))
         .sum();
-    let skill = f64::from(num) / (12.0 * rules.units.len() as f64);
     let certs = a.vendor_certs.0 | b.vendor_certs.0;
     let mut qualified = VendorSet::default();
     for (v, &full) in rules.full.iter().enumerate() {
@@ -224,18 +229,12 @@ pub fn pair_score(
             qualified.insert(v as u16);
         }
     }
-    let (score, vendor) = if seats.total == 0 {
-        (100.0 * skill, 0.0)
-    } else {
-        let covered: u64 = qualified.iter().map(|v| seats.seats[v as usize]).sum();
-        let vendor = covered as f64 / seats.total as f64;
-        let (ws, wv) = (config.pairing.skill_weight, config.pairing.vendor_weight);
-        (100.0 * (ws * skill + wv * vendor) / (ws + wv), vendor)
-    };
+    let covered: u64 = qualified.iter().map(|v| seats.seats[v as usize]).sum();
+    let (skill, vendor, weight) = Weigher::new(config, rules, seats).parts(num, covered);
     PairScore {
         skill,
         vendor,
-        weight: tenths(score).max(0) as u32,
+        weight,
         qualified,
     }
 }
@@ -314,52 +313,36 @@ pub fn pair_region(
         .iter()
         .map(|&p| profile(config, rules, scores, p, 0))
         .collect();
-    // Edges per left partner, built in parallel, concatenated in order. Only the right
-    // index and weight are kept (8 bytes an edge); selected pairs are scored again.
-    let rows: Vec<Vec<(u32, u32)>> = lp
-        .par_iter()
-        .map(|a| {
-            rp.iter()
-                .enumerate()
-                .filter_map(|(j, b)| {
-                    let w = pair_score(config, rules, seats, a, b).weight;
-                    (w >= rules.min_weight && w > 0).then_some((j as u32, w))
-                })
-                .collect()
+    let (ls, rs) = (Side::new(rules, &lp), Side::new(rules, &rp));
+    let table = kernel::table(rules, seats, Weigher::new(config, rules, seats), &ls, &rs);
+    let caps =
+        |side: &[PartnerId]| -> Vec<u32> { side.iter().map(|&p| capacity(d, config, p)).collect() };
+    let (left_cap, right_cap) = (caps(&left), caps(&right));
+    let outcome = reduce::solve(&reduce::Region {
+        table: &table,
+        right_profiles: rs.classes(),
+        left_profile: ls.class_of(),
+        right_profile: rs.class_of(),
+        left_cap: &left_cap,
+        right_cap: &right_cap,
+    });
+    let mut pairs: Vec<SelectedPair> = outcome
+        .pairs
+        .iter()
+        .map(|&(i, j, _)| SelectedPair {
+            left: left[i as usize],
+            right: right[j as usize],
+            score: pair_score(config, rules, seats, &lp[i as usize], &rp[j as usize]),
         })
         .collect();
-    let candidates: usize = rows.iter().map(Vec::len).sum();
-    let mut problem = flow::Problem {
-        left_cap: left.iter().map(|&p| capacity(d, config, p)).collect(),
-        right_cap: right.iter().map(|&p| capacity(d, config, p)).collect(),
-        offsets: Vec::with_capacity(left.len() + 1),
-        right: Vec::with_capacity(candidates),
-        weight: Vec::with_capacity(candidates),
-    };
-    problem.offsets.push(0);
-    for row in rows {
-        for (j, w) in row {
-            problem.right.push(j);
-            problem.weight.push(w);
-        }
-        problem.offsets.push(problem.right.len());
-    }
-    let selected = flow::solve(&problem);
-    let mut pairs = Vec::new();
-    for (i, &l) in left.iter().enumerate() {
-        let edges = problem.offsets[i]..problem.offsets[i + 1];
-        for (&j, _) in problem.right[edges.clone()]
+    debug_assert!(
+        outcome
+            .pairs
             .iter()
-            .zip(&selected[edges])
-            .filter(|(_, s)| **s)
-        {
-            pairs.push(SelectedPair {
-                left: l,
-                right: right[j as usize],
-                score: pair_score(config, rules, seats, &lp[i], &rp[j as usize]),
-            });
-        }
-    }
+            .zip(&pairs)
+            .all(|(o, p)| o.2 == p.score.weight),
+        "the kernel and pair_score agree"
+    );
     // Partner ids sort like their indices (partners are sorted by id).
     pairs.sort_by_key(|p| (p.left, p.right));
     RegionPairing {
@@ -367,7 +350,7 @@ pub fn pair_region(
         total_weight: pairs.iter().map(|p| u64::from(p.score.weight)).sum(),
         left,
         right,
-        candidates,
+        candidates: outcome.candidates as usize,
         pairs,
     }
 }

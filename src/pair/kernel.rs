@@ -1,0 +1,202 @@
+/*!
+The pair-weight kernel. Partners of one side with the same [`Profile`] weigh the same with
+everyone, so each side is reduced to its distinct profiles ([`Side`]) and [`table`]
+weighs every pair of profiles once — from column-wise (structure-of-arrays) profiles, so
+that the loops run over contiguous arrays of small integers and vectorise.
+
+Per pair it computes the skill numerator Σ max(unit·level_a, unit·level_b) over R (the
+pair skill score is that over 12·|R|, see [`super::PairRules`]) and the seats of the
+vendors the pair qualifies for (the OR of both partners' requirement masks is full and one
+of them holds a certification), then the weight through the same [`Weigher`] that
+[`super::pair_score`] uses, so both agree to the bit.
+*/
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::{PairRules, Profile, RegionSeats};
+use crate::config::Config;
+use crate::score::tenths;
+
+/// Turns a pair's skill numerator and covered seats into its weight (the pair score in
+/// tenths), exactly as SPEC §4 defines.
+#[derive(Debug, Clone, Copy)]
+pub struct Weigher {
+    /// 12·|R|: the skill numerator's full value.
+    denom: f64,
+    /// All seats of the region.
+    total: u64,
+    skill_weight: f64,
+    vendor_weight: f64,
+}
+
+impl Weigher {
+    /// The weigher of a region with `seats`.
+    pub fn new(config: &Config, rules: &PairRules, seats: &RegionSeats) -> Weigher {
+        Weigher {
+            denom: 12.0 * rules.units.len() as f64,
+            total: seats.total,
+            skill_weight: config.pairing.skill_weight,
+            vendor_weight: config.pairing.vendor_weight,
+        }
+    }
+
+    /// (S_ab, V_ab, weight) for skill numerator `num` and `covered` seats.
+    #[inline]
+    pub fn parts(&self, num: u32, covered: u64) -> (f64, f64, u32) {
+        let skill = f64::from(num) / self.denom;
+        let (score, vendor) = if self.total == 0 {
+            (100.0 * skill, 0.0)
+        } else {
+            let vendor = covered as f64 / self.total as f64;
+            let (ws, wv) = (self.skill_weight, self.vendor_weight);
+            (100.0 * (ws * skill + wv * vendor) / (ws + wv), vendor)
+        };
+        (skill, vendor, tenths(score).max(0) as u32)
+    }
+}
+
+/// One side of a region: its distinct profiles ("classes"), column by column, and the
+/// class of each partner. Partners with the same profile weigh the same with everyone,
+/// and a region's few thousand partners have only a few hundred distinct profiles.
+#[derive(Debug, Clone, Default)]
+pub struct Side {
+    /// Classes on this side.
+    n: usize,
+    /// |R|: skills per profile.
+    width: usize,
+    /// `levels[s * n + i]`: unit(s) · capped level of class i in the s-th skill of R.
+    levels: Vec<u8>,
+    /// `skills[v * n + i]`: the interop skill requirements of vendor v class i meets.
+    skills: Vec<u64>,
+    /// Vendors whose certification requirement class i meets.
+    certs: Vec<u64>,
+    /// The class of each partner, numbered by first appearance.
+    class_of: Vec<u32>,
+}
+
+impl Side {
+    /// The side made of `profiles`.
+    pub fn new(rules: &PairRules, profiles: &[Profile]) -> Side {
+        let mut classes: FxHashMap<&Profile, u32> = FxHashMap::default();
+        let mut reps: Vec<&Profile> = Vec::new();
+        let class_of = profiles
+            .iter()
+            .map(|p| {
+                *classes.entry(p).or_insert_with(|| {
+                    reps.push(p);
+                    reps.len() as u32 - 1
+                })
+            })
+            .collect();
+        let n = reps.len();
+        let (nr, nv) = (rules.units.len(), rules.full.len());
+        let mut side = Side {
+            n,
+            width: nr,
+            levels: vec![0; nr * n],
+            skills: vec![0; nv * n],
+            certs: reps.iter().map(|p| p.vendor_certs.0).collect(),
+            class_of,
+        };
+        for (i, p) in reps.iter().enumerate() {
+            for (s, (&l, &u)) in p.levels.iter().zip(&rules.units).enumerate() {
+                side.levels[s * n + i] = l * u as u8;
+            }
+            for (v, &m) in p.vendor_skills.iter().enumerate() {
+                side.skills[v * n + i] = m;
+            }
+        }
+        side
+    }
+
+    /// Number of partners.
+    pub fn len(&self) -> usize {
+        self.class_of.len()
+    }
+
+    /// Whether the side has no partners.
+    pub fn is_empty(&self) -> bool {
+        self.class_of.is_empty()
+    }
+
+    /// Number of distinct profiles.
+    pub fn classes(&self) -> usize {
+        self.n
+    }
+
+    /// The class of each partner.
+    pub fn class_of(&self) -> &[u32] {
+        &self.class_of
+    }
+}
+
+/// Right classes handled per block: the block's sums stay in registers and caches.
+const BLOCK: usize = 256;
+
+/// The weight of every (left class, right class) pair: `table[x * right classes + y]`,
+/// 0 where the pair is below the minimum pair score. Left classes are weighed in
+/// parallel.
+pub fn table(
+    rules: &PairRules,
+    seats: &RegionSeats,
+    weigher: Weigher,
+    left: &Side,
+    right: &Side,
+) -> Vec<u16> {
+    let ny = right.n;
+    let mut table = vec![0u16; left.n * ny];
+    if ny > 0 {
+        let min = rules.min_weight.max(1);
+        table.par_chunks_mut(ny).enumerate().for_each(|(x, out)| {
+            class_row(rules, seats, weigher, left, right, x, out);
+            for w in out {
+                if u32::from(*w) < min {
+                    *w = 0;
+                }
+            }
+        });
+    }
+    table
+}
+
+/// The weights of left class `x` with every right class.
+fn class_row(
+    rules: &PairRules,
+    seats: &RegionSeats,
+    weigher: Weigher,
+    l: &Side,
+    r: &Side,
+    x: usize,
+    out: &mut [u16],
+) {
+    let mut num = [0u16; BLOCK];
+    let mut covered = [0u64; BLOCK];
+    for start in (0..r.n).step_by(BLOCK) {
+        let len = BLOCK.min(r.n - start);
+        let (num, covered) = (&mut num[..len], &mut covered[..len]);
+        num.fill(0);
+        covered.fill(0);
+        for s in 0..l.width {
+            let la = l.levels[s * l.n + x];
+            let col = &r.levels[s * r.n + start..s * r.n + start + len];
+            for (acc, &lb) in num.iter_mut().zip(col) {
+                *acc += u16::from(la.max(lb));
+            }
+        }
+        let ca = l.certs[x];
+        let certs = &r.certs[start..start + len];
+        for (v, (&full, &seats)) in rules.full.iter().zip(&seats.seats).enumerate() {
+            let sa = l.skills[v * l.n + x];
+            let col = &r.skills[v * r.n + start..v * r.n + start + len];
+            for ((cov, &sb), &cb) in covered.iter_mut().zip(col).zip(certs) {
+                let ok = (sa | sb) == full && ((ca | cb) >> v) & 1 == 1;
+                *cov += if ok { seats } else { 0 };
+            }
+        }
+        for ((w, &n), &c) in out[start..start + len].iter_mut().zip(&*num).zip(&*covered) {
+            // A weight is at most 1000 (a pair score of 100.0).
+            *w = weigher.parts(u32::from(n), c).2 as u16;
+        }
+    }
+}
