@@ -176,6 +176,9 @@ enum Step {
 }
 
 /// Builds the explanation of partner `p`.
+///
+/// Install ids and customers come from the installs' details: load the dataset with
+/// [`crate::ingest::Detail::Full`] (without them they are empty).
 pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> Explanation {
     let partner = &d.partners[p as usize];
     let ps = &scores.partners[p as usize];
@@ -244,11 +247,16 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
     let certification_points = ps.now.points;
 
     let inst = &d.installs;
+    let text = |i: usize, col: fn(&crate::ingest::InstallDetails) -> &crate::ingest::StrColumn| {
+        inst.details
+            .as_ref()
+            .map_or_else(String::new, |t| col(t).get(i).to_string())
+    };
     let installs = (0..inst.len())
         .filter(|&i| inst.partner[i] == Some(p))
         .map(|i| InstallLine {
-            install_id: inst.id.get(i).to_string(),
-            customer: inst.customer.get(i).to_string(),
+            install_id: text(i, |t| &t.id),
+            customer: text(i, |t| &t.customer),
             vendor: config.vendors[inst.vendor[i] as usize].id.clone(),
             seats: inst.seats[i],
             line: inst.line[i],

@@ -13,7 +13,12 @@ use crate::settings::Settings;
 pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings::resolve(&args.data)?;
     settings.init_threads();
-    let ingested = ingest::load(&settings.data_dir, &settings.config, settings.as_of)?;
+    let ingested = ingest::load_with(
+        &settings.data_dir,
+        &settings.config,
+        settings.as_of,
+        ingest::Detail::Full,
+    )?;
     let d = &ingested.dataset;
     let Some(p) = d.partner_id(&args.partner_id) else {
         let rejected = ingested

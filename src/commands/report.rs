@@ -174,7 +174,24 @@ impl Stages {
             eprint!("\r\x1b[2K");
         }
         if self.verbose {
-            eprintln!("{stage:<10} {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+            let peak = peak_memory_mb().map_or(String::new(), |mb| format!("  (peak {mb:.0} MB)"));
+            eprintln!(
+                "{stage:<10} {:>8.1} ms{peak}",
+                t.elapsed().as_secs_f64() * 1e3
+            );
         }
     }
+}
+
+/// The process's peak resident memory so far, where the system tells it (Linux).
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
 }

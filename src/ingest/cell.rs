@@ -29,6 +29,7 @@ pub(crate) enum Cell<'a> {
 
 impl<'a> Cell<'a> {
     /// A text cell, trimmed; blank is missing.
+    #[inline]
     pub(crate) fn text(s: &'a str) -> Cell<'a> {
         let t = s.trim();
         if t.is_empty() {
@@ -39,6 +40,7 @@ impl<'a> Cell<'a> {
     }
 
     /// The value as it appears in messages and `rejected.csv`.
+    #[inline]
     pub(crate) fn display(&self) -> Cow<'a, str> {
         match *self {
             Cell::Missing => Cow::Borrowed(""),
@@ -53,6 +55,7 @@ impl<'a> Cell<'a> {
 
     /// A string column's value: text as is; a number or boolean by its usual spelling
     /// (so that numeric ids in JSON or Parquet read as they would from CSV).
+    #[inline]
     pub(crate) fn as_text(&self) -> Result<Option<Cow<'a, str>>, &'static str> {
         match self {
             Cell::Missing => Ok(None),
@@ -64,6 +67,7 @@ impl<'a> Cell<'a> {
 
     /// An integer column's value: in text, an optional sign and digits; typed, an
     /// integer or a float with no fractional part.
+    #[inline]
     pub(crate) fn as_int(&self) -> Result<Option<i64>, &'static str> {
         match *self {
             Cell::Missing => Ok(None),
@@ -75,6 +79,7 @@ impl<'a> Cell<'a> {
     }
 
     /// A date column's value: strict zero-padded `YYYY-MM-DD` text, or a typed date.
+    #[inline]
     pub(crate) fn as_date(&self) -> Result<Option<NaiveDate>, &'static str> {
         match *self {
             Cell::Missing => Ok(None),

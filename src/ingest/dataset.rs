@@ -167,6 +167,13 @@ impl StrColumn {
         self.ends.push(self.data.len());
     }
 
+    /// Appends every value of `other`.
+    pub fn append(&mut self, other: &StrColumn) {
+        let base = self.data.len();
+        self.data.push_str(&other.data);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+    }
+
     /// The `i`-th value.
     pub fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
@@ -184,29 +191,32 @@ impl StrColumn {
     }
 }
 
-/// The valid installs, stored by column (the table can hold millions of rows).
+/// The valid installs, stored by column (the table can hold millions of rows): what the
+/// figures use. `product` and `installed_on` are checked but not kept (no figure uses
+/// them); `install_id` and `customer` are kept only when asked for ([`super::Detail`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Installs {
-    /// `install_id`, unique.
-    pub id: StrColumn,
-    /// `customer`.
-    pub customer: StrColumn,
     /// `region`.
     pub region: Vec<RegionId>,
     /// `vendor`.
     pub vendor: Vec<VendorId>,
-    /// `product`, as an index into [`Installs::products`].
-    pub product: Vec<Option<u32>>,
-    /// Distinct product names, sorted.
-    pub products: Vec<String>,
     /// `seats`.
     pub seats: Vec<u64>,
     /// The servicing partner (cleared when it named no valid partner).
     pub partner: Vec<Option<PartnerId>>,
-    /// `installed_on`.
-    pub installed_on: Vec<Option<NaiveDate>>,
     /// Source lines.
     pub line: Vec<u64>,
+    /// `install_id` and `customer` of each install, with [`super::Detail::Full`].
+    pub details: Option<InstallDetails>,
+}
+
+/// The text columns of the installs, for tracing a figure back to its rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstallDetails {
+    /// `install_id`, unique.
+    pub id: StrColumn,
+    /// `customer`.
+    pub customer: StrColumn,
 }
 
 impl Installs {

@@ -15,9 +15,8 @@ mod rules;
 mod source;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::BuildHasher;
 
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -25,14 +24,14 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 pub use dataset::{
-    Action, Assessment, CertificationRow, Dataset, Installs, Partner, PartnerId, RegionId,
-    RejectedRow, StrColumn, Table, Target,
+    Action, Assessment, CertificationRow, Dataset, InstallDetails, Installs, Partner, PartnerId,
+    RegionId, RejectedRow, StrColumn, Table, Target,
 };
 pub use source::{FatalError, Format};
 
 use crate::config::Config;
 use rules::{ColumnMap, PartnerIndex};
-use source::Source;
+use source::{Contents, Source};
 
 /// One input file of a run.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -142,16 +141,53 @@ pub fn locate(dir: &Path) -> Result<Vec<(Table, PathBuf, Format)>, FatalError> {
     Ok(out)
 }
 
-/// Reads and validates the dataset in `dir` against `config` on as-of date `as_of`.
+/// What ingestion keeps of the installs table beyond the figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// Region, vendor, seats, servicing partner and line of each install: all any
+    /// figure needs.
+    #[default]
+    Figures,
+    /// Also `install_id` and `customer` ([`Installs::details`]), to trace figures to
+    /// their rows (`explain`).
+    Full,
+}
+
+/// Reads and validates the dataset in `dir` against `config` on as-of date `as_of`,
+/// keeping the installs' figures.
 pub fn load(dir: &Path, config: &Config, as_of: NaiveDate) -> Result<Ingested, FatalError> {
+    load_with(dir, config, as_of, Detail::Figures)
+}
+
+/// [`load`], keeping the installs' `detail`.
+pub fn load_with(
+    dir: &Path,
+    config: &Config,
+    as_of: NaiveDate,
+    detail: Detail,
+) -> Result<Ingested, FatalError> {
     let located = locate(dir)?;
-    let contents: Vec<Vec<u8>> = located
+    let contents: Vec<Contents> = located
         .par_iter()
-        .map(|(_, path, _)| {
-            std::fs::read(path).map_err(|e| FatalError::new(path, format!("cannot read: {e}")))
-        })
+        .map(|(_, path, _)| Contents::open(path))
         .collect::<Result<_, _>>()?;
-    let inputs: Vec<InputFile> = located
+    // Hashing reads every byte once more: it runs beside the checks.
+    let (inputs, checked) = rayon::join(
+        || input_files(&located, &contents),
+        || check(&located, &contents, config, as_of, detail),
+    );
+    let (dataset, rejected, warnings, rejected_partner_ids) = checked?;
+    Ok(Ingested {
+        dataset,
+        rejected,
+        warnings,
+        inputs,
+        rejected_partner_ids,
+    })
+}
+
+fn input_files(located: &[(Table, PathBuf, Format)], contents: &[Contents]) -> Vec<InputFile> {
+    located
         .par_iter()
         .zip(contents.par_iter())
         .map(|((table, path, format), bytes)| InputFile {
@@ -166,7 +202,20 @@ pub fn load(dir: &Path, config: &Config, as_of: NaiveDate) -> Result<Ingested, F
             bytes: bytes.len() as u64,
             sha256: sha256_hex(bytes),
         })
-        .collect();
+        .collect()
+}
+
+/// The checked tables: the dataset, every problem (sorted), the warnings (sorted) and
+/// the ids of rejected partners rows.
+type Checked = (Dataset, Vec<RejectedRow>, Vec<String>, Vec<String>);
+
+fn check(
+    located: &[(Table, PathBuf, Format)],
+    contents: &[Contents],
+    config: &Config,
+    as_of: NaiveDate,
+    detail: Detail,
+) -> Result<Checked, FatalError> {
     let sources: Vec<(Source<'_>, ColumnMap)> = located
         .par_iter()
         .zip(contents.par_iter())
@@ -192,11 +241,7 @@ pub fn load(dir: &Path, config: &Config, as_of: NaiveDate) -> Result<Ingested, F
     let (mut partner_rows, mut rejected, rejected_partner_ids) =
         rules::partners(psrc, pmap, config);
     partner_rows.sort_by(|a, b| a.1.id.cmp(&b.1.id));
-    let index: PartnerIndex<'_> = partner_rows
-        .iter()
-        .enumerate()
-        .map(|(i, (_, p))| (p.id.as_str(), i as PartnerId))
-        .collect();
+    let index = PartnerIndex::new(partner_rows.iter().map(|(_, p)| p.id.as_str()));
 
     let ((skills, certs), (installs, targets)) = rayon::join(
         || {
@@ -215,7 +260,7 @@ pub fn load(dir: &Path, config: &Config, as_of: NaiveDate) -> Result<Ingested, F
             rayon::join(
                 || {
                     let (s, m) = get(Table::Installs).expect("installs is required");
-                    read_installs(s, m, config, &index)
+                    read_installs(s, m, config, &index, detail)
                 },
                 || match get(Table::Targets) {
                     Some((s, m)) => rules::targets(s, m, config),
@@ -306,27 +351,22 @@ pub fn load(dir: &Path, config: &Config, as_of: NaiveDate) -> Result<Ingested, F
     rejected.extend(install_problems);
     rejected.extend(target_problems);
     rejected.sort_by_key(|r| (r.table, r.line));
-    Ok(Ingested {
-        dataset,
-        rejected,
-        warnings,
-        inputs,
-        rejected_partner_ids,
-    })
+    Ok((dataset, rejected, warnings, rejected_partner_ids))
 }
 
-/// Installs checked from one chunk of the file, with chunk-local region and product
-/// numbers, and the ids the chunk's rows claim (for the duplicate rule, applied after all
-/// chunks in file order).
+/// Installs checked from one chunk of the file, with chunk-local region numbers, and the
+/// ids the chunk's rows claim (for the duplicate rule, applied after all chunks in file
+/// order).
 #[derive(Default)]
 struct InstallChunk {
     out: Installs,
     regions: Vec<String>,
-    products: Vec<String>,
     problems: Vec<RejectedRow>,
     /// (line, index of the kept row) of every row that claims an id, in file order.
     claims: Vec<(u64, Option<u32>)>,
     claim_ids: StrColumn,
+    /// The hash of each claimed id.
+    claim_hashes: Vec<u64>,
 }
 
 fn install_chunk(
@@ -334,33 +374,25 @@ fn install_chunk(
     c: usize,
     map: &ColumnMap,
     config: &Config,
-    partners: &PartnerIndex<'_>,
+    partners: &PartnerIndex,
+    detail: Detail,
 ) -> InstallChunk {
     let mut k = InstallChunk::default();
     let mut regions: FxHashMap<String, u32> = FxHashMap::default();
-    let mut products: FxHashMap<String, u32> = FxHashMap::default();
-    let intern =
-        |map: &mut FxHashMap<String, u32>, names: &mut Vec<String>, s: &str| match map.get(s) {
-            Some(&i) => i,
-            None => {
-                let i = names.len() as u32;
-                map.insert(s.to_string(), i);
-                names.push(s.to_string());
-                i
-            }
-        };
+    let mut details = InstallDetails::default();
     let InstallChunk {
         out,
         regions: region_names,
-        products: product_names,
         claims,
         claim_ids,
+        claim_hashes,
         ..
     } = &mut k;
     let problems = rules::each_row_in(src, c, Table::Installs, map, |line, r| {
         let claims_id = match r.text(0) {
             Ok(id) => {
                 claim_ids.push(&id);
+                claim_hashes.push(rules::id_hash(&id));
                 true
             }
             Err(_) => false,
@@ -377,73 +409,80 @@ fn install_chunk(
         if claims_id {
             claims.push((line, Some(out.len() as u32)));
         }
-        out.region
-            .push(intern(&mut regions, region_names, &row.region));
-        out.product.push(
-            row.product
-                .map(|p| intern(&mut products, product_names, &p)),
-        );
-        out.id.push(&row.id);
-        out.customer.push(&row.customer);
+        let region = match regions.get(row.region.as_ref()) {
+            Some(&i) => i,
+            None => {
+                let i = region_names.len() as u32;
+                regions.insert(row.region.to_string(), i);
+                region_names.push(row.region.to_string());
+                i
+            }
+        };
+        out.region.push(region);
         out.vendor.push(row.vendor);
         out.seats.push(row.seats);
         out.partner.push(row.partner);
-        out.installed_on.push(row.installed_on);
         out.line.push(line);
+        if detail == Detail::Full {
+            details.id.push(&row.id);
+            details.customer.push(&row.customer);
+        }
         note
     });
     k.problems = problems;
+    if detail == Detail::Full {
+        k.out.details = Some(details);
+    }
     k
 }
 
 /// Checks the installs table into columns, chunks in parallel. Regions are numbered in
 /// order of first appearance (returned alongside, remapped to sorted order by the
-/// caller); products are interned in sorted order.
+/// caller).
 fn read_installs(
     src: &Source<'_>,
     map: &ColumnMap,
     config: &Config,
-    partners: &PartnerIndex<'_>,
+    partners: &PartnerIndex,
+    detail: Detail,
 ) -> (Installs, Vec<String>, Vec<RejectedRow>) {
     let mut chunks: Vec<InstallChunk> = (0..src.chunks())
         .into_par_iter()
-        .map(|c| install_chunk(src, c, map, config, partners))
+        .map(|c| install_chunk(src, c, map, config, partners, detail))
         .collect();
 
     // The duplicate rule, in file order: the first row with an id claims it.
-    let mut claimed = IdSet::default();
+    let duplicates = duplicate_claims(&chunks);
     let mut dropped: Vec<Vec<bool>> = chunks.iter().map(|k| vec![false; k.out.len()]).collect();
-    for (k, drop) in chunks.iter_mut().zip(&mut dropped) {
-        for (i, &(line, kept)) in k.claims.iter().enumerate() {
-            let id = k.claim_ids.get(i);
-            if claimed.insert(id) {
-                continue;
-            }
+    for ((k, drop), dups) in chunks.iter_mut().zip(&mut dropped).zip(duplicates) {
+        let mut dup_rows = Vec::with_capacity(dups.len());
+        for i in dups {
+            let (line, kept) = k.claims[i as usize];
             if let Some(row) = kept {
                 drop[row as usize] = true;
             }
-            // One entry per row: the duplicate replaces whatever else the row had.
-            let dup = RejectedRow {
+            dup_rows.push(RejectedRow {
                 table: Table::Installs,
                 line,
                 column: "install_id",
-                value: id.to_string(),
+                value: k.claim_ids.get(i as usize).to_string(),
                 reason: "duplicate install_id".to_string(),
                 action: Action::Rejected,
-            };
-            match k.problems.binary_search_by_key(&line, |p| p.line) {
-                Ok(at) => k.problems[at] = dup,
-                Err(at) => k.problems.insert(at, dup),
-            }
+            });
+        }
+        if !dup_rows.is_empty() {
+            // One entry per row: the duplicate replaces whatever else the row had.
+            let lines: Vec<u64> = dup_rows.iter().map(|r| r.line).collect();
+            k.problems.retain(|p| lines.binary_search(&p.line).is_err());
+            k.problems.append(&mut dup_rows);
+            k.problems.sort_by_key(|p| p.line);
         }
     }
 
-    // Merge the chunks: global region numbers by first appearance, products sorted.
+    // Merge the chunks: global region numbers by first appearance.
     let mut region_ids: FxHashMap<String, RegionId> = FxHashMap::default();
     let mut region_names: Vec<String> = Vec::new();
-    let mut product_set: BTreeSet<&str> = BTreeSet::new();
     for k in &chunks {
-        product_set.extend(k.products.iter().map(String::as_str));
         for r in &k.regions {
             if !region_ids.contains_key(r) {
                 region_ids.insert(r.clone(), region_names.len() as RegionId);
@@ -451,66 +490,86 @@ fn read_installs(
             }
         }
     }
-    let products: Vec<String> = product_set.into_iter().map(str::to_string).collect();
     let total: usize = chunks.iter().map(|k| k.out.len()).sum();
     let mut out = Installs {
-        products: products.clone(),
-        ..Installs::default()
+        region: Vec::with_capacity(total),
+        vendor: Vec::with_capacity(total),
+        seats: Vec::with_capacity(total),
+        partner: Vec::with_capacity(total),
+        line: Vec::with_capacity(total),
+        details: (detail == Detail::Full).then(InstallDetails::default),
     };
-    out.region.reserve(total);
-    out.vendor.reserve(total);
-    out.product.reserve(total);
-    out.seats.reserve(total);
-    out.partner.reserve(total);
-    out.installed_on.reserve(total);
-    out.line.reserve(total);
     let mut problems = Vec::new();
     // Each chunk is freed as soon as it is merged.
     for (mut k, drop) in chunks.into_iter().zip(&dropped) {
         let region_map: Vec<RegionId> = k.regions.iter().map(|r| region_ids[r]).collect();
-        let product_map: Vec<u32> = k
-            .products
-            .iter()
-            .map(|p| products.binary_search(p).expect("collected above") as u32)
-            .collect();
         let o = &k.out;
-        for i in (0..o.len()).filter(|&i| !drop[i]) {
-            out.id.push(o.id.get(i));
-            out.customer.push(o.customer.get(i));
-            out.region.push(region_map[o.region[i] as usize]);
-            out.vendor.push(o.vendor[i]);
-            out.product
-                .push(o.product[i].map(|p| product_map[p as usize]));
-            out.seats.push(o.seats[i]);
-            out.partner.push(o.partner[i]);
-            out.installed_on.push(o.installed_on[i]);
-            out.line.push(o.line[i]);
+        let keep = |i: &usize| !drop[*i];
+        out.region.extend(
+            (0..o.len())
+                .filter(keep)
+                .map(|i| region_map[o.region[i] as usize]),
+        );
+        out.vendor
+            .extend((0..o.len()).filter(keep).map(|i| o.vendor[i]));
+        out.seats
+            .extend((0..o.len()).filter(keep).map(|i| o.seats[i]));
+        out.partner
+            .extend((0..o.len()).filter(keep).map(|i| o.partner[i]));
+        out.line
+            .extend((0..o.len()).filter(keep).map(|i| o.line[i]));
+        if let (Some(all), Some(these)) = (&mut out.details, &o.details) {
+            for i in (0..o.len()).filter(keep) {
+                all.id.push(these.id.get(i));
+                all.customer.push(these.customer.get(i));
+            }
         }
         problems.append(&mut k.problems);
     }
     (out, region_names, problems)
 }
 
-/// A set of ids stored end to end in one buffer: no allocation per id, for tables of
-/// millions of rows.
-#[derive(Default)]
-struct IdSet {
-    ids: StrColumn,
-    table: hashbrown::HashTable<u32>,
-}
-
-impl IdSet {
-    /// Adds `id`; false when it was already there.
-    fn insert(&mut self, id: &str) -> bool {
-        let IdSet { ids, table } = self;
-        let hash = FxBuildHasher.hash_one(id);
-        if table.find(hash, |&i| ids.get(i as usize) == id).is_some() {
-            return false;
+/// The claims that repeat an id claimed earlier in file order, per chunk (claim indices,
+/// ascending). Ids are spread over shards by hash and the shards checked in parallel,
+/// each in file order, so the first claim of an id always wins.
+fn duplicate_claims(chunks: &[InstallChunk]) -> Vec<Vec<u32>> {
+    const SHARDS: usize = 64;
+    // Middle bits: the hash table uses the low bits for buckets and the high ones as tags.
+    let shard = |h: u64| ((h >> 32) as usize) & (SHARDS - 1);
+    let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); SHARDS];
+    for (c, k) in chunks.iter().enumerate() {
+        for (i, &h) in k.claim_hashes.iter().enumerate() {
+            lists[shard(h)].push((c as u32, i as u32));
         }
-        ids.push(id);
-        table.insert_unique(hash, (ids.len() - 1) as u32, |&i| {
-            FxBuildHasher.hash_one(ids.get(i as usize))
-        });
-        true
     }
+    let id = |(c, i): (u32, u32)| chunks[c as usize].claim_ids.get(i as usize);
+    let hash = |(c, i): (u32, u32)| chunks[c as usize].claim_hashes[i as usize];
+    let found: Vec<Vec<(u32, u32)>> = lists
+        .par_iter()
+        .map(|list| {
+            let mut seen: hashbrown::HashTable<(u32, u32)> =
+                hashbrown::HashTable::with_capacity(list.len());
+            let mut dups = Vec::new();
+            for &claim in list {
+                let h = hash(claim);
+                if seen
+                    .find(h, |&other| hash(other) == h && id(other) == id(claim))
+                    .is_some()
+                {
+                    dups.push(claim);
+                } else {
+                    seen.insert_unique(h, claim, |&other| hash(other));
+                }
+            }
+            dups
+        })
+        .collect();
+    let mut per_chunk = vec![Vec::new(); chunks.len()];
+    for (c, i) in found.into_iter().flatten() {
+        per_chunk[c as usize].push(i);
+    }
+    for d in &mut per_chunk {
+        d.sort_unstable();
+    }
+    per_chunk
 }

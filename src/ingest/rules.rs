@@ -144,6 +144,7 @@ pub(crate) struct RowCheck<'r> {
 }
 
 impl<'r> RowCheck<'r> {
+    #[inline]
     fn cell(&self, k: usize) -> Cell<'r> {
         self.map.index[k].map_or(Cell::Missing, |i| self.row.get(i))
     }
@@ -167,16 +168,19 @@ impl<'r> RowCheck<'r> {
         }
     }
 
+    #[inline]
     fn opt_text(&self, k: usize) -> Checked<Option<Cow<'r, str>>> {
         let c = self.cell(k);
         c.as_text().map_err(|e| self.reject(k, c, e))
     }
 
+    #[inline]
     pub(crate) fn text(&self, k: usize) -> Checked<Cow<'r, str>> {
         self.opt_text(k)?
             .ok_or_else(|| self.reject(k, Cell::Missing, "missing value"))
     }
 
+    #[inline]
     fn opt_int(&self, k: usize, min: i64, max: i64) -> Checked<Option<i64>> {
         let c = self.cell(k);
         let v = c.as_int().map_err(|e| self.reject(k, c, e))?;
@@ -187,22 +191,26 @@ impl<'r> RowCheck<'r> {
         }
     }
 
+    #[inline]
     fn int(&self, k: usize, min: i64, max: i64) -> Checked<i64> {
         self.opt_int(k, min, max)?
             .ok_or_else(|| self.reject(k, Cell::Missing, "missing value"))
     }
 
+    #[inline]
     fn opt_date(&self, k: usize) -> Checked<Option<NaiveDate>> {
         let c = self.cell(k);
         c.as_date().map_err(|e| self.reject(k, c, e))
     }
 
+    #[inline]
     fn date(&self, k: usize) -> Checked<NaiveDate> {
         self.opt_date(k)?
             .ok_or_else(|| self.reject(k, Cell::Missing, "missing value"))
     }
 
     /// A required value that must be one of the config's ids.
+    #[inline]
     fn id<T>(
         &self,
         k: usize,
@@ -365,19 +373,78 @@ pub(crate) struct SkillRow {
     pub(crate) assessed_on: NaiveDate,
 }
 
-/// Valid partner ids, for the cross-table rules.
-pub(crate) type PartnerIndex<'a> = rustc_hash::FxHashMap<&'a str, PartnerId>;
+/// Valid partner ids, for the cross-table rules. Millions of lookups go to random places
+/// in it, so each table entry carries the id's full hash and where its bytes are: a
+/// lookup touches the entry and the id's bytes, nothing else.
+#[derive(Default)]
+pub(crate) struct PartnerIndex {
+    bytes: String,
+    table: hashbrown::HashTable<IndexEntry>,
+}
+
+/// The hash of an id for the tables of ids: FxHash, whose low bits are weak for ids that
+/// differ only in their last characters (`UCP-00001`, `UCP-00002`, ...), with a
+/// finishing mix so that every bit depends on every byte.
+pub(crate) fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    let mut h = rustc_hash::FxBuildHasher.hash_one(id);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h
+}
+
+#[derive(Clone, Copy)]
+struct IndexEntry {
+    hash: u64,
+    start: u32,
+    len: u32,
+    partner: PartnerId,
+}
+
+impl PartnerIndex {
+    /// The index of `ids`, which are distinct; id `i` is partner `i`.
+    pub(crate) fn new<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> PartnerIndex {
+        let mut index = PartnerIndex {
+            table: hashbrown::HashTable::with_capacity(ids.len()),
+            ..PartnerIndex::default()
+        };
+        for (i, id) in ids.enumerate() {
+            let entry = IndexEntry {
+                hash: id_hash(id),
+                start: index.bytes.len() as u32,
+                len: id.len() as u32,
+                partner: i as PartnerId,
+            };
+            index.bytes.push_str(id);
+            index.table.insert_unique(entry.hash, entry, |e| e.hash);
+        }
+        index
+    }
+
+    /// The partner whose id is `id`.
+    pub(crate) fn get(&self, id: &str) -> Option<PartnerId> {
+        let h = id_hash(id);
+        self.table
+            .find(h, |e| {
+                e.hash == h
+                    && self.bytes.as_bytes()[e.start as usize..(e.start + e.len) as usize]
+                        == *id.as_bytes()
+            })
+            .map(|e| e.partner)
+    }
+}
 
 /// Checks skills; an assessment after the as-of date is ignored.
 pub(crate) fn skills(
     src: &Source<'_>,
     map: &ColumnMap,
     config: &Config,
-    partners: &PartnerIndex<'_>,
+    partners: &PartnerIndex,
     as_of: NaiveDate,
 ) -> (Vec<(u64, SkillRow)>, Vec<RejectedRow>) {
     run(src, Table::Skills, map, |r| {
-        let partner = r.id(0, "unknown partner", |p| partners.get(p).copied())?;
+        let partner = r.id(0, "unknown partner", |p| partners.get(p))?;
         let skill = r.id(1, "unknown skill", |s| config.skill_id(s))?;
         let level = r.int(2, 0, 4)? as u8;
         let staff = r.opt_int(3, 0, U32_MAX)?.map(|s| s as u32);
@@ -419,10 +486,10 @@ pub(crate) fn certifications(
     src: &Source<'_>,
     map: &ColumnMap,
     config: &Config,
-    partners: &PartnerIndex<'_>,
+    partners: &PartnerIndex,
 ) -> (Vec<(u64, CertRow)>, Vec<RejectedRow>) {
     run(src, Table::Certifications, map, |r| {
-        let partner = r.id(0, "unknown partner", |p| partners.get(p).copied())?;
+        let partner = r.id(0, "unknown partner", |p| partners.get(p))?;
         let certification = r.id(1, "unknown certification", |c| config.certification_id(c))?;
         let holders = r.int(2, 1, U32_MAX)? as u32;
         let earned_on = r.date(3)?;
@@ -453,53 +520,49 @@ pub(crate) fn certifications(
     })
 }
 
-/// An installs row, region and product not yet interned.
+/// An installs row, region not yet interned.
 pub(crate) struct InstallRow<'s> {
     pub(crate) id: Cow<'s, str>,
     pub(crate) customer: Cow<'s, str>,
     pub(crate) region: Cow<'s, str>,
     pub(crate) vendor: VendorId,
-    pub(crate) product: Option<Cow<'s, str>>,
     pub(crate) seats: u64,
     pub(crate) partner: Option<PartnerId>,
-    pub(crate) installed_on: Option<NaiveDate>,
 }
 
 /// Checks one installs row, all but the duplicate-id rule (which needs the whole file
 /// in order: the caller applies it). A servicing partner that names no valid partner is
-/// cleared.
+/// cleared. `product` and `installed_on` are checked, not returned.
 pub(crate) fn install<'r>(
     r: &RowCheck<'r>,
     config: &Config,
-    partners: &PartnerIndex<'_>,
+    partners: &PartnerIndex,
 ) -> Checked<(InstallRow<'r>, Option<Note>)> {
     let id = r.text(0)?;
     let customer = r.text(1)?;
     let region = r.text(2)?;
     let vendor = r.id(3, "unknown vendor", |v| config.vendor_id(v))?;
-    let product = r.opt_text(4)?;
+    r.opt_text(4)?;
     let seats = r.int(5, 0, i64::MAX)? as u64;
     let (partner, cleared) = match r.opt_text(6)? {
         None => (None, None),
         Some(p) => match partners.get(p.as_ref()) {
-            Some(&id) => (Some(id), None),
+            Some(id) => (Some(id), None),
             None => (
                 None,
                 Some(r.note(6, r.cell(6), "unknown partner", Action::Cleared)),
             ),
         },
     };
-    let installed_on = r.opt_date(7)?;
+    r.opt_date(7)?;
     Ok((
         InstallRow {
             id,
             customer,
             region,
             vendor,
-            product,
             seats,
             partner,
-            installed_on,
         },
         cleared,
     ))

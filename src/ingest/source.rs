@@ -68,6 +68,42 @@ impl fmt::Display for FatalError {
     }
 }
 
+/// A file's bytes: memory-mapped — no copy, the kernel pages the file in as it is read
+/// — or, for an empty file or one that cannot be mapped, read.
+pub(crate) enum Contents {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl Contents {
+    pub(crate) fn open(path: &Path) -> Result<Contents, FatalError> {
+        let cannot = |e: std::io::Error| FatalError::new(path, format!("cannot read: {e}"));
+        let mut file = std::fs::File::open(path).map_err(cannot)?;
+        if file.metadata().map_err(cannot)?.len() > 0 {
+            // SAFETY: the map is only ever read, and the data contract asks that input
+            // files are not rewritten in place during a run (replace one by renaming a
+            // new file over it). A file truncated under the map makes the process fault
+            // instead of reading on: no figure is ever computed from torn data.
+            if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+                return Ok(Contents::Mapped(map));
+            }
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut bytes).map_err(cannot)?;
+        Ok(Contents::Read(bytes))
+    }
+}
+
+impl std::ops::Deref for Contents {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Contents::Mapped(m) => m,
+            Contents::Read(v) => v,
+        }
+    }
+}
+
 /// The input file formats, chosen by extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Format {
@@ -109,7 +145,7 @@ enum Body<'a> {
 
 /// One row of a [`Source`].
 pub(crate) enum Row<'r> {
-    Csv(&'r csv::ByteRecord),
+    Csv(&'r csv::StringRecord),
     Json(&'r [String], &'r [(String, serde_json::Value)]),
     Parquet(&'r ParquetTable, usize),
 }
@@ -124,13 +160,10 @@ impl<'r> Row<'r> {
     }
 
     /// The cell in the file's column `i`.
+    #[inline]
     pub(crate) fn get(&self, i: usize) -> Cell<'r> {
         match *self {
-            Row::Csv(r) => match r.get(i).map(std::str::from_utf8) {
-                Some(Ok(s)) => Cell::text(s),
-                Some(Err(_)) => Cell::Other("invalid UTF-8"),
-                None => Cell::Missing,
-            },
+            Row::Csv(r) => r.get(i).map_or(Cell::Missing, Cell::text),
             Row::Json(columns, pairs) => {
                 let name = &columns[i];
                 match pairs.iter().find(|(k, _)| k == name) {
@@ -206,14 +239,18 @@ impl<'a> Source<'a> {
                 let end = starts.get(c + 1).map_or(bytes.len(), |s| s.0);
                 let chunk = &bytes[start..end];
                 let mut reader = csv_reader(chunk);
-                let mut record = csv::ByteRecord::new();
+                // One UTF-8 check per record (the file was checked already, so it never
+                // fails), then every field is a `&str`.
+                let mut record = csv::StringRecord::new();
                 let mut header = c == 0;
                 // The crate's positions point at the end of the previous record (before
                 // any blank lines) and its line count is unreliable with CRLF, so lines
                 // are counted here: newlines before the record's first byte.
                 let (mut line, mut counted) = (first_line, 0usize);
-                // The bytes were scanned first: the reader cannot fail on them.
-                while reader.read_byte_record(&mut record).unwrap_or(false) {
+                while reader
+                    .read_record(&mut record)
+                    .expect("the bytes were checked: valid UTF-8, quotes closed")
+                {
                     if std::mem::take(&mut header) {
                         continue;
                     }
@@ -221,7 +258,9 @@ impl<'a> Source<'a> {
                     while matches!(chunk.get(at), Some(b'\r' | b'\n')) {
                         at += 1;
                     }
-                    line += memchr::memchr_iter(b'\n', &chunk[counted..at]).count() as u64;
+                    // A plain loop: the stretch is one record long, too short for memchr's
+                    // set-up to pay.
+                    line += chunk[counted..at].iter().filter(|&&b| b == b'\n').count() as u64;
                     counted = at;
                     f(line, Row::Csv(&record));
                 }
@@ -274,56 +313,85 @@ fn check_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, FatalError> {
 /// one, `""` inside is an escaped quote — and returns where chunks of about
 /// `chunk_bytes` start: (offset of a record start, its 1-based line). The first chunk
 /// starts at 0, line 1. An unclosed quote is an error carrying the line where it opened.
+///
+/// Only quotes are looked at one by one (they are rare); a chunk ends at the first newline
+/// outside quotes once it is `chunk_bytes` long, and lines are counted in bulk.
 fn scan_csv(bytes: &[u8], chunk_bytes: usize) -> Result<Vec<(usize, u64)>, u64> {
     let mut starts = vec![(0usize, 1u64)];
-    let mut next_cut = chunk_bytes;
-    let mut line = 1u64;
-    let mut i = 0;
-    let mut field_start = true;
-    while i < bytes.len() {
-        if field_start && bytes[i] == b'"' {
-            let opened = line;
-            i += 1;
-            loop {
-                let Some(q) = memchr::memchr(b'"', &bytes[i..]) else {
-                    return Err(opened);
-                };
-                line += memchr::memchr_iter(b'\n', &bytes[i..i + q]).count() as u64;
-                i += q + 1;
-                if bytes.get(i) == Some(&b'"') {
-                    i += 1; // an escaped quote
-                } else {
-                    break;
-                }
+    let (mut last, mut line) = (0usize, 1u64);
+    // Cuts land in quote-free stretches [from, to).
+    let mut cut = |from: usize, to: usize, last: &mut usize, line: &mut u64| loop {
+        let want = last.saturating_add(chunk_bytes).saturating_sub(1).max(from);
+        if want >= to {
+            return;
+        }
+        match memchr::memchr(b'\n', &bytes[want..to]) {
+            Some(k) if want + k + 1 < bytes.len() => {
+                let at = want + k + 1;
+                *line += memchr::memchr_iter(b'\n', &bytes[*last..at]).count() as u64;
+                starts.push((at, *line));
+                *last = at;
             }
-            field_start = false;
+            _ => return,
+        }
+    };
+    let mut i = 0;
+    let mut search = 0;
+    while let Some(k) = memchr::memchr(b'"', &bytes[search..]) {
+        let q = search + k;
+        if q > 0 && !matches!(bytes[q - 1], b',' | b'\n') {
+            search = q + 1; // a quote inside an unquoted field is literal text
             continue;
         }
-        // Outside quotes: jump to the next delimiter, newline or quote. A quote that does
-        // not start a field is literal text.
-        match memchr::memchr3(b',', b'\n', b'"', &bytes[i..]) {
-            None => break,
-            Some(k) => {
-                let b = bytes[i + k];
-                field_start = b != b'"';
-                i += k + 1;
-                if b == b'\n' {
-                    line += 1;
-                    if i >= next_cut && i < bytes.len() {
-                        starts.push((i, line));
-                        next_cut = i + chunk_bytes;
-                    }
-                }
+        cut(i, q, &mut last, &mut line);
+        let mut j = q + 1;
+        loop {
+            let Some(k) = memchr::memchr(b'"', &bytes[j..]) else {
+                return Err(line + memchr::memchr_iter(b'\n', &bytes[last..q]).count() as u64);
+            };
+            if bytes.get(j + k + 1) == Some(&b'"') {
+                j += k + 2; // an escaped quote
+            } else {
+                j += k + 1;
+                break;
             }
         }
+        (i, search) = (j, j);
     }
+    cut(i, bytes.len(), &mut last, &mut line);
     Ok(starts)
 }
 
 fn parse_csv<'a>(path: &Path, bytes: &'a [u8]) -> Result<Source<'a>, FatalError> {
+    parse_csv_in(path, bytes, CSV_CHUNK_BYTES)
+}
+
+fn parse_csv_in<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    chunk_bytes: usize,
+) -> Result<Source<'a>, FatalError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    check_utf8(path, bytes)?;
-    let starts = scan_csv(bytes, CSV_CHUNK_BYTES).map_err(|line| {
+    let scanned = scan_csv(bytes, chunk_bytes);
+    // UTF-8, chunk by chunk in parallel (chunks start after a newline, so on a character
+    // boundary); the first bad chunk is reported. An unclosed quote is only a cut-off
+    // scan, so a text that is not UTF-8 is reported as such first.
+    let chunks = scanned.as_ref().map_or_else(|_| vec![(0, 1)], Clone::clone);
+    let bad = chunks
+        .par_iter()
+        .enumerate()
+        .filter_map(|(c, &(start, _))| {
+            let end = chunks.get(c + 1).map_or(bytes.len(), |s| s.0);
+            std::str::from_utf8(&bytes[start..end])
+                .err()
+                .map(|e| start + e.valid_up_to())
+        })
+        .min();
+    if let Some(pos) = bad {
+        let (line, col) = line_col(bytes, pos);
+        return Err(FatalError::new(path, "not valid UTF-8").at(line, Some(col.to_string())));
+    }
+    let starts = scanned.map_err(|line| {
         FatalError::new(
             path,
             "unclosed quote: the quoted field opened here never ends",
@@ -544,6 +612,27 @@ mod tests {
         let mut seen = Vec::new();
         src.for_each(|line, row| seen.push((line, row.get(0).display().into_owned())));
         assert_eq!(seen, vec![(3, "a".to_string()), (7, "b".to_string())]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_in_any_chunk() {
+        // Chunks of 4 bytes: the first bad byte is in the fourth record's chunk; a later
+        // one does not hide it.
+        let data = b"a,b\nx,1\ny,2\nz,\xff\nw,\xfe\n";
+        for chunk in [1, 4, usize::MAX] {
+            let err = parse_csv_in(Path::new("t.csv"), data, chunk).err().unwrap();
+            assert_eq!(
+                (err.line, err.column.as_deref()),
+                (Some(4), Some("3")),
+                "{chunk}"
+            );
+        }
+        let quoted = b"a,b\nx,\"1\n\xff\"\n";
+        let err = parse_csv_in(Path::new("t.csv"), quoted, 1).err().unwrap();
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (Some(3), "not valid UTF-8")
+        );
     }
 
     #[test]

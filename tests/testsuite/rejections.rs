@@ -1,7 +1,7 @@
 //! One bad row per rule of SPEC §1: each is appended to the worked example and must come
 //! back as exactly one entry with the right table, line, column, reason and action.
 
-use uc_readiness::ingest::{Action, RejectedRow, Table};
+use uc_readiness::ingest::{self, Action, RejectedRow, Table};
 
 use crate::support::{line_count, load, tiny_file_plus, tiny_with};
 
@@ -436,11 +436,25 @@ fn the_worked_example_rejects_exactly_what_it_documents() {
     let d = &got.dataset;
     assert_eq!(d.partners.len(), 6);
     assert_eq!(d.installs.len(), 5);
+    let details = d.installs.details.as_ref().unwrap();
     let n4 = (0..d.installs.len())
-        .find(|&i| d.installs.id.get(i) == "N4")
+        .find(|&i| details.id.get(i) == "N4")
         .unwrap();
     assert_eq!((d.installs.seats[n4], d.installs.partner[n4]), (50, None));
+    assert_eq!(details.customer.get(n4), "Coho Winery");
     assert_eq!(d.regions, vec!["North".to_string(), "South".to_string()]);
+    // Without details, the same figures and nothing else.
+    let figures = ingest::load(
+        &crate::support::fixture("tiny"),
+        &crate::support::tiny_config(),
+        crate::support::tiny_as_of(),
+    )
+    .unwrap()
+    .dataset;
+    assert!(figures.installs.details.is_none());
+    let mut full = got.dataset.clone();
+    full.installs.details = None;
+    assert_eq!(figures, full);
 }
 
 #[test]

@@ -41,9 +41,9 @@ pub fn tiny_with(changes: &[(&str, Option<&[u8]>)]) -> tempfile::TempDir {
     dir
 }
 
-/// Loads `dir` with the tiny config and as-of date.
+/// Loads `dir` with the tiny config and as-of date, install details included.
 pub fn load(dir: &Path) -> Result<Ingested, FatalError> {
-    ingest::load(dir, &tiny_config(), tiny_as_of())
+    ingest::load_with(dir, &tiny_config(), tiny_as_of(), ingest::Detail::Full)
 }
 
 /// The worked example's file `name` with `line` appended.
