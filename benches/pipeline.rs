@@ -14,6 +14,11 @@
 //! nothing.
 
 use std::path::{Path, PathBuf};
+
+// The binary's allocator, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use uc_readiness::config::Config;
@@ -98,8 +103,7 @@ fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
         &[],
         None,
     );
-    render::html(&templates, &m, run.path()).expect("html");
-    render::markdown(&templates, &m, run.path()).expect("md");
+    render::pages(&templates, &m, run.path(), true, true).expect("pages");
     render::summary(&m, &ingested, &run.path().join("summary.json")).expect("json");
     lap("render", t);
     let t = Instant::now();

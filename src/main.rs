@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The pipeline allocates and frees millions of small values (rows, cells, template
+/// output); mimalloc does that markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = uc_readiness::cli::Cli::parse();
     match uc_readiness::commands::run(cli) {

@@ -113,12 +113,7 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
 
     stages.start("render");
     let t = Instant::now();
-    if formats.html {
-        render::html(&templates, &model, run.path())?;
-    }
-    if formats.md {
-        render::markdown(&templates, &model, run.path())?;
-    }
+    render::pages(&templates, &model, run.path(), formats.html, formats.md)?;
     if formats.json {
         render::summary(&model, &ingested, &run.path().join("summary.json"))?;
     }

@@ -362,11 +362,68 @@ struct InstallChunk {
     out: Installs,
     regions: Vec<String>,
     problems: Vec<RejectedRow>,
-    /// (line, index of the kept row) of every row that claims an id, in file order.
-    claims: Vec<(u64, Option<u32>)>,
-    claim_ids: StrColumn,
-    /// The hash of each claimed id.
-    claim_hashes: Vec<u64>,
+    /// Every id a row claims, in file order.
+    claims: Claims,
+}
+
+/// The ids rows of one chunk claim, compactly (a chunk holds tens of thousands).
+#[derive(Default)]
+struct Claims {
+    /// The ids end to end, and where each ends.
+    text: String,
+    ends: Vec<u32>,
+    /// The hash of each id.
+    hashes: Vec<u64>,
+    /// The kept row of each claim, or [`Claims::NOT_KEPT`].
+    kept: Vec<u32>,
+    /// (claim, line) of the claims whose row was not kept (their line is not in `out`).
+    lines: Vec<(u32, u64)>,
+}
+
+impl Claims {
+    const NOT_KEPT: u32 = u32::MAX;
+
+    fn with_capacity(n: usize) -> Claims {
+        Claims {
+            text: String::with_capacity(n * 12),
+            ends: Vec::with_capacity(n),
+            hashes: Vec::with_capacity(n),
+            kept: Vec::with_capacity(n),
+            lines: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, id: &str, line: u64, kept: Option<u32>) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len() as u32);
+        self.hashes.push(rules::id_hash(id));
+        match kept {
+            Some(row) => self.kept.push(row),
+            None => {
+                self.lines.push((self.kept.len() as u32, line));
+                self.kept.push(Self::NOT_KEPT);
+            }
+        }
+    }
+
+    fn id(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    /// The line of claim `i` of a chunk whose kept rows are `out`.
+    fn line(&self, i: usize, out: &Installs) -> u64 {
+        match self.kept[i] {
+            Self::NOT_KEPT => {
+                let at = self
+                    .lines
+                    .binary_search_by_key(&(i as u32), |l| l.0)
+                    .expect("a claim that was not kept has its line");
+                self.lines[at].1
+            }
+            row => out.line[row as usize],
+        }
+    }
 }
 
 fn install_chunk(
@@ -377,37 +434,41 @@ fn install_chunk(
     partners: &PartnerIndex,
     detail: Detail,
 ) -> InstallChunk {
-    let mut k = InstallChunk::default();
+    // Sized once for the chunk's rows, so that no column grows (and over-allocates).
+    let rows = src.rows_hint(c);
+    let mut k = InstallChunk {
+        out: Installs {
+            region: Vec::with_capacity(rows),
+            vendor: Vec::with_capacity(rows),
+            seats: Vec::with_capacity(rows),
+            partner: Vec::with_capacity(rows),
+            line: Vec::with_capacity(rows),
+            details: None,
+        },
+        claims: Claims::with_capacity(rows),
+        ..InstallChunk::default()
+    };
     let mut regions: FxHashMap<String, u32> = FxHashMap::default();
     let mut details = InstallDetails::default();
     let InstallChunk {
         out,
         regions: region_names,
         claims,
-        claim_ids,
-        claim_hashes,
         ..
     } = &mut k;
     let problems = rules::each_row_in(src, c, Table::Installs, map, |line, r| {
-        let claims_id = match r.text(0) {
-            Ok(id) => {
-                claim_ids.push(&id);
-                claim_hashes.push(rules::id_hash(&id));
-                true
-            }
-            Err(_) => false,
-        };
+        let id = r.text(0).ok();
         let (row, note) = match rules::install(r, config, partners) {
             Ok(kept) => kept,
             Err(note) => {
-                if claims_id {
-                    claims.push((line, None));
+                if let Some(id) = id {
+                    claims.push(&id, line, None);
                 }
                 return Some(note);
             }
         };
-        if claims_id {
-            claims.push((line, Some(out.len() as u32)));
+        if let Some(id) = id {
+            claims.push(&id, line, Some(out.len() as u32));
         }
         let region = match regions.get(row.region.as_ref()) {
             Some(&i) => i,
@@ -457,15 +518,15 @@ fn read_installs(
     for ((k, drop), dups) in chunks.iter_mut().zip(&mut dropped).zip(duplicates) {
         let mut dup_rows = Vec::with_capacity(dups.len());
         for i in dups {
-            let (line, kept) = k.claims[i as usize];
-            if let Some(row) = kept {
-                drop[row as usize] = true;
+            let i = i as usize;
+            if k.claims.kept[i] != Claims::NOT_KEPT {
+                drop[k.claims.kept[i] as usize] = true;
             }
             dup_rows.push(RejectedRow {
                 table: Table::Installs,
-                line,
+                line: k.claims.line(i, &k.out),
                 column: "install_id",
-                value: k.claim_ids.get(i as usize).to_string(),
+                value: k.claims.id(i).to_string(),
                 reason: "duplicate install_id".to_string(),
                 action: Action::Rejected,
             });
@@ -490,42 +551,72 @@ fn read_installs(
             }
         }
     }
-    let total: usize = chunks.iter().map(|k| k.out.len()).sum();
-    let mut out = Installs {
-        region: Vec::with_capacity(total),
-        vendor: Vec::with_capacity(total),
-        seats: Vec::with_capacity(total),
-        partner: Vec::with_capacity(total),
-        line: Vec::with_capacity(total),
-        details: (detail == Detail::Full).then(InstallDetails::default),
-    };
-    let mut problems = Vec::new();
-    // Each chunk is freed as soon as it is merged.
-    for (mut k, drop) in chunks.into_iter().zip(&dropped) {
-        let region_map: Vec<RegionId> = k.regions.iter().map(|r| region_ids[r]).collect();
-        let o = &k.out;
-        let keep = |i: &usize| !drop[*i];
-        out.region.extend(
-            (0..o.len())
-                .filter(keep)
-                .map(|i| region_map[o.region[i] as usize]),
-        );
-        out.vendor
-            .extend((0..o.len()).filter(keep).map(|i| o.vendor[i]));
-        out.seats
-            .extend((0..o.len()).filter(keep).map(|i| o.seats[i]));
-        out.partner
-            .extend((0..o.len()).filter(keep).map(|i| o.partner[i]));
-        out.line
-            .extend((0..o.len()).filter(keep).map(|i| o.line[i]));
-        if let (Some(all), Some(these)) = (&mut out.details, &o.details) {
-            for i in (0..o.len()).filter(keep) {
-                all.id.push(these.id.get(i));
-                all.customer.push(these.customer.get(i));
+    // Column by column, each chunk's column freed as soon as it is copied: the peak is
+    // the chunks plus one merged column, not the chunks plus all of them.
+    for k in &mut chunks {
+        k.claims = Claims::default();
+    }
+    let total = dropped.iter().flatten().filter(|d| !**d).count();
+    fn concat<T>(
+        chunks: &mut [InstallChunk],
+        dropped: &[Vec<bool>],
+        total: usize,
+        mut column: impl FnMut(&mut InstallChunk) -> Vec<T>,
+    ) -> Vec<T> {
+        let mut all = Vec::with_capacity(total);
+        for (k, drop) in chunks.iter_mut().zip(dropped) {
+            let values = column(k);
+            all.extend(
+                values
+                    .into_iter()
+                    .zip(drop)
+                    .filter(|(_, d)| !**d)
+                    .map(|(v, _)| v),
+            );
+        }
+        all
+    }
+    let region = concat(&mut chunks, &dropped, total, |k| {
+        let map: Vec<RegionId> = k.regions.iter().map(|r| region_ids[r]).collect();
+        let local = std::mem::take(&mut k.out.region);
+        local.into_iter().map(|r| map[r as usize]).collect()
+    });
+    let vendor = concat(&mut chunks, &dropped, total, |k| {
+        std::mem::take(&mut k.out.vendor)
+    });
+    let seats = concat(&mut chunks, &dropped, total, |k| {
+        std::mem::take(&mut k.out.seats)
+    });
+    let partner = concat(&mut chunks, &dropped, total, |k| {
+        std::mem::take(&mut k.out.partner)
+    });
+    let line = concat(&mut chunks, &dropped, total, |k| {
+        std::mem::take(&mut k.out.line)
+    });
+    let details = (detail == Detail::Full).then(|| {
+        let mut all = InstallDetails::default();
+        for (k, drop) in chunks.iter().zip(&dropped) {
+            if let Some(these) = &k.out.details {
+                for i in (0..drop.len()).filter(|&i| !drop[i]) {
+                    all.id.push(these.id.get(i));
+                    all.customer.push(these.customer.get(i));
+                }
             }
         }
-        problems.append(&mut k.problems);
-    }
+        all
+    });
+    let problems = chunks
+        .iter_mut()
+        .flat_map(|k| std::mem::take(&mut k.problems))
+        .collect();
+    let out = Installs {
+        region,
+        vendor,
+        seats,
+        partner,
+        line,
+        details,
+    };
     (out, region_names, problems)
 }
 
@@ -538,12 +629,12 @@ fn duplicate_claims(chunks: &[InstallChunk]) -> Vec<Vec<u32>> {
     let shard = |h: u64| ((h >> 32) as usize) & (SHARDS - 1);
     let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); SHARDS];
     for (c, k) in chunks.iter().enumerate() {
-        for (i, &h) in k.claim_hashes.iter().enumerate() {
+        for (i, &h) in k.claims.hashes.iter().enumerate() {
             lists[shard(h)].push((c as u32, i as u32));
         }
     }
-    let id = |(c, i): (u32, u32)| chunks[c as usize].claim_ids.get(i as usize);
-    let hash = |(c, i): (u32, u32)| chunks[c as usize].claim_hashes[i as usize];
+    let id = |(c, i): (u32, u32)| chunks[c as usize].claims.id(i as usize);
+    let hash = |(c, i): (u32, u32)| chunks[c as usize].claims.hashes[i as usize];
     let found: Vec<Vec<(u32, u32)>> = lists
         .par_iter()
         .map(|list| {

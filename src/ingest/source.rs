@@ -213,6 +213,25 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// At least the number of rows in chunk `c` (exact but for CSV, where it counts the
+    /// chunk's lines).
+    pub(crate) fn rows_hint(&self, c: usize) -> usize {
+        match &self.body {
+            Body::Csv(bytes, starts) => {
+                let end = starts.get(c + 1).map_or(bytes.len(), |s| s.0);
+                memchr::memchr_iter(b'\n', &bytes[starts[c].0..end]).count() + 1
+            }
+            Body::Json(rows) => rows
+                .len()
+                .saturating_sub(c * ROWS_PER_CHUNK)
+                .min(ROWS_PER_CHUNK),
+            Body::Parquet(t) => t
+                .height
+                .saturating_sub(c * ROWS_PER_CHUNK)
+                .min(ROWS_PER_CHUNK),
+        }
+    }
+
     /// Number of chunks the rows come in (see [`Source::for_each_in`]).
     pub(crate) fn chunks(&self) -> usize {
         match &self.body {

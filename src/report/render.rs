@@ -12,7 +12,8 @@ and the notes, sanitised by ammonia.
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use handlebars::Handlebars;
+use handlebars::{Context as Data, Handlebars};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::charts;
@@ -132,80 +133,110 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Writes `index.html` and `regions/<slug>.html`.
-pub fn html(t: &Templates, m: &ReportModel, dir: &Path) -> anyhow::Result<()> {
-    let charts = Charts {
-        history: charts::hbars(
-            "chart-history",
-            "Seat coverage across runs",
-            &m.history_bars,
-        ),
-        coverage: charts::hbars(
-            "chart-coverage",
-            "Seat coverage by region",
-            &m.coverage_bars,
-        ),
-        scores: charts::vbars(
-            "chart-scores",
-            "Score distribution of eligible partners",
-            &m.score_bars,
-        ),
-        trend: charts::lines(
-            "chart-trend",
-            "Counted partners over time by track",
-            &m.trend,
-        ),
-    };
-    let index = t
-        .html
-        .render(
-            "index.html",
-            &Summary {
-                model: m,
-                charts: Some(&charts),
-            },
-        )
-        .context("rendering index.html")?;
-    write(&dir.join("index.html"), &index)?;
+/// Writes the pages of the formats asked for: `index.html` and `regions/<slug>.html`
+/// (`html`), `report.md` and `regions/<slug>.md` (`md`). Region pages are rendered in
+/// parallel; each page's context is converted to JSON once for both formats.
+pub fn pages(
+    t: &Templates,
+    m: &ReportModel,
+    dir: &Path,
+    html: bool,
+    md: bool,
+) -> anyhow::Result<()> {
+    if !html && !md {
+        return Ok(());
+    }
     std::fs::create_dir_all(dir.join("regions"))?;
-    for p in &m.pages {
-        let out = t
-            .html
-            .render(
-                "region.html",
-                &RegionContext {
-                    chart: Some(charts::lines(
+    let (summary, regions) = rayon::join(
+        || summary_pages(t, m, dir, html, md),
+        || {
+            m.pages.par_iter().try_for_each(|p| {
+                let chart = html.then(|| {
+                    charts::lines(
                         &format!("chart-trend-{}", p.slug),
                         "Counted partners over time by track",
                         &p.trend,
-                    )),
+                    )
+                });
+                let context = Data::wraps(RegionContext {
+                    chart,
                     ..RegionContext::new(m, p)
-                },
-            )
-            .with_context(|| format!("rendering regions/{}.html", p.slug))?;
-        write(&dir.join("regions").join(format!("{}.html", p.slug)), &out)?;
-    }
-    Ok(())
+                })?;
+                let file = |ext: &str| dir.join("regions").join(format!("{}.{ext}", p.slug));
+                if html {
+                    let out = t
+                        .html
+                        .render_with_context("region.html", &context)
+                        .with_context(|| format!("rendering regions/{}.html", p.slug))?;
+                    write(&file("html"), &out)?;
+                }
+                if md {
+                    let out =
+                        t.md.render_with_context("region.md", &context)
+                            .with_context(|| format!("rendering regions/{}.md", p.slug))?;
+                    write(&file("md"), &out)?;
+                }
+                anyhow::Ok(())
+            })
+        },
+    );
+    summary.and(regions)
 }
 
-/// Writes `report.md` and `regions/<slug>.md`.
-pub fn markdown(t: &Templates, m: &ReportModel, dir: &Path) -> anyhow::Result<()> {
-    let out =
-        t.md.render(
-            "report.md",
-            &Summary {
-                model: m,
-                charts: None,
-            },
-        )
-        .context("rendering report.md")?;
-    write(&dir.join("report.md"), &out)?;
-    std::fs::create_dir_all(dir.join("regions"))?;
-    for p in &m.pages {
+/// `index.html` and `report.md`.
+fn summary_pages(
+    t: &Templates,
+    m: &ReportModel,
+    dir: &Path,
+    html: bool,
+    md: bool,
+) -> anyhow::Result<()> {
+    if html {
+        let charts = Charts {
+            history: charts::hbars(
+                "chart-history",
+                "Seat coverage across runs",
+                &m.history_bars,
+            ),
+            coverage: charts::hbars(
+                "chart-coverage",
+                "Seat coverage by region",
+                &m.coverage_bars,
+            ),
+            scores: charts::vbars(
+                "chart-scores",
+                "Score distribution of eligible partners",
+                &m.score_bars,
+            ),
+            trend: charts::lines(
+                "chart-trend",
+                "Counted partners over time by track",
+                &m.trend,
+            ),
+        };
+        let index = t
+            .html
+            .render(
+                "index.html",
+                &Summary {
+                    model: m,
+                    charts: Some(&charts),
+                },
+            )
+            .context("rendering index.html")?;
+        write(&dir.join("index.html"), &index)?;
+    }
+    if md {
         let out =
-            t.md.render("region.md", &RegionContext::new(m, p))
-                .with_context(|| format!("rendering regions/{}.md", p.slug))?;
-        write(&dir.join("regions").join(format!("{}.md", p.slug)), &out)?;
+            t.md.render(
+                "report.md",
+                &Summary {
+                    model: m,
+                    charts: None,
+                },
+            )
+            .context("rendering report.md")?;
+        write(&dir.join("report.md"), &out)?;
     }
     Ok(())
 }
