@@ -401,10 +401,7 @@ fn region(
             .copied()
             .filter(|&p| d.partners[p as usize].track == track)
             .collect();
-        let paired = side
-            .iter()
-            .filter(|&&p| rp.pairs.iter().any(|x| x.left == p || x.right == p))
-            .count();
+        let paired = side.iter().filter(|&&p| rp.pairs_of(p) > 0).count();
         Rate {
             paired: paired as u32,
             eligible: side.len() as u32,
@@ -625,14 +622,7 @@ fn recruit_next(
     let spare = |side: &[PartnerId]| -> Vec<PartnerId> {
         side.iter()
             .copied()
-            .filter(|&p| {
-                let used = rp
-                    .pairs
-                    .iter()
-                    .filter(|x| x.left == p || x.right == p)
-                    .count() as u32;
-                used < capacity(d, config, p)
-            })
+            .filter(|&p| rp.pairs_of(p) < capacity(d, config, p))
             .collect()
     };
     let spare_left = spare(&rp.left);

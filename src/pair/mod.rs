@@ -265,6 +265,17 @@ pub struct RegionPairing {
     pub pairs: Vec<SelectedPair>,
     /// Sum of the selected weights.
     pub total_weight: u64,
+    /// (partner, pairs it is in) of every partner in at least one pair, by partner.
+    pub paired: Vec<(PartnerId, u32)>,
+}
+
+impl RegionPairing {
+    /// How many selected pairs partner `p` is in.
+    pub fn pairs_of(&self, p: PartnerId) -> u32 {
+        self.paired
+            .binary_search_by_key(&p, |e| e.0)
+            .map_or(0, |i| self.paired[i].1)
+    }
 }
 
 /// The pairing of every region.
@@ -345,8 +356,18 @@ pub fn pair_region(
     );
     // Partner ids sort like their indices (partners are sorted by id).
     pairs.sort_by_key(|p| (p.left, p.right));
+    let mut members: Vec<PartnerId> = pairs.iter().flat_map(|p| [p.left, p.right]).collect();
+    members.sort_unstable();
+    let mut paired: Vec<(PartnerId, u32)> = Vec::new();
+    for p in members {
+        match paired.last_mut() {
+            Some(last) if last.0 == p => last.1 += 1,
+            _ => paired.push((p, 1)),
+        }
+    }
     RegionPairing {
         region,
+        paired,
         total_weight: pairs.iter().map(|p| u64::from(p.score.weight)).sum(),
         left,
         right,

@@ -822,12 +822,7 @@ pub fn build(
                 (t.id.clone(), counts)
             })
             .collect();
-        let pair_count = |p: PartnerId| {
-            rp.pairs
-                .iter()
-                .filter(|x| x.left == p || x.right == p)
-                .count()
-        };
+        let pair_count = |p: PartnerId| rp.pairs_of(p) as usize;
         let partners = d
             .partners
             .iter()
