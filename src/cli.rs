@@ -118,10 +118,10 @@ pub struct SampleArgs {
     /// Folder to write the dataset into (created; existing table files are replaced).
     #[arg(long, value_name = "DIR", default_value = "data/sample")]
     pub out: PathBuf,
-    /// Number of partners (1..=100000).
+    /// Number of partners (1..=1000000).
     #[arg(long, value_name = "N", default_value_t = 300)]
     pub partners: u32,
-    /// Number of installs (0..=5000000).
+    /// Number of installs (0..=50000000).
     #[arg(long, value_name = "N", default_value_t = 3000)]
     pub installs: u32,
     /// Number of regions (1..=64).

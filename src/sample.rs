@@ -409,11 +409,11 @@ impl Table {
 
 /// Writes the sample dataset and its `readiness.toml` into `dir`.
 pub fn write(spec: &SampleSpec, dir: &Path) -> anyhow::Result<()> {
-    if !(1..=100_000).contains(&spec.partners) {
-        bail!("--partners must be within 1..=100000");
+    if !(1..=1_000_000).contains(&spec.partners) {
+        bail!("--partners must be within 1..=1000000");
     }
-    if spec.installs > 5_000_000 {
-        bail!("--installs must be within 0..=5000000");
+    if spec.installs > 50_000_000 {
+        bail!("--installs must be within 0..=50000000");
     }
     if !(1..=64).contains(&spec.regions) {
         bail!("--regions must be within 1..=64");

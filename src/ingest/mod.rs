@@ -2,9 +2,11 @@
 Ingestion: find the dataset's five tables, read them concurrently, check every rule of
 SPEC §1 and return one typed, validated [`Dataset`] with the list of [`RejectedRow`]s.
 
-Order of work: every file is read and hashed in parallel (rayon), then parsed in
-parallel; partners are checked first (every other table refers to them), then skills,
-certifications, installs and targets are checked concurrently. Fatal problems — a
+Order of work: every file is memory-mapped; its SHA-256 is computed beside the checks
+(rayon), which parse the files in parallel; partners are checked first (every other table
+refers to them), then skills, certifications, installs and targets concurrently — the
+installs table in parallel chunks, its duplicate ids found afterwards by a pass sharded by
+hash. Installs keep only the columns figures use unless [`Detail::Full`] asks for more. Fatal problems — a
 missing table or column, two files for one table, a duplicate header, a file that is not
 valid CSV / Parquet / NDJSON — stop the run with a [`FatalError`] naming the file.
 */

@@ -7,6 +7,7 @@ functions; data values stay unescaped (each renderer escapes for its format).
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, Status};
@@ -710,172 +711,177 @@ pub fn build(
             .collect(),
     };
 
-    // Region rows and pages.
-    let mut rows = Vec::new();
-    let mut pages = Vec::new();
-    for rc in coverage
+    // Region rows and pages, regions in parallel.
+    let regions_in_scope: Vec<&RegionCoverage> = coverage
         .regions
         .iter()
         .filter(|rc| scope[rc.region as usize])
-    {
-        let r = rc.region as usize;
-        let k = &region_kpis[r];
-        let prev_k = previous.and_then(|p| p.regions.get(&d.regions[r]));
-        let rp = &pairing.regions[r];
-        let recruit_next = recruit_line(&ctx, rc);
-        rows.push(RegionRow {
-            name: d.regions[r].clone(),
-            slug: slug[r].clone(),
-            eligible: fmt_int(k.eligible),
-            ready: fmt_int(k.ready),
-            pairs: fmt_int(k.pairs),
-            coverage: fmt_pct(k.seats_covered, k.seats),
-            coverage_percent: k.coverage_tenths().map_or(0.0, |t| t as f64 / 10.0),
-            uncovered_seats: fmt_int(k.seats - k.seats_covered),
-            high_gaps: rc
+        .collect();
+    let (rows, pages): (Vec<RegionRow>, Vec<RegionPage>) = regions_in_scope
+        .par_iter()
+        .map(|&rc| {
+            let r = rc.region as usize;
+            let k = &region_kpis[r];
+            let prev_k = previous.and_then(|p| p.regions.get(&d.regions[r]));
+            let rp = &pairing.regions[r];
+            let recruit_next = recruit_line(&ctx, rc);
+            let row = RegionRow {
+                name: d.regions[r].clone(),
+                slug: slug[r].clone(),
+                eligible: fmt_int(k.eligible),
+                ready: fmt_int(k.ready),
+                pairs: fmt_int(k.pairs),
+                coverage: fmt_pct(k.seats_covered, k.seats),
+                coverage_percent: k.coverage_tenths().map_or(0.0, |t| t as f64 / 10.0),
+                uncovered_seats: fmt_int(k.seats - k.seats_covered),
+                high_gaps: rc
+                    .gaps
+                    .iter()
+                    .filter(|g| g.severity == crate::coverage::Severity::High)
+                    .count(),
+                recruit_next: recruit_next.clone(),
+            };
+            let unit_name = |u: &Unit| match *u {
+                Unit::Pair(a, b) => format!(
+                    "{} + {}",
+                    d.partners[a as usize].id, d.partners[b as usize].id
+                ),
+                Unit::Alone(p) => d.partners[p as usize].id.clone(),
+            };
+            let vendors = rc
+                .vendors
+                .iter()
+                .map(|v| VendorRow {
+                    name: config.vendors[v.vendor as usize].name.clone(),
+                    installs: fmt_int(v.installs),
+                    seats: fmt_int(v.seats),
+                    share: fmt_pct(v.seats, rc.seats.0),
+                    state: if v.covered { "covered" } else { "uncovered" },
+                    covered_by: if v.units.is_empty() {
+                        "—".to_string()
+                    } else {
+                        v.units.iter().map(unit_name).collect::<Vec<_>>().join("; ")
+                    },
+                    lost_on: v.lost_at.map(|i| cliff_date(as_of, i).to_string()),
+                })
+                .collect();
+            let pairs = rp
+                .pairs
+                .iter()
+                .map(|p| PairRow {
+                    left: ctx.who(p.left),
+                    right: ctx.who(p.right),
+                    score: fmt_tenths(i64::from(p.score.weight)),
+                    skill: fmt_tenths(tenths(100.0 * p.score.skill)),
+                    vendor: fmt_tenths(tenths(100.0 * p.score.vendor)),
+                    vendors: ctx.vendor_names(p.score.qualified),
+                })
+                .collect();
+            let gaps = rc
                 .gaps
                 .iter()
-                .filter(|g| g.severity == crate::coverage::Severity::High)
-                .count(),
-            recruit_next: recruit_next.clone(),
-        });
-        let unit_name = |u: &Unit| match *u {
-            Unit::Pair(a, b) => format!(
-                "{} + {}",
-                d.partners[a as usize].id, d.partners[b as usize].id
-            ),
-            Unit::Alone(p) => d.partners[p as usize].id.clone(),
-        };
-        let vendors = rc
-            .vendors
-            .iter()
-            .map(|v| VendorRow {
-                name: config.vendors[v.vendor as usize].name.clone(),
-                installs: fmt_int(v.installs),
-                seats: fmt_int(v.seats),
-                share: fmt_pct(v.seats, rc.seats.0),
-                state: if v.covered { "covered" } else { "uncovered" },
-                covered_by: if v.units.is_empty() {
-                    "—".to_string()
-                } else {
-                    v.units.iter().map(unit_name).collect::<Vec<_>>().join("; ")
-                },
-                lost_on: v.lost_at.map(|i| cliff_date(as_of, i).to_string()),
-            })
-            .collect();
-        let pairs = rp
-            .pairs
-            .iter()
-            .map(|p| PairRow {
-                left: ctx.who(p.left),
-                right: ctx.who(p.right),
-                score: fmt_tenths(i64::from(p.score.weight)),
-                skill: fmt_tenths(tenths(100.0 * p.score.skill)),
-                vendor: fmt_tenths(tenths(100.0 * p.score.vendor)),
-                vendors: ctx.vendor_names(p.score.qualified),
-            })
-            .collect();
-        let gaps = rc
-            .gaps
-            .iter()
-            .map(|g| GapRow {
-                kind: g.kind.as_str(),
-                severity: g.severity.as_str(),
-                subject: g.subject.clone(),
-                detail: g.detail.clone(),
-            })
-            .collect();
-        let targets = rc
-            .targets
-            .iter()
-            .map(|ts| {
-                let t = &d.targets[ts.target];
-                TargetRow {
-                    track: t.track.map_or("all".to_string(), |tr| {
-                        config.tracks[tr as usize].id.clone()
-                    }),
-                    due_on: t.due_on.to_string(),
-                    counted: ts.counted,
-                    partners: t.partners,
-                    attainment: fmt_pct(u64::from(ts.counted), u64::from(t.partners)),
-                    pairs: t.pairs.map(|want| format!("{} of {want}", ts.pairs)),
-                    state: ts.state,
-                }
-            })
-            .collect();
-        let statuses = config
-            .tracks
-            .iter()
-            .enumerate()
-            .map(|(ti, t)| {
-                let counts = Status::ALL
-                    .iter()
-                    .map(|st| {
-                        d.partners
-                            .iter()
-                            .filter(|p| {
-                                p.region as usize == r && p.track as usize == ti && p.status == *st
-                            })
-                            .count() as u64
-                    })
-                    .collect();
-                (t.id.clone(), counts)
-            })
-            .collect();
-        let pair_count = |p: PartnerId| rp.pairs_of(p) as usize;
-        let partners = d
-            .partners
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.region as usize == r)
-            .map(|(i, p)| {
-                let s = &scores.partners[i].now;
-                PartnerRow {
-                    id: p.id.clone(),
-                    name: p.name.clone(),
-                    track: config.tracks[p.track as usize].id.clone(),
-                    status: p.status.as_str().to_string(),
-                    score: fmt_tenths(s.tenths),
-                    band: bands[s.band].name.clone(),
-                    components: [
-                        fmt_tenths(tenths(100.0 * s.skill)),
-                        fmt_tenths(tenths(100.0 * s.certification)),
-                        fmt_tenths(tenths(100.0 * s.experience)),
-                    ],
-                    vendors: ctx.vendor_names(s.qualified),
-                    pairs: pair_count(i as PartnerId),
-                    capacity: crate::pair::capacity(d, config, i as PartnerId),
-                }
-            })
-            .collect();
-        let rate = |x: &crate::coverage::Rate| {
-            format!(
-                "{} of {} ({})",
-                x.paired,
-                x.eligible,
-                fmt_pct(u64::from(x.paired), u64::from(x.eligible))
-            )
-        };
-        let only_here: Vec<bool> = (0..d.regions.len()).map(|x| x == r).collect();
-        let region_trend = trend(d, config, &only_here, as_of);
-        pages.push(RegionPage {
-            name: d.regions[r].clone(),
-            slug: slug[r].clone(),
-            tiles: tiles(k, prev_k),
-            vendors,
-            has_installs: rc.seats.0 > 0 || rc.installs.0 > 0,
-            pairs,
-            left_rate: rate(&rc.left_rate),
-            right_rate: rate(&rc.right_rate),
-            gaps,
-            targets,
-            statuses,
-            recruit_next,
-            partners,
-            trend_table: last_months(&region_trend, 6),
-            trend: region_trend,
-        });
-    }
+                .map(|g| GapRow {
+                    kind: g.kind.as_str(),
+                    severity: g.severity.as_str(),
+                    subject: g.subject.clone(),
+                    detail: g.detail.clone(),
+                })
+                .collect();
+            let targets = rc
+                .targets
+                .iter()
+                .map(|ts| {
+                    let t = &d.targets[ts.target];
+                    TargetRow {
+                        track: t.track.map_or("all".to_string(), |tr| {
+                            config.tracks[tr as usize].id.clone()
+                        }),
+                        due_on: t.due_on.to_string(),
+                        counted: ts.counted,
+                        partners: t.partners,
+                        attainment: fmt_pct(u64::from(ts.counted), u64::from(t.partners)),
+                        pairs: t.pairs.map(|want| format!("{} of {want}", ts.pairs)),
+                        state: ts.state,
+                    }
+                })
+                .collect();
+            let statuses = config
+                .tracks
+                .iter()
+                .enumerate()
+                .map(|(ti, t)| {
+                    let counts = Status::ALL
+                        .iter()
+                        .map(|st| {
+                            d.partners
+                                .iter()
+                                .filter(|p| {
+                                    p.region as usize == r
+                                        && p.track as usize == ti
+                                        && p.status == *st
+                                })
+                                .count() as u64
+                        })
+                        .collect();
+                    (t.id.clone(), counts)
+                })
+                .collect();
+            let pair_count = |p: PartnerId| rp.pairs_of(p) as usize;
+            let partners = d
+                .partners
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.region as usize == r)
+                .map(|(i, p)| {
+                    let s = &scores.partners[i].now;
+                    PartnerRow {
+                        id: p.id.clone(),
+                        name: p.name.clone(),
+                        track: config.tracks[p.track as usize].id.clone(),
+                        status: p.status.as_str().to_string(),
+                        score: fmt_tenths(s.tenths),
+                        band: bands[s.band].name.clone(),
+                        components: [
+                            fmt_tenths(tenths(100.0 * s.skill)),
+                            fmt_tenths(tenths(100.0 * s.certification)),
+                            fmt_tenths(tenths(100.0 * s.experience)),
+                        ],
+                        vendors: ctx.vendor_names(s.qualified),
+                        pairs: pair_count(i as PartnerId),
+                        capacity: crate::pair::capacity(d, config, i as PartnerId),
+                    }
+                })
+                .collect();
+            let rate = |x: &crate::coverage::Rate| {
+                format!(
+                    "{} of {} ({})",
+                    x.paired,
+                    x.eligible,
+                    fmt_pct(u64::from(x.paired), u64::from(x.eligible))
+                )
+            };
+            let only_here: Vec<bool> = (0..d.regions.len()).map(|x| x == r).collect();
+            let region_trend = trend(d, config, &only_here, as_of);
+            let page = RegionPage {
+                name: d.regions[r].clone(),
+                slug: slug[r].clone(),
+                tiles: tiles(k, prev_k),
+                vendors,
+                has_installs: rc.seats.0 > 0 || rc.installs.0 > 0,
+                pairs,
+                left_rate: rate(&rc.left_rate),
+                right_rate: rate(&rc.right_rate),
+                gaps,
+                targets,
+                statuses,
+                recruit_next,
+                partners,
+                trend_table: last_months(&region_trend, 6),
+                trend: region_trend,
+            };
+            (row, page)
+        })
+        .unzip();
 
     // Charts.
     let coverage_bars = rows
