@@ -92,7 +92,7 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let t = Instant::now();
     let run = RunDir::begin(&args.out, &settings.as_of.to_string())?;
     let mut warnings = Vec::new();
-    let history = render::load_history(run.out(), &mut warnings);
+    let history = render::load_history(run.out(), settings.as_of, &mut warnings);
     if !args.quiet {
         for w in &warnings {
             eprintln!("warning: {w}");

@@ -102,7 +102,9 @@ pub struct SnapshotPartner {
     pub score_tenths: i64,
 }
 
-/// What a run keeps in `OUT/history/<as-of>.json`.
+/// What a run keeps of itself in `OUT/history/`: the KPIs in `<as-of>.json` (read for
+/// the trend on every later run) and the detail in `<as-of>.detail.json` (read only by the
+/// next run, for its diff). A snapshot file that carries its detail inline is read too.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// [`SCHEMA_VERSION`].
@@ -113,6 +115,15 @@ pub struct Snapshot {
     pub total: Kpis,
     /// Per region name.
     pub regions: BTreeMap<String, Kpis>,
+    /// Per partner, pair and covered vendor.
+    #[serde(flatten)]
+    pub detail: SnapshotDetail,
+}
+
+/// The part of a snapshot only the run-over-run diff reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SnapshotDetail {
     /// Per partner id.
     pub partners: BTreeMap<String, SnapshotPartner>,
     /// Selected pairs as `region|left|right`.
@@ -665,50 +676,52 @@ pub fn build(
             .filter(|(r, _)| scope[*r])
             .map(|(_, kv)| kv)
             .collect(),
-        partners: d
-            .partners
-            .iter()
-            .zip(&scores.partners)
-            .filter(|(p, _)| scope[p.region as usize])
-            .map(|(p, s)| {
-                (
-                    p.id.clone(),
-                    SnapshotPartner {
-                        band: bands[s.now.band].name.clone(),
-                        band_index: s.now.band,
-                        score_tenths: s.now.tenths,
-                    },
-                )
-            })
-            .collect(),
-        pairs: pairing
-            .regions
-            .iter()
-            .filter(|rp| scope[rp.region as usize])
-            .flat_map(|rp| {
-                rp.pairs.iter().map(move |p| {
-                    format!(
-                        "{}|{}|{}",
-                        d.regions[rp.region as usize],
-                        d.partners[p.left as usize].id,
-                        d.partners[p.right as usize].id
+        detail: SnapshotDetail {
+            partners: d
+                .partners
+                .iter()
+                .zip(&scores.partners)
+                .filter(|(p, _)| scope[p.region as usize])
+                .map(|(p, s)| {
+                    (
+                        p.id.clone(),
+                        SnapshotPartner {
+                            band: bands[s.now.band].name.clone(),
+                            band_index: s.now.band,
+                            score_tenths: s.now.tenths,
+                        },
                     )
                 })
-            })
-            .collect(),
-        covered: coverage
-            .regions
-            .iter()
-            .filter(|rc| scope[rc.region as usize])
-            .flat_map(|rc| {
-                rc.vendors.iter().filter(|v| v.covered).map(move |v| {
-                    format!(
-                        "{}|{}",
-                        d.regions[rc.region as usize], config.vendors[v.vendor as usize].id
-                    )
+                .collect(),
+            pairs: pairing
+                .regions
+                .iter()
+                .filter(|rp| scope[rp.region as usize])
+                .flat_map(|rp| {
+                    rp.pairs.iter().map(move |p| {
+                        format!(
+                            "{}|{}|{}",
+                            d.regions[rp.region as usize],
+                            d.partners[p.left as usize].id,
+                            d.partners[p.right as usize].id
+                        )
+                    })
                 })
-            })
-            .collect(),
+                .collect(),
+            covered: coverage
+                .regions
+                .iter()
+                .filter(|rc| scope[rc.region as usize])
+                .flat_map(|rc| {
+                    rc.vendors.iter().filter(|v| v.covered).map(move |v| {
+                        format!(
+                            "{}|{}",
+                            d.regions[rc.region as usize], config.vendors[v.vendor as usize].id
+                        )
+                    })
+                })
+                .collect(),
+        },
     };
 
     // Region rows and pages, regions in parallel.
@@ -954,8 +967,8 @@ pub fn build(
     let mut diff = Vec::new();
     if let Some(prev) = previous {
         let (mut up, mut down) = (Vec::new(), Vec::new());
-        for (id, now) in &snapshot.partners {
-            if let Some(before) = prev.partners.get(id)
+        for (id, now) in &snapshot.detail.partners {
+            if let Some(before) = prev.detail.partners.get(id)
                 && before.band_index != now.band_index
             {
                 let line = format!(
@@ -977,8 +990,8 @@ pub fn build(
                 .cloned()
                 .collect::<std::collections::BTreeSet<String>>()
         };
-        let (pairs_now, pairs_before) = (set(&snapshot.pairs), set(&prev.pairs));
-        let (cov_now, cov_before) = (set(&snapshot.covered), set(&prev.covered));
+        let (pairs_now, pairs_before) = (set(&snapshot.detail.pairs), set(&prev.detail.pairs));
+        let (cov_now, cov_before) = (set(&snapshot.detail.covered), set(&prev.detail.covered));
         let show = |label: &str, items: Vec<String>, diff: &mut Vec<DiffRow>| {
             if !items.is_empty() {
                 diff.push(DiffRow {

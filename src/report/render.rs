@@ -12,13 +12,14 @@ and the notes, sanitised by ammonia.
 use std::path::Path;
 
 use anyhow::{Context, bail};
+use chrono::NaiveDate;
 use handlebars::{Context as Data, Handlebars};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::charts;
 use super::escape;
-use super::model::{ReportModel, SCHEMA_VERSION, Snapshot};
+use super::model::{ReportModel, SCHEMA_VERSION, Snapshot, SnapshotDetail};
 use crate::ingest::Ingested;
 
 /// The built-in templates: (file name, source).
@@ -272,16 +273,18 @@ pub fn summary(m: &ReportModel, ingested: &Ingested, path: &Path) -> anyhow::Res
     write(path, &text)
 }
 
-/// Every readable snapshot in `OUT/history/`, sorted by date; unreadable ones are
-/// reported in `warnings` and skipped.
-pub fn load_history(out: &Path, warnings: &mut Vec<String>) -> Vec<Snapshot> {
+/// Every readable snapshot in `OUT/history/`, sorted by date, with the detail of the
+/// one a run on `as_of` compares itself with (the greatest earlier date): the others'
+/// detail is never read, so a long history costs a few KPIs per run. Unreadable
+/// snapshots are reported in `warnings` and skipped.
+pub fn load_history(out: &Path, as_of: NaiveDate, warnings: &mut Vec<String>) -> Vec<Snapshot> {
     let dir = out.join("history");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };
-    let mut snaps = Vec::new();
     let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     names.sort();
+    let mut snaps = Vec::new();
     for path in names {
         let is_snapshot = path.extension().is_some_and(|e| e == "json")
             && path
@@ -291,10 +294,7 @@ pub fn load_history(out: &Path, warnings: &mut Vec<String>) -> Vec<Snapshot> {
         if !is_snapshot {
             continue;
         }
-        match std::fs::read_to_string(&path)
-            .map_err(anyhow::Error::from)
-            .and_then(|t| serde_json::from_str::<Snapshot>(&t).map_err(anyhow::Error::from))
-        {
+        match read_json::<Snapshot>(&path) {
             Ok(s) if s.schema_version == SCHEMA_VERSION => snaps.push(s),
             Ok(s) => warnings.push(format!(
                 "{}: snapshot schema {} is not {SCHEMA_VERSION}; skipped",
@@ -308,20 +308,58 @@ pub fn load_history(out: &Path, warnings: &mut Vec<String>) -> Vec<Snapshot> {
         }
     }
     snaps.sort_by_key(|s| s.as_of);
+    if let Some(prev) = snaps.iter_mut().rev().find(|s| s.as_of < as_of)
+        && prev.detail == SnapshotDetail::default()
+    {
+        let path = dir.join(format!("{}.detail.json", prev.as_of));
+        match read_json::<SnapshotDetail>(&path) {
+            Ok(detail) => prev.detail = detail,
+            Err(e) if path.exists() => warnings.push(format!(
+                "{}: unreadable snapshot detail, changes since that run not shown: {e}",
+                path.display()
+            )),
+            Err(_) => {}
+        }
+    }
     snaps
 }
 
-/// Stores this run's snapshot as `OUT/history/<as-of>.json` (replacing a rerun's),
-/// written beside and renamed into place.
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// Stores this run's snapshot as `OUT/history/<as-of>.json` and its detail as
+/// `<as-of>.detail.json` (replacing a rerun's), each written beside and renamed into
+/// place, the detail first.
 pub fn store_snapshot(out: &Path, s: &Snapshot) -> anyhow::Result<()> {
+    #[derive(Serialize)]
+    struct Head<'a> {
+        schema_version: u32,
+        as_of: NaiveDate,
+        total: &'a super::model::Kpis,
+        regions: &'a std::collections::BTreeMap<String, super::model::Kpis>,
+    }
     let dir = out.join("history");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut text = serde_json::to_string_pretty(s)?;
-    text.push('\n');
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
-    let target = dir.join(format!("{}.json", s.as_of));
-    tmp.persist(&target)
-        .with_context(|| format!("cannot write {}", target.display()))?;
-    Ok(())
+    let put = |name: String, text: String| -> anyhow::Result<()> {
+        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+        let target = dir.join(name);
+        tmp.persist(&target)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        Ok(())
+    };
+    // The detail is read by one program, the next run: compact. The head stays readable.
+    let mut detail = serde_json::to_string(&s.detail)?;
+    detail.push('\n');
+    put(format!("{}.detail.json", s.as_of), detail)?;
+    let mut head = serde_json::to_string_pretty(&Head {
+        schema_version: s.schema_version,
+        as_of: s.as_of,
+        total: &s.total,
+        regions: &s.regions,
+    })?;
+    head.push('\n');
+    put(format!("{}.json", s.as_of), head)
 }

@@ -19,6 +19,20 @@ fn report(data: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert
         .assert()
 }
 
+/// A report run that prints its warnings (no `-q`); returns its stderr.
+fn report_warnings(data: &Path, out: &Path, extra: &[&str]) -> String {
+    let run = Command::cargo_bin("uc-readiness")
+        .unwrap()
+        .args(["report", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+    String::from_utf8(run.get_output().stderr.clone()).unwrap()
+}
+
 fn text(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
@@ -46,6 +60,7 @@ fn a_report_has_every_output_and_the_same_bytes_every_time() {
             "2008-04-10/regions/south.md",
             "2008-04-10/report.md",
             "2008-04-10/summary.json",
+            "history/2008-04-10.detail.json",
             "history/2008-04-10.json",
         ]
     );
@@ -274,7 +289,51 @@ fn history_compares_with_the_previous_run_and_a_rerun_replaces_its_snapshot() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 2);
+    assert_eq!(names.len(), 4, "{names:?}");
+}
+
+#[test]
+fn only_the_previous_snapshot_detail_is_read_and_inline_detail_still_works() {
+    let out = tempfile::tempdir().unwrap();
+    let history = out.path().join("history");
+    report(&fixture("tiny"), out.path(), &[]).success();
+    report(&fixture("tiny"), out.path(), &["--as-of", "2008-05-10"]).success();
+    // The oldest run's detail is damaged: a run that compares with 2008-05-10 never
+    // reads it, so it neither warns nor fails.
+    std::fs::write(history.join("2008-04-10.detail.json"), "{ damaged").unwrap();
+    let stderr = report_warnings(&fixture("tiny"), out.path(), &["--as-of", "2008-06-10"]);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let md = text(&out.path().join("2008-06-10/report.md"));
+    assert!(md.contains("compared with the run of 2008-05-10"), "{md}");
+    assert!(
+        md.contains("Vendors newly uncovered (1) | South / avaya"),
+        "{md}"
+    );
+
+    // A snapshot with its detail inline (one file) is read as well.
+    let head: serde_json::Value =
+        serde_json::from_str(&text(&history.join("2008-05-10.json"))).unwrap();
+    let detail: serde_json::Value =
+        serde_json::from_str(&text(&history.join("2008-05-10.detail.json"))).unwrap();
+    let mut inline = head.as_object().unwrap().clone();
+    inline.extend(detail.as_object().unwrap().clone());
+    std::fs::write(
+        history.join("2008-05-10.json"),
+        serde_json::to_string(&inline).unwrap(),
+    )
+    .unwrap();
+    std::fs::remove_file(history.join("2008-05-10.detail.json")).unwrap();
+    report(&fixture("tiny"), out.path(), &["--as-of", "2008-06-10"]).success();
+    assert_eq!(text(&out.path().join("2008-06-10/report.md")), md);
+
+    // The previous run's damaged detail is reported, and the run still succeeds.
+    std::fs::write(history.join("2008-05-10.json"), head.to_string()).unwrap();
+    std::fs::write(history.join("2008-05-10.detail.json"), "{ damaged").unwrap();
+    let stderr = report_warnings(&fixture("tiny"), out.path(), &["--as-of", "2008-06-10"]);
+    assert!(
+        stderr.contains("2008-05-10.detail.json: unreadable snapshot detail"),
+        "{stderr}"
+    );
 }
 
 #[test]
