@@ -374,13 +374,17 @@ pub(crate) struct SkillRow {
 }
 
 /// Valid partner ids, for the cross-table rules. Millions of lookups go to random places
-/// in it, so each table entry carries the id's full hash and where its bytes are: a
-/// lookup touches the entry and the id's bytes, nothing else.
+/// in it, so an entry carries the id's full hash and, when the id is short (as ids are),
+/// its bytes: a lookup touches the entry and nothing else.
 #[derive(Default)]
 pub(crate) struct PartnerIndex {
-    bytes: String,
+    /// Ids longer than [`INLINE`] bytes, end to end.
+    long: String,
     table: hashbrown::HashTable<IndexEntry>,
 }
+
+/// Id bytes kept in the entry itself.
+const INLINE: usize = 16;
 
 /// The hash of an id for the tables of ids: FxHash, whose low bits are weak for ids that
 /// differ only in their last characters (`UCP-00001`, `UCP-00002`, ...), with a
@@ -397,9 +401,10 @@ pub(crate) fn id_hash(id: &str) -> u64 {
 #[derive(Clone, Copy)]
 struct IndexEntry {
     hash: u64,
-    start: u32,
-    len: u32,
     partner: PartnerId,
+    len: u32,
+    /// The id's bytes when it fits, else its offset in `long` (first 4 bytes).
+    bytes: [u8; INLINE],
 }
 
 impl PartnerIndex {
@@ -410,27 +415,39 @@ impl PartnerIndex {
             ..PartnerIndex::default()
         };
         for (i, id) in ids.enumerate() {
+            let mut bytes = [0u8; INLINE];
+            if id.len() <= INLINE {
+                bytes[..id.len()].copy_from_slice(id.as_bytes());
+            } else {
+                bytes[..4].copy_from_slice(&(index.long.len() as u32).to_le_bytes());
+                index.long.push_str(id);
+            }
             let entry = IndexEntry {
                 hash: id_hash(id),
-                start: index.bytes.len() as u32,
-                len: id.len() as u32,
                 partner: i as PartnerId,
+                len: id.len() as u32,
+                bytes,
             };
-            index.bytes.push_str(id);
             index.table.insert_unique(entry.hash, entry, |e| e.hash);
         }
         index
+    }
+
+    fn id_of<'s>(&'s self, e: &'s IndexEntry) -> &'s [u8] {
+        let len = e.len as usize;
+        if len <= INLINE {
+            &e.bytes[..len]
+        } else {
+            let start = u32::from_le_bytes([e.bytes[0], e.bytes[1], e.bytes[2], e.bytes[3]]);
+            &self.long.as_bytes()[start as usize..start as usize + len]
+        }
     }
 
     /// The partner whose id is `id`.
     pub(crate) fn get(&self, id: &str) -> Option<PartnerId> {
         let h = id_hash(id);
         self.table
-            .find(h, |e| {
-                e.hash == h
-                    && self.bytes.as_bytes()[e.start as usize..(e.start + e.len) as usize]
-                        == *id.as_bytes()
-            })
+            .find(h, |e| e.hash == h && self.id_of(e) == id.as_bytes())
             .map(|e| e.partner)
     }
 }
@@ -606,4 +623,27 @@ pub(crate) fn targets(
             None,
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_partner_index_finds_short_and_long_ids_and_nothing_else() {
+        let long = "a partner id much longer than sixteen bytes";
+        let ids = ["UCP-00001", "", long, "UCP-00002", "ünïcode-id"];
+        let index = PartnerIndex::new(ids.iter().copied());
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(index.get(id), Some(i as PartnerId), "{id}");
+        }
+        for other in [
+            "UCP-0000",
+            "UCP-000011",
+            "a partner id much longer than sixteen",
+            "x",
+        ] {
+            assert_eq!(index.get(other), None, "{other}");
+        }
+    }
 }
