@@ -29,9 +29,16 @@ pub(crate) enum Cell<'a> {
 
 impl<'a> Cell<'a> {
     /// A text cell, trimmed; blank is missing.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn text(s: &'a str) -> Cell<'a> {
-        let t = s.trim();
+        // Most cells start and end with a visible ASCII character: nothing to trim (every
+        // whitespace character is ASCII ≤ 0x20 or not ASCII).
+        let visible = |b: u8| b > b' ' && b < 0x80;
+        let t = match s.as_bytes() {
+            [first, .., last] if visible(*first) && visible(*last) => s,
+            [only] if visible(*only) => s,
+            _ => s.trim(),
+        };
         if t.is_empty() {
             Cell::Missing
         } else {
@@ -40,7 +47,7 @@ impl<'a> Cell<'a> {
     }
 
     /// The value as it appears in messages and `rejected.csv`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn display(&self) -> Cow<'a, str> {
         match *self {
             Cell::Missing => Cow::Borrowed(""),
@@ -55,7 +62,7 @@ impl<'a> Cell<'a> {
 
     /// A string column's value: text as is; a number or boolean by its usual spelling
     /// (so that numeric ids in JSON or Parquet read as they would from CSV).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn as_text(&self) -> Result<Option<Cow<'a, str>>, &'static str> {
         match self {
             Cell::Missing => Ok(None),
@@ -67,7 +74,7 @@ impl<'a> Cell<'a> {
 
     /// An integer column's value: in text, an optional sign and digits; typed, an
     /// integer or a float with no fractional part.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn as_int(&self) -> Result<Option<i64>, &'static str> {
         match *self {
             Cell::Missing => Ok(None),
@@ -79,7 +86,7 @@ impl<'a> Cell<'a> {
     }
 
     /// A date column's value: strict zero-padded `YYYY-MM-DD` text, or a typed date.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn as_date(&self) -> Result<Option<NaiveDate>, &'static str> {
         match *self {
             Cell::Missing => Ok(None),
@@ -119,6 +126,22 @@ mod tests {
         assert_eq!(Cell::Float(3.0).as_int(), Ok(Some(3)));
         assert_eq!(Cell::Float(3.5).as_int(), Err("not an integer"));
         assert_eq!(Cell::Bool(true).as_int(), Err("not an integer"));
+    }
+
+    #[test]
+    fn text_is_trimmed_of_any_whitespace() {
+        for (raw, want) in [
+            ("x", Cell::Text("x")),
+            (" x", Cell::Text("x")),
+            ("x\t", Cell::Text("x")),
+            ("\u{a0}x y\u{2003}", Cell::Text("x y")),
+            ("é", Cell::Text("é")),
+            (" ", Cell::Missing),
+            ("\u{a0}", Cell::Missing),
+            ("", Cell::Missing),
+        ] {
+            assert_eq!(Cell::text(raw), want, "{raw:?}");
+        }
     }
 
     #[test]

@@ -144,9 +144,12 @@ pub(crate) struct RowCheck<'r> {
 }
 
 impl<'r> RowCheck<'r> {
-    #[inline]
+    #[inline(always)]
     fn cell(&self, k: usize) -> Cell<'r> {
-        self.map.index[k].map_or(Cell::Missing, |i| self.row.get(i))
+        match self.map.index[k] {
+            Some(i) => self.row.get(i),
+            None => Cell::Missing,
+        }
     }
 
     fn reject(&self, k: usize, cell: Cell<'_>, reason: impl Into<Cow<'static, str>>) -> Note {
@@ -168,19 +171,19 @@ impl<'r> RowCheck<'r> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn opt_text(&self, k: usize) -> Checked<Option<Cow<'r, str>>> {
         let c = self.cell(k);
         c.as_text().map_err(|e| self.reject(k, c, e))
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn text(&self, k: usize) -> Checked<Cow<'r, str>> {
         self.opt_text(k)?
             .ok_or_else(|| self.reject(k, Cell::Missing, "missing value"))
     }
 
-    #[inline]
+    #[inline(always)]
     fn opt_int(&self, k: usize, min: i64, max: i64) -> Checked<Option<i64>> {
         let c = self.cell(k);
         let v = c.as_int().map_err(|e| self.reject(k, c, e))?;
@@ -191,26 +194,26 @@ impl<'r> RowCheck<'r> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn int(&self, k: usize, min: i64, max: i64) -> Checked<i64> {
         self.opt_int(k, min, max)?
             .ok_or_else(|| self.reject(k, Cell::Missing, "missing value"))
     }
 
-    #[inline]
+    #[inline(always)]
     fn opt_date(&self, k: usize) -> Checked<Option<NaiveDate>> {
         let c = self.cell(k);
         c.as_date().map_err(|e| self.reject(k, c, e))
     }
 
-    #[inline]
+    #[inline(always)]
     fn date(&self, k: usize) -> Checked<NaiveDate> {
         self.opt_date(k)?
             .ok_or_else(|| self.reject(k, Cell::Missing, "missing value"))
     }
 
     /// A required value that must be one of the config's ids.
-    #[inline]
+    #[inline(always)]
     fn id<T>(
         &self,
         k: usize,

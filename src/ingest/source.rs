@@ -160,10 +160,13 @@ impl<'r> Row<'r> {
     }
 
     /// The cell in the file's column `i`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, i: usize) -> Cell<'r> {
         match *self {
-            Row::Csv(r) => r.get(i).map_or(Cell::Missing, Cell::text),
+            Row::Csv(r) => match r.get(i) {
+                Some(s) => Cell::text(s),
+                None => Cell::Missing,
+            },
             Row::Json(columns, pairs) => {
                 let name = &columns[i];
                 match pairs.iter().find(|(k, _)| k == name) {
