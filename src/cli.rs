@@ -82,7 +82,7 @@ pub struct ReportArgs {
     /// Print nothing but errors.
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print stage timings.
+    /// Print stage timings and the peak memory so far.
     #[arg(short, long)]
     pub verbose: bool,
 }
