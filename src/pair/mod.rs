@@ -7,11 +7,12 @@ Candidates come from compact per-partner profiles: each partner's levels capped 
 pair requirements R, a bitmask per vendor of the interop skill requirements it meets, and
 a vendor bitmask of the certification requirements it meets. A pair then qualifies for
 vendor v when the OR of the two masks is full and either holds a certification — a few
-word operations per vendor. [`kernel`] lays the profiles out column by column and weighs
-one left partner against every right partner in one vectorised pass; [`certified`] solves
-a small subgraph of each partner's heaviest candidates with the exact min-cost-flow solver
-of [`flow`] and proves the result optimal for every candidate pair with its dual prices,
-so the millions of candidate edges of a large region are never stored.
+word operations per vendor. [`kernel`] groups each side's partners by profile and weighs
+every pair of profiles once, vectorised; [`reduce`] merges interchangeable partners (same
+capacity, same weight with everyone) into classes, solves the region between classes with
+the exact min-cost-flow solver of [`flow`] and hands the pairs back to partners — the same
+optimum, proven in its docs — so the millions of candidate pairs of a large region are
+never built one by one.
 */
 
 pub mod flow;
