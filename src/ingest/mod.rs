@@ -6,9 +6,10 @@ Order of work: every file is memory-mapped; its SHA-256 is computed beside the c
 (rayon), which parse the files in parallel; partners are checked first (every other table
 refers to them), then skills, certifications, installs and targets concurrently — the
 installs table in parallel chunks, its duplicate ids found afterwards by a pass sharded by
-hash. Installs keep only the columns figures use unless [`Detail::Full`] asks for more. Fatal problems — a
-missing table or column, two files for one table, a duplicate header, a file that is not
-valid CSV / Parquet / NDJSON — stop the run with a [`FatalError`] naming the file.
+hash. Installs keep only the columns figures use unless [`Detail::Full`] asks for more.
+Fatal problems — a missing table or column, two files for one table, a duplicate header, a
+file that is not valid CSV / Parquet / NDJSON — stop the run with a [`FatalError`] naming
+the file.
 */
 
 mod cell;
