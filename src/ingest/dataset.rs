@@ -167,13 +167,6 @@ impl StrColumn {
         self.ends.push(self.data.len());
     }
 
-    /// Appends every value of `other`.
-    pub fn append(&mut self, other: &StrColumn) {
-        let base = self.data.len();
-        self.data.push_str(&other.data);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
-    }
-
     /// The `i`-th value.
     pub fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };

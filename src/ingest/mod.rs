@@ -460,19 +460,17 @@ fn install_chunk(
         ..
     } = &mut k;
     let problems = rules::each_row_in(src, c, Table::Installs, map, |line, r| {
-        let id = r.text(0).ok();
         let (row, note) = match rules::install(r, config, partners) {
             Ok(kept) => kept,
             Err(note) => {
-                if let Some(id) = id {
+                // A rejected row still claims its id, when it has one.
+                if let Ok(id) = r.text(0) {
                     claims.push(&id, line, None);
                 }
                 return Some(note);
             }
         };
-        if let Some(id) = id {
-            claims.push(&id, line, Some(out.len() as u32));
-        }
+        claims.push(&row.id, line, Some(out.len() as u32));
         let region = match regions.get(row.region.as_ref()) {
             Some(&i) => i,
             None => {

@@ -110,16 +110,6 @@ impl Side {
         side
     }
 
-    /// Number of partners.
-    pub fn len(&self) -> usize {
-        self.class_of.len()
-    }
-
-    /// Whether the side has no partners.
-    pub fn is_empty(&self) -> bool {
-        self.class_of.is_empty()
-    }
-
     /// Number of distinct profiles.
     pub fn classes(&self) -> usize {
         self.n

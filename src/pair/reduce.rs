@@ -71,8 +71,6 @@ pub struct Outcome {
     pub candidates: u64,
     /// Classes of interchangeable partners, left and right.
     pub classes: (usize, usize),
-    /// Arcs of the class problem.
-    pub arcs: usize,
 }
 
 /// Classes of one side: each partner's class, and per class its members (in partner
@@ -229,6 +227,5 @@ pub fn solve(r: &Region<'_>) -> Outcome {
         pairs,
         candidates,
         classes: (left.members.len(), right.members.len()),
-        arcs: p.edges(),
     }
 }
