@@ -103,23 +103,30 @@ fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
         &[],
         None,
     );
-    render::pages(&templates, &m, run.path(), true, true).expect("pages");
-    render::summary(&m, &ingested, &run.path().join("summary.json")).expect("json");
-    lap("render", t);
+    let (pages, exported) = rayon::join(
+        || {
+            render::pages(&templates, &m, run.path(), true, true)?;
+            render::summary(&m, &ingested, &run.path().join("summary.json"))
+        },
+        || {
+            let sources = exports::Sources {
+                scope: &scope,
+                dataset: d,
+                config: &config,
+                scores: &scores,
+                pairing: &pairing,
+                coverage: &cov,
+                rejected: &ingested.rejected,
+            };
+            exports::write_all(&sources, &run.path().join("data"), true, false)
+        },
+    );
+    pages.expect("pages");
+    exported.expect("exports");
+    lap("model+render+csv", t);
     let t = Instant::now();
-    let data = run.path().join("data");
-    std::fs::create_dir_all(&data).expect("data folder");
-    for e in [
-        exports::partner_scores(&scope, d, &config, &scores),
-        exports::pairs(&scope, d, &config, &pairing),
-        exports::coverage(&scope, d, &config, &cov),
-        exports::gaps(&scope, d, &cov),
-        exports::rejected(&ingested.rejected),
-    ] {
-        e.write_csv(&data).expect("csv");
-    }
     run.commit().expect("commit");
-    lap("write", t);
+    lap("commit", t);
     times
 }
 

@@ -30,10 +30,9 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         verbose: args.verbose,
         progress: !args.quiet && !args.verbose && std::io::stderr().is_terminal(),
     };
-    let log = |stage: &str, t: Instant| stages.done(stage, t);
+    let log = |stage: &str, t: Lap| stages.done(stage, t);
 
-    stages.start("ingest");
-    let t = Instant::now();
+    let t = stages.start("ingest");
     let ingested = ingest::load(&settings.data_dir, &settings.config, settings.as_of)?;
     log("ingest", t);
     if !args.quiet {
@@ -72,24 +71,20 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    stages.start("score");
-    let t = Instant::now();
+    let t = stages.start("score");
     let scores = score::score(&ingested.dataset, &settings.config, settings.as_of)
         .context("scoring failed")?;
     log("score", t);
 
-    stages.start("pair");
-    let t = Instant::now();
+    let t = stages.start("pair");
     let pairing = pair::pair(&ingested.dataset, &settings.config, &scores);
     log("pair", t);
 
-    stages.start("coverage");
-    let t = Instant::now();
+    let t = stages.start("coverage");
     let coverage = coverage::coverage(&ingested.dataset, &settings.config, &scores, &pairing);
     log("coverage", t);
 
-    stages.start("model");
-    let t = Instant::now();
+    let t = stages.start("model");
     let run = RunDir::begin(&args.out, &settings.as_of.to_string())?;
     let mut warnings = Vec::new();
     let history = render::load_history(run.out(), settings.as_of, &mut warnings);
@@ -111,34 +106,38 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     );
     log("model", t);
 
-    stages.start("render");
-    let t = Instant::now();
-    render::pages(&templates, &model, run.path(), formats.html, formats.md)?;
-    if formats.json {
-        render::summary(&model, &ingested, &run.path().join("summary.json"))?;
-    }
+    // The pages and the export tables are independent: written side by side.
+    let t = stages.start("render");
+    let (rendered, exported) = rayon::join(
+        || -> anyhow::Result<()> {
+            render::pages(&templates, &model, run.path(), formats.html, formats.md)?;
+            if formats.json {
+                render::summary(&model, &ingested, &run.path().join("summary.json"))?;
+            }
+            Ok(())
+        },
+        || {
+            let sources = exports::Sources {
+                scope: &scope,
+                dataset: d,
+                config: &settings.config,
+                scores: &scores,
+                pairing: &pairing,
+                coverage: &coverage,
+                rejected: &ingested.rejected,
+            };
+            exports::write_all(
+                &sources,
+                &run.path().join("data"),
+                formats.csv,
+                formats.parquet,
+            )
+        },
+    );
+    rendered?;
+    exported?;
     log("render", t);
-    stages.start("write");
-    let t = Instant::now();
-    if formats.csv || formats.parquet {
-        let data = run.path().join("data");
-        std::fs::create_dir_all(&data)?;
-        let c = &settings.config;
-        for export in [
-            exports::partner_scores(&scope, d, c, &scores),
-            exports::pairs(&scope, d, c, &pairing),
-            exports::coverage(&scope, d, c, &coverage),
-            exports::gaps(&scope, d, &coverage),
-            exports::rejected(&ingested.rejected),
-        ] {
-            if formats.csv {
-                export.write_csv(&data)?;
-            }
-            if formats.parquet {
-                export.write_parquet(&data)?;
-            }
-        }
-    }
+    let t = stages.start("write");
     let out = run.out().to_path_buf();
     let target = run.commit()?;
     render::store_snapshot(&out, &model.snapshot)?;
@@ -156,26 +155,52 @@ struct Stages {
     progress: bool,
 }
 
+/// When a stage started: wall clock and, with `-v`, the process's CPU time.
+struct Lap {
+    wall: Instant,
+    cpu: Option<f64>,
+}
+
 impl Stages {
-    fn start(&self, stage: &str) {
+    fn start(&self, stage: &str) -> Lap {
         if self.progress {
             eprint!("\r\x1b[2K{stage}…");
             let _ = std::io::stderr().flush();
         }
+        Lap {
+            wall: Instant::now(),
+            cpu: if self.verbose { cpu_seconds() } else { None },
+        }
     }
 
-    fn done(&self, stage: &str, t: Instant) {
+    fn done(&self, stage: &str, lap: Lap) {
         if self.progress {
             eprint!("\r\x1b[2K");
         }
         if self.verbose {
+            let wall = lap.wall.elapsed().as_secs_f64() * 1e3;
+            // CPU time over all threads: above the wall time when a stage runs in parallel.
+            let cpu = match (lap.cpu, cpu_seconds()) {
+                (Some(a), Some(b)) => format!("  cpu {:>6.0} ms", (b - a) * 1e3),
+                _ => String::new(),
+            };
             let peak = peak_memory_mb().map_or(String::new(), |mb| format!("  (peak {mb:.0} MB)"));
-            eprintln!(
-                "{stage:<10} {:>8.1} ms{peak}",
-                t.elapsed().as_secs_f64() * 1e3
-            );
+            eprintln!("{stage:<10} {wall:>8.1} ms{cpu}{peak}");
         }
     }
+}
+
+/// The process's CPU time so far (user and system, every thread), where the system tells
+/// it (Linux, in clock ticks of 10 ms).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces):
+    // state is field 3, utime 14 and stime 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    Some((user + system) / 100.0)
 }
 
 /// The process's peak resident memory so far, where the system tells it (Linux).

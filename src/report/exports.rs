@@ -38,6 +38,58 @@ pub struct Export {
     pub rows: Vec<Vec<String>>,
 }
 
+/// What [`write_all`] exports from: the scope of the run and the stages' outputs.
+pub struct Sources<'a> {
+    /// The regions in the run (`--region`), by region id.
+    pub scope: &'a [bool],
+    /// The dataset.
+    pub dataset: &'a Dataset,
+    /// The config.
+    pub config: &'a Config,
+    /// Partner scores.
+    pub scores: &'a Scores,
+    /// The pairing.
+    pub pairing: &'a Pairing,
+    /// Coverage and gaps.
+    pub coverage: &'a Coverage,
+    /// Every problem row.
+    pub rejected: &'a [RejectedRow],
+}
+
+/// Builds the five export tables and writes them into `dir` as CSV and/or Parquet, the
+/// tables in parallel (each is independent of the others; the files' bytes do not depend
+/// on the order they are written in).
+pub fn write_all(src: &Sources<'_>, dir: &Path, csv: bool, parquet: bool) -> anyhow::Result<()> {
+    if !csv && !parquet {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let Sources {
+        scope,
+        dataset: d,
+        config: c,
+        ..
+    } = *src;
+    let builders: [&(dyn Fn() -> Export + Sync); 5] = [
+        &|| partner_scores(scope, d, c, src.scores),
+        &|| pairs(scope, d, c, src.pairing),
+        &|| coverage(scope, d, c, src.coverage),
+        &|| gaps(scope, d, src.coverage),
+        &|| rejected(src.rejected),
+    ];
+    use rayon::prelude::*;
+    builders.par_iter().try_for_each(|build| {
+        let export = build();
+        if csv {
+            export.write_csv(dir)?;
+        }
+        if parquet {
+            export.write_parquet(dir)?;
+        }
+        anyhow::Ok(())
+    })
+}
+
 impl Export {
     /// Writes `DIR/<name>.csv`.
     pub fn write_csv(&self, dir: &Path) -> anyhow::Result<()> {
