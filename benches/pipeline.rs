@@ -22,7 +22,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 use uc_readiness::config::Config;
-use uc_readiness::report::{exports, model, output::RunDir, render};
+use uc_readiness::report::{self, Formats, exports, model, output::RunDir, render};
 use uc_readiness::sample::{SampleSpec, write};
 use uc_readiness::{coverage, ingest, pair, score};
 
@@ -103,26 +103,23 @@ fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
         &[],
         None,
     );
-    let (pages, exported) = rayon::join(
-        || {
-            render::pages(&templates, &m, run.path(), true, true)?;
-            render::summary(&m, &ingested, &run.path().join("summary.json"))
-        },
-        || {
-            let sources = exports::Sources {
-                scope: &scope,
-                dataset: d,
-                config: &config,
-                scores: &scores,
-                pairing: &pairing,
-                coverage: &cov,
-                rejected: &ingested.rejected,
-            };
-            exports::write_all(&sources, &run.path().join("data"), true, false)
-        },
-    );
-    pages.expect("pages");
-    exported.expect("exports");
+    let sources = exports::Sources {
+        scope: &scope,
+        dataset: d,
+        config: &config,
+        scores: &scores,
+        pairing: &pairing,
+        coverage: &cov,
+        rejected: &ingested.rejected,
+    };
+    let formats = Formats {
+        html: true,
+        md: true,
+        csv: true,
+        json: true,
+        parquet: false,
+    };
+    report::write_run(&templates, &m, &ingested, &sources, run.path(), formats).expect("outputs");
     lap("model+render+csv", t);
     let t = Instant::now();
     run.commit().expect("commit");

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use super::problem_line;
 use crate::cli::ReportArgs;
 use crate::ingest::{self, Action};
-use crate::report::{Formats, exports, model, output::RunDir, render};
+use crate::report::{self, Formats, exports, model, output::RunDir, render};
 use crate::settings::Settings;
 use crate::{coverage, pair, score};
 
@@ -106,36 +106,17 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     );
     log("model", t);
 
-    // The pages and the export tables are independent: written side by side.
     let t = stages.start("render");
-    let (rendered, exported) = rayon::join(
-        || -> anyhow::Result<()> {
-            render::pages(&templates, &model, run.path(), formats.html, formats.md)?;
-            if formats.json {
-                render::summary(&model, &ingested, &run.path().join("summary.json"))?;
-            }
-            Ok(())
-        },
-        || {
-            let sources = exports::Sources {
-                scope: &scope,
-                dataset: d,
-                config: &settings.config,
-                scores: &scores,
-                pairing: &pairing,
-                coverage: &coverage,
-                rejected: &ingested.rejected,
-            };
-            exports::write_all(
-                &sources,
-                &run.path().join("data"),
-                formats.csv,
-                formats.parquet,
-            )
-        },
-    );
-    rendered?;
-    exported?;
+    let sources = exports::Sources {
+        scope: &scope,
+        dataset: d,
+        config: &settings.config,
+        scores: &scores,
+        pairing: &pairing,
+        coverage: &coverage,
+        rejected: &ingested.rejected,
+    };
+    report::write_run(&templates, &model, &ingested, &sources, run.path(), formats)?;
     log("render", t);
     let t = stages.start("write");
     let out = run.out().to_path_buf();

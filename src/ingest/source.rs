@@ -149,7 +149,7 @@ enum Body<'a> {
 pub(crate) enum Row<'r> {
     Csv(&'r csv::StringRecord),
     /// A record without quotes: its text and the end of each field in it.
-    Plain(&'r str, &'r [u32]),
+    Plain(&'r str, &'r [usize]),
     Json(&'r [String], &'r [(String, serde_json::Value)]),
     Parquet(&'r ParquetTable, usize),
 }
@@ -172,11 +172,8 @@ impl<'r> Row<'r> {
                 Some(s) => Cell::text(s),
                 None => Cell::Missing,
             },
-            Row::Plain(text, ends) => match ends.get(i) {
-                Some(&end) => {
-                    let start = if i == 0 { 0 } else { ends[i - 1] as usize + 1 };
-                    Cell::text(&text[start..end as usize])
-                }
+            Row::Plain(text, ends) => match plain_field(text, ends, i) {
+                Some(s) => Cell::text(s),
                 None => Cell::Missing,
             },
             Row::Json(columns, pairs) => {
@@ -189,6 +186,14 @@ impl<'r> Row<'r> {
             Row::Parquet(t, row) => t.cell(i, row),
         }
     }
+}
+
+/// Field `i` of a quote-free record whose fields end at `ends`.
+#[inline(always)]
+fn plain_field<'r>(text: &'r str, ends: &[usize], i: usize) -> Option<&'r str> {
+    let end = *ends.get(i)?;
+    let start = if i == 0 { 0 } else { ends[i - 1] + 1 };
+    Some(&text[start..end])
 }
 
 fn json_cell(v: &serde_json::Value) -> Cell<'_> {
@@ -298,7 +303,7 @@ impl<'a> Source<'a> {
 /// every comma. `f` gets each record's line: the chunk's first line plus the LFs before it.
 fn plain_records(text: &str, first_line: u64, skip_header: bool, mut f: impl FnMut(u64, Row<'_>)) {
     let bytes = text.as_bytes();
-    let mut ends: Vec<u32> = Vec::with_capacity(16);
+    let mut ends: Vec<usize> = Vec::with_capacity(16);
     let (mut at, mut line, mut header) = (0usize, first_line, skip_header);
     while at < bytes.len() {
         match bytes[at] {
@@ -321,8 +326,8 @@ fn plain_records(text: &str, first_line: u64, skip_header: bool, mut f: impl FnM
             continue;
         }
         ends.clear();
-        ends.extend(memchr::memchr_iter(b',', record.as_bytes()).map(|k| k as u32));
-        ends.push(record.len() as u32);
+        ends.extend(memchr::memchr_iter(b',', record.as_bytes()));
+        ends.push(record.len());
         f(line, Row::Plain(record, &ends));
     }
 }
@@ -696,10 +701,7 @@ mod tests {
             let fields = (0..n)
                 .map(|i| match row {
                     Row::Csv(r) => r[i].to_string(),
-                    Row::Plain(t, ends) => {
-                        let start = if i == 0 { 0 } else { ends[i - 1] as usize + 1 };
-                        t[start..ends[i] as usize].to_string()
-                    }
+                    Row::Plain(t, ends) => plain_field(t, ends, i).unwrap().to_string(),
                     _ => unreachable!(),
                 })
                 .collect();

@@ -11,7 +11,11 @@ pub mod notes;
 pub mod output;
 pub mod render;
 
+use std::path::Path;
+
 use anyhow::bail;
+
+use crate::ingest::Ingested;
 
 /// Which outputs a run writes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -49,4 +53,28 @@ impl Formats {
         }
         Ok(f)
     }
+}
+
+/// Writes a run's files into `dir` (the staging folder): the pages and `summary.json`
+/// through [`render`], and beside them, in parallel, the export tables through
+/// [`exports::write_all`] — the two are independent.
+pub fn write_run(
+    templates: &render::Templates,
+    model: &model::ReportModel,
+    ingested: &Ingested,
+    sources: &exports::Sources<'_>,
+    dir: &Path,
+    formats: Formats,
+) -> anyhow::Result<()> {
+    let (rendered, exported) = rayon::join(
+        || -> anyhow::Result<()> {
+            render::pages(templates, model, dir, formats.html, formats.md)?;
+            if formats.json {
+                render::summary(model, ingested, &dir.join("summary.json"))?;
+            }
+            Ok(())
+        },
+        || exports::write_all(sources, &dir.join("data"), formats.csv, formats.parquet),
+    );
+    rendered.and(exported)
 }
