@@ -33,6 +33,12 @@ pub fn csv_text(s: &str) -> Cow<'_, str> {
 /// Text for HTML element content or a quoted attribute value.
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    html_into(&mut out, s);
+    out
+}
+
+/// [`html`], appended to `out`.
+pub fn html_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -45,7 +51,6 @@ pub fn html(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Text for a GitHub-flavoured Markdown table cell or line: the punctuation that makes
@@ -54,6 +59,12 @@ pub fn html(s: &str) -> String {
 /// a table cell or a line, never at a line start.)
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    markdown_into(&mut out, s);
+    out
+}
+
+/// [`markdown`], appended to `out`.
+pub fn markdown_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '!' | '|' | '~' => {
@@ -68,7 +79,6 @@ pub fn markdown(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]

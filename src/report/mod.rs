@@ -10,6 +10,7 @@ pub mod model;
 pub mod notes;
 pub mod output;
 pub mod render;
+pub mod rows;
 
 use std::path::Path;
 

@@ -287,13 +287,17 @@ pub struct RegionPage {
     pub vendors: Vec<VendorRow>,
     /// Whether the region has installs.
     pub has_installs: bool,
-    /// Selected pairs.
+    /// Selected pairs (rendered by `rows.rs`, not part of the template
+    /// context).
+    #[serde(skip)]
     pub pairs: Vec<PairRow>,
     /// Pairing rates, formatted.
     pub left_rate: String,
     /// Pairing rate of the right track.
     pub right_rate: String,
-    /// Gaps as actions.
+    /// Gaps as actions (rendered by `rows.rs`, not part of the template
+    /// context).
+    #[serde(skip)]
     pub gaps: Vec<GapRow>,
     /// Targets.
     pub targets: Vec<TargetRow>,
@@ -301,7 +305,9 @@ pub struct RegionPage {
     pub statuses: Vec<(String, Vec<u64>)>,
     /// Recruit-next line.
     pub recruit_next: Option<String>,
-    /// Partner table.
+    /// Partner table (rendered by `rows.rs`, not part of the template
+    /// context).
+    #[serde(skip)]
     pub partners: Vec<PartnerRow>,
     /// Counted partners per month and track in this region (cumulative by `joined_on`).
     pub trend: Vec<(String, Vec<(String, u64)>)>,

@@ -13,13 +13,14 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
-use handlebars::{Context as Data, Handlebars};
+use handlebars::Handlebars;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::charts;
 use super::escape;
 use super::model::{ReportModel, SCHEMA_VERSION, Snapshot, SnapshotDetail};
+use super::rows::{Format, Rows};
 use crate::ingest::Ingested;
 
 /// The built-in templates: (file name, source).
@@ -104,28 +105,36 @@ struct Summary<'a> {
     charts: Option<&'a Charts>,
 }
 
-/// A region page's context: the page and the few summary fields its header shows (the
-/// context is converted to JSON for every render, so it carries nothing else).
+/// A region page's context: the page, the few summary fields its header shows and the
+/// rows of its long tables in the page's format (see [`super::rows`]). The context is
+/// converted to JSON for every render, so it carries nothing else.
 #[derive(Serialize)]
 struct RegionContext<'a> {
     /// The page's chart (HTML only).
-    chart: Option<String>,
+    chart: Option<&'a str>,
     title: &'a str,
     as_of: &'a str,
     left_track: &'a str,
     right_track: &'a str,
     page: &'a super::model::RegionPage,
+    rows: Rows,
 }
 
 impl<'a> RegionContext<'a> {
-    fn new(m: &'a ReportModel, page: &'a super::model::RegionPage) -> Self {
+    fn new(
+        m: &'a ReportModel,
+        page: &'a super::model::RegionPage,
+        format: Format,
+        chart: Option<&'a str>,
+    ) -> Self {
         RegionContext {
-            chart: None,
+            chart,
             title: &m.title,
             as_of: &m.as_of,
             left_track: &m.left_track,
             right_track: &m.right_track,
             page,
+            rows: Rows::new(format, &page.partners, &page.pairs, &page.gaps),
         }
     }
 }
@@ -136,7 +145,7 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 
 /// Writes the pages of the formats asked for: `index.html` and `regions/<slug>.html`
 /// (`html`), `report.md` and `regions/<slug>.md` (`md`). Region pages are rendered in
-/// parallel; each page's context is converted to JSON once for both formats.
+/// parallel.
 pub fn pages(
     t: &Templates,
     m: &ReportModel,
@@ -159,21 +168,19 @@ pub fn pages(
                         &p.trend,
                     )
                 });
-                let context = Data::wraps(RegionContext {
-                    chart,
-                    ..RegionContext::new(m, p)
-                })?;
                 let file = |ext: &str| dir.join("regions").join(format!("{}.{ext}", p.slug));
                 if html {
+                    let context = RegionContext::new(m, p, Format::Html, chart.as_deref());
                     let out = t
                         .html
-                        .render_with_context("region.html", &context)
+                        .render("region.html", &context)
                         .with_context(|| format!("rendering regions/{}.html", p.slug))?;
                     write(&file("html"), &out)?;
                 }
                 if md {
+                    let context = RegionContext::new(m, p, Format::Markdown, None);
                     let out =
-                        t.md.render_with_context("region.md", &context)
+                        t.md.render("region.md", &context)
                             .with_context(|| format!("rendering regions/{}.md", p.slug))?;
                     write(&file("md"), &out)?;
                 }

@@ -1,0 +1,212 @@
+/*!
+The rows of a region page's three long tables — partners, pairs and gaps — written
+straight from the model, escaped with the same functions the templates use.
+
+The templates own everything else on the page, these tables' captions and headers
+included; they place the rows with `{{{rows.partners}}}`, `{{{rows.pairs}}}` and
+`{{{rows.gaps}}}` (pre-escaped, hence the triple braces) and test `{{#if rows.pairs}}`
+for an empty table. Why not `{{#each}}`: handlebars resolves every `{{this.x}}` from the
+context's root with a handful of allocations, and the page context is JSON built from
+the model first; on the L benchmark dataset (50,000 partners) those rows were about
+two thirds of the render stage's CPU time. See `benches/RESULTS.md`.
+*/
+
+use super::escape;
+use super::model::{GapRow, PairRow, PartnerRow};
+
+/// One cell: its text (escaped when written) and how the HTML cell is marked up.
+#[derive(Clone, Copy)]
+enum Cell<'a> {
+    /// `<td>`.
+    Text(&'a str),
+    /// `<td class="num">`.
+    Num(&'a str),
+    /// `<td class="sev-…">`, the class named after the text.
+    Severity(&'a str),
+}
+
+/// An output format's row syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `<tr><td>…</td></tr>` lines.
+    Html,
+    /// GitHub-flavoured Markdown `| … |` lines.
+    Markdown,
+}
+
+/// The rows of one page's long tables in one format, each row a line (empty when the
+/// table has no rows).
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Rows {
+    /// The partner table.
+    pub partners: String,
+    /// The selected pairs.
+    pub pairs: String,
+    /// The gaps and actions.
+    pub gaps: String,
+}
+
+impl Rows {
+    /// Writes the three tables' rows in `format`.
+    pub fn new(
+        format: Format,
+        partners: &[PartnerRow],
+        pairs: &[PairRow],
+        gaps: &[GapRow],
+    ) -> Rows {
+        let mut capacity = String::new();
+        Rows {
+            partners: table(format, partners, 160, |p, row| {
+                use std::fmt::Write;
+                capacity.clear();
+                let _ = write!(capacity, "{} / {}", p.pairs, p.capacity);
+                row([
+                    Cell::Text(&p.id),
+                    Cell::Text(&p.name),
+                    Cell::Text(&p.track),
+                    Cell::Text(&p.status),
+                    Cell::Num(&p.score),
+                    Cell::Text(&p.band),
+                    Cell::Num(&p.components[0]),
+                    Cell::Num(&p.components[1]),
+                    Cell::Num(&p.components[2]),
+                    Cell::Text(&p.vendors),
+                    Cell::Num(&capacity),
+                ])
+            }),
+            pairs: table(format, pairs, 160, |p, row| {
+                row([
+                    Cell::Text(&p.left),
+                    Cell::Text(&p.right),
+                    Cell::Num(&p.score),
+                    Cell::Num(&p.skill),
+                    Cell::Num(&p.vendor),
+                    Cell::Text(&p.vendors),
+                ])
+            }),
+            gaps: table(format, gaps, 200, |g, row| {
+                row([
+                    Cell::Severity(g.severity),
+                    Cell::Text(g.kind),
+                    Cell::Text(&g.subject),
+                    Cell::Text(&g.detail),
+                ])
+            }),
+        }
+    }
+}
+
+/// The rows of `items` in `format`, each written by `cells` (which hands its cells to
+/// the row writer it is given); `guess` is a row's typical length, for sizing.
+fn table<T, const N: usize>(
+    format: Format,
+    items: &[T],
+    guess: usize,
+    mut cells: impl FnMut(&T, &mut dyn FnMut([Cell<'_>; N])),
+) -> String {
+    let mut out = String::with_capacity(items.len() * guess);
+    for item in items {
+        cells(item, &mut |row| write_row(&mut out, format, &row));
+    }
+    out
+}
+
+fn write_row(out: &mut String, format: Format, cells: &[Cell<'_>]) {
+    match format {
+        Format::Html => {
+            out.push_str("<tr>");
+            for cell in cells {
+                let text = match *cell {
+                    Cell::Text(t) => {
+                        out.push_str("<td>");
+                        t
+                    }
+                    Cell::Num(t) => {
+                        out.push_str("<td class=\"num\">");
+                        t
+                    }
+                    Cell::Severity(t) => {
+                        out.push_str("<td class=\"sev-");
+                        escape::html_into(out, t);
+                        out.push_str("\">");
+                        t
+                    }
+                };
+                escape::html_into(out, text);
+                out.push_str("</td>");
+            }
+            out.push_str("</tr>\n");
+        }
+        Format::Markdown => {
+            for cell in cells {
+                let (Cell::Text(t) | Cell::Num(t) | Cell::Severity(t)) = *cell;
+                out.push_str("| ");
+                escape::markdown_into(out, t);
+                out.push(' ');
+            }
+            out.push_str("|\n");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn partner(name: &str) -> PartnerRow {
+        PartnerRow {
+            id: "P-1".into(),
+            name: name.into(),
+            track: "voice".into(),
+            status: "active".into(),
+            score: "71.5".into(),
+            band: "ready".into(),
+            components: ["80.0".into(), "50.0".into(), "12.0".into()],
+            vendors: "avaya, cisco".into(),
+            pairs: 2,
+            capacity: 3,
+        }
+    }
+
+    #[test]
+    fn rows_are_escaped_for_each_format() {
+        let gap = GapRow {
+            kind: "uncovered_vendor",
+            severity: "high",
+            subject: "a|b".into(),
+            detail: "<b>x</b>".into(),
+        };
+        let html = Rows::new(
+            Format::Html,
+            &[partner("<script>'x' & \"y\"</script>")],
+            &[],
+            std::slice::from_ref(&gap),
+        );
+        assert_eq!(
+            html.partners,
+            "<tr><td>P-1</td><td>&lt;script&gt;&#x27;x&#x27; &amp; &quot;y&quot;&lt;/script&gt;</td>\
+             <td>voice</td><td>active</td><td class=\"num\">71.5</td><td>ready</td>\
+             <td class=\"num\">80.0</td><td class=\"num\">50.0</td><td class=\"num\">12.0</td>\
+             <td>avaya, cisco</td><td class=\"num\">2 / 3</td></tr>\n"
+        );
+        assert_eq!(
+            html.pairs, "",
+            "no rows, no text: the template's {{#if}} is false"
+        );
+        assert_eq!(
+            html.gaps,
+            "<tr><td class=\"sev-high\">high</td><td>uncovered_vendor</td><td>a|b</td>\
+             <td>&lt;b&gt;x&lt;/b&gt;</td></tr>\n"
+        );
+        let md = Rows::new(Format::Markdown, &[partner("*A*|[x](y)\nz")], &[], &[gap]);
+        assert_eq!(
+            md.partners,
+            "| P-1 | \\*A\\*\\|\\[x\\](y) z | voice | active | 71.5 | ready | 80.0 | 50.0 | 12.0 \
+             | avaya, cisco | 2 / 3 |\n"
+        );
+        assert_eq!(
+            md.gaps,
+            "| high | uncovered\\_vendor | a\\|b | &lt;b&gt;x&lt;/b&gt; |\n"
+        );
+    }
+}
