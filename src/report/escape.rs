@@ -39,18 +39,32 @@ pub fn html(s: &str) -> String {
 
 /// [`html`], appended to `out`.
 pub fn html_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            '`' => out.push_str("&#x60;"),
-            '=' => out.push_str("&#x3D;"),
-            c => out.push(c),
+    escape_into(out, s, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        b'`' => Some("&#x60;"),
+        b'=' => Some("&#x3D;"),
+        _ => None,
+    });
+}
+
+/// Appends `s` to `out` with each ASCII byte that `replace` maps replaced: the runs in
+/// between are copied whole (every byte of a multi-byte character is above 0x7F, so a
+/// run never splits one).
+#[inline]
+fn escape_into(out: &mut String, s: &str, replace: impl Fn(u8) -> Option<&'static str>) {
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if let Some(r) = replace(b) {
+            out.push_str(&s[start..i]);
+            out.push_str(r);
+            start = i + 1;
         }
     }
+    out.push_str(&s[start..]);
 }
 
 /// Text for a GitHub-flavoured Markdown table cell or line: the punctuation that makes
@@ -65,20 +79,24 @@ pub fn markdown(s: &str) -> String {
 
 /// [`markdown`], appended to `out`.
 pub fn markdown_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '!' | '|' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\r' => {}
-            '\n' | '\t' => out.push(' '),
-            c => out.push(c),
-        }
-    }
+    escape_into(out, s, |b| match b {
+        b'\\' => Some("\\\\"),
+        b'`' => Some("\\`"),
+        b'*' => Some("\\*"),
+        b'_' => Some("\\_"),
+        b'[' => Some("\\["),
+        b']' => Some("\\]"),
+        b'#' => Some("\\#"),
+        b'!' => Some("\\!"),
+        b'|' => Some("\\|"),
+        b'~' => Some("\\~"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'&' => Some("&amp;"),
+        b'\r' => Some(""),
+        b'\n' | b'\t' => Some(" "),
+        _ => None,
+    });
 }
 
 #[cfg(test)]
@@ -120,6 +138,42 @@ mod tests {
             ("", ""),
         ] {
             assert_eq!(csv_text(input), want, "{input:?}");
+        }
+    }
+
+    /// Character by character, as the escapes were first written: the byte-run version
+    /// must give the same text for any input, multi-byte characters included.
+    fn by_char(s: &str, markdown: bool) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match (markdown, c) {
+                (false, '&') | (true, '&') => out.push_str("&amp;"),
+                (false, '<') | (true, '<') => out.push_str("&lt;"),
+                (false, '>') | (true, '>') => out.push_str("&gt;"),
+                (false, '"') => out.push_str("&quot;"),
+                (false, '\'') => out.push_str("&#x27;"),
+                (false, '`') => out.push_str("&#x60;"),
+                (false, '=') => out.push_str("&#x3D;"),
+                (true, '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '!' | '|' | '~') => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                (true, '\r') => {}
+                (true, '\n' | '\t') => out.push(' '),
+                (_, c) => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn escapes_equal_the_char_by_char_reference(
+            s in "([<>&\"'`=\\\\*_#!|~\\[\\]\r\n\t a-zé€😀]|\\PC){0,40}"
+        ) {
+            proptest::prop_assert_eq!(html(&s), by_char(&s, false));
+            proptest::prop_assert_eq!(markdown(&s), by_char(&s, true));
         }
     }
 }
