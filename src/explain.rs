@@ -177,8 +177,8 @@ enum Step {
 
 /// Builds the explanation of partner `p`.
 ///
-/// Install ids and customers come from the installs' details: load the dataset with
-/// [`crate::ingest::Detail::Full`] (without them they are empty).
+/// The installs it lists are the dataset's install rows: load it with
+/// [`crate::ingest::Detail::Full`] (without them the list is empty).
 pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> Explanation {
     let partner = &d.partners[p as usize];
     let ps = &scores.partners[p as usize];
@@ -246,22 +246,19 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
     let certs = &scores.certs[p as usize];
     let certification_points = ps.now.points;
 
-    let inst = &d.installs;
-    let text = |i: usize, col: fn(&crate::ingest::InstallDetails) -> &crate::ingest::StrColumn| {
-        inst.details
-            .as_ref()
-            .map_or_else(String::new, |t| col(t).get(i).to_string())
-    };
-    let installs = (0..inst.len())
-        .filter(|&i| inst.partner[i] == Some(p))
-        .map(|i| InstallLine {
-            install_id: text(i, |t| &t.id),
-            customer: text(i, |t| &t.customer),
-            vendor: config.vendors[inst.vendor[i] as usize].id.clone(),
-            seats: inst.seats[i],
-            line: inst.line[i],
-        })
-        .collect();
+    // The rows are there with Detail::Full, as `explain` loads the dataset.
+    let installs = d.installs.rows.as_ref().map_or_else(Vec::new, |inst| {
+        (0..inst.len())
+            .filter(|&i| inst.partner[i] == Some(p))
+            .map(|i| InstallLine {
+                install_id: inst.details.id.get(i).to_string(),
+                customer: inst.details.customer.get(i).to_string(),
+                vendor: config.vendors[inst.vendor[i] as usize].id.clone(),
+                seats: inst.seats[i],
+                line: inst.line[i],
+            })
+            .collect()
+    });
 
     let vendors = config
         .vendors

@@ -226,25 +226,6 @@ fn held_certs(d: &Dataset, as_of: NaiveDate) -> PolarsResult<Vec<Vec<HeldCert>>>
     Ok(held)
 }
 
-/// Valid installs serviced per partner.
-fn serviced(d: &Dataset) -> PolarsResult<Vec<u32>> {
-    let df =
-        DataFrame::new_infer_height(vec![Column::new("p".into(), d.installs.partner.clone())])?;
-    let out = df
-        .lazy()
-        .filter(col("p").is_not_null())
-        .group_by([col("p")])
-        .agg([len().alias("n")])
-        .collect()?;
-    let mut n = vec![0u32; d.partners.len()];
-    let p = col_u32(&out, "p")?;
-    let counts = out.column("n")?.cast(&DataType::UInt32)?;
-    for (p, c) in p.into_iter().zip(counts.u32()?.into_no_null_iter()) {
-        n[p as usize] = c;
-    }
-    Ok(n)
-}
-
 /// Whether a partner with these levels and certifications (at horizon `h`) qualifies
 /// for vendor `v` alone.
 pub fn qualifies(
@@ -382,11 +363,10 @@ pub fn standing(
 /// Scores every partner of `d` on `as_of` (and at the cliff dates).
 pub fn score(d: &Dataset, config: &Config, as_of: NaiveDate) -> PolarsResult<Scores> {
     let n_skills = config.skills.len();
-    let ((levels, certs), serviced) = rayon::join(
-        || rayon::join(|| latest_levels(d, n_skills), || held_certs(d, as_of)),
-        || serviced(d),
-    );
-    let (levels, certs, serviced) = (levels?, certs?, serviced?);
+    let (levels, certs) = rayon::join(|| latest_levels(d, n_skills), || held_certs(d, as_of));
+    let (levels, certs) = (levels?, certs?);
+    // Counted while the installs were read.
+    let serviced = &d.installs.serviced;
     let partners = d
         .partners
         .par_iter()
@@ -407,7 +387,7 @@ pub fn score(d: &Dataset, config: &Config, as_of: NaiveDate) -> PolarsResult<Sco
         n_skills,
         levels,
         certs,
-        serviced,
+        serviced: serviced.clone(),
         partners,
     })
 }

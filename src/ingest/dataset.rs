@@ -184,11 +184,41 @@ impl StrColumn {
     }
 }
 
-/// The valid installs, stored by column (the table can hold millions of rows): what the
-/// figures use. `product` and `installed_on` are checked but not kept (no figure uses
-/// them); `install_id` and `customer` are kept only when asked for ([`super::Detail`]).
+/// The valid installs, as the figures use them: counted per region and vendor and per
+/// servicing partner while the file is read, so that no stage holds millions of rows.
+/// Every install row is kept as well only when asked for ([`super::Detail::Full`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Installs {
+    /// Number of valid installs.
+    pub count: usize,
+    /// Valid installs per region and vendor: entry `region × vendors + vendor`, for the
+    /// dataset's regions and the config's vendors.
+    pub per_vendor: Vec<u64>,
+    /// Seats per region and vendor, indexed as `per_vendor`.
+    pub seats: Vec<u64>,
+    /// Valid installs naming each partner as the servicing one ([`PartnerId`] indexes
+    /// this).
+    pub serviced: Vec<u32>,
+    /// Every valid install in file order, with [`super::Detail::Full`].
+    pub rows: Option<InstallRows>,
+}
+
+impl Installs {
+    /// Number of valid installs.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
+/// Install rows stored by column (`product` and `installed_on` are checked but not kept:
+/// no figure uses them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InstallRows {
     /// `region`.
     pub region: Vec<RegionId>,
     /// `vendor`.
@@ -199,8 +229,20 @@ pub struct Installs {
     pub partner: Vec<Option<PartnerId>>,
     /// Source lines.
     pub line: Vec<u64>,
-    /// `install_id` and `customer` of each install, with [`super::Detail::Full`].
-    pub details: Option<InstallDetails>,
+    /// `install_id` and `customer` of each install.
+    pub details: InstallDetails,
+}
+
+impl InstallRows {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.region.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.region.is_empty()
+    }
 }
 
 /// The text columns of the installs, for tracing a figure back to its rows.
@@ -210,18 +252,6 @@ pub struct InstallDetails {
     pub id: StrColumn,
     /// `customer`.
     pub customer: StrColumn,
-}
-
-impl Installs {
-    /// Number of valid installs.
-    pub fn len(&self) -> usize {
-        self.region.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.region.is_empty()
-    }
 }
 
 /// One recruitment target.
@@ -250,7 +280,7 @@ pub struct Dataset {
     pub assessments: Vec<Assessment>,
     /// Certification rows, in file order.
     pub certifications: Vec<CertificationRow>,
-    /// Installs, in file order.
+    /// Installs, counted (and their rows in file order, when asked for).
     pub installs: Installs,
     /// Targets, in file order.
     pub targets: Vec<Target>,

@@ -6,7 +6,8 @@ Order of work: every file is memory-mapped; its SHA-256 is computed beside the c
 (rayon), which parse the files in parallel; partners are checked first (every other table
 refers to them), then skills, certifications, installs and targets concurrently — the
 installs table in parallel chunks, its duplicate ids found afterwards by a pass sharded by
-hash. Installs keep only the columns figures use unless [`Detail::Full`] asks for more.
+hash; each chunk's rows are then counted per region and vendor and per partner, and kept
+only when [`Detail::Full`] asks for them.
 Fatal problems — a missing table or column, two files for one table, a duplicate header, a
 file that is not valid CSV / Parquet / NDJSON — stop the run with a [`FatalError`] naming
 the file.
@@ -27,8 +28,8 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 pub use dataset::{
-    Action, Assessment, CertificationRow, Dataset, InstallDetails, Installs, Partner, PartnerId,
-    RegionId, RejectedRow, StrColumn, Table, Target,
+    Action, Assessment, CertificationRow, Dataset, InstallDetails, InstallRows, Installs, Partner,
+    PartnerId, RegionId, RejectedRow, StrColumn, Table, Target,
 };
 pub use source::{FatalError, Format};
 
@@ -147,12 +148,12 @@ pub fn locate(dir: &Path) -> Result<Vec<(Table, PathBuf, Format)>, FatalError> {
 /// What ingestion keeps of the installs table beyond the figures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Detail {
-    /// Region, vendor, seats, servicing partner and line of each install: all any
+    /// The installs counted per region and vendor and per servicing partner: all any
     /// figure needs.
     #[default]
     Figures,
-    /// Also `install_id` and `customer` ([`Installs::details`]), to trace figures to
-    /// their rows (`explain`).
+    /// Also every install row ([`Installs::rows`]) with its `install_id` and
+    /// `customer`, to trace figures to their rows (`explain`).
     Full,
 }
 
@@ -293,9 +294,7 @@ fn check(
             .expect("interned") as RegionId
     };
     let remap: Vec<RegionId> = install_regions.iter().map(|r| region_of(r)).collect();
-    for r in &mut installs.region {
-        *r = remap[*r as usize];
-    }
+    remap_regions(&mut installs, &remap, regions.len(), config.vendors.len());
 
     let dataset = Dataset {
         partners: partner_rows
@@ -362,7 +361,7 @@ fn check(
 /// order).
 #[derive(Default)]
 struct InstallChunk {
-    out: Installs,
+    out: InstallRows,
     regions: Vec<String>,
     problems: Vec<RejectedRow>,
     /// Every id a row claims, in file order.
@@ -415,7 +414,7 @@ impl Claims {
     }
 
     /// The line of claim `i` of a chunk whose kept rows are `out`.
-    fn line(&self, i: usize, out: &Installs) -> u64 {
+    fn line(&self, i: usize, out: &InstallRows) -> u64 {
         match self.kept[i] {
             Self::NOT_KEPT => {
                 let at = self
@@ -440,19 +439,18 @@ fn install_chunk(
     // Sized once for the chunk's rows, so that no column grows (and over-allocates).
     let rows = src.rows_hint(c);
     let mut k = InstallChunk {
-        out: Installs {
+        out: InstallRows {
             region: Vec::with_capacity(rows),
             vendor: Vec::with_capacity(rows),
             seats: Vec::with_capacity(rows),
             partner: Vec::with_capacity(rows),
             line: Vec::with_capacity(rows),
-            details: None,
+            details: InstallDetails::default(),
         },
         claims: Claims::with_capacity(rows),
         ..InstallChunk::default()
     };
     let mut regions: FxHashMap<String, u32> = FxHashMap::default();
-    let mut details = InstallDetails::default();
     let InstallChunk {
         out,
         regions: region_names,
@@ -486,15 +484,12 @@ fn install_chunk(
         out.partner.push(row.partner);
         out.line.push(line);
         if detail == Detail::Full {
-            details.id.push(&row.id);
-            details.customer.push(&row.customer);
+            out.details.id.push(&row.id);
+            out.details.customer.push(&row.customer);
         }
         note
     });
     k.problems = problems;
-    if detail == Detail::Full {
-        k.out.details = Some(details);
-    }
     k
 }
 
@@ -541,7 +536,7 @@ fn read_installs(
         }
     }
 
-    // Merge the chunks: global region numbers by first appearance.
+    // Global region numbers by first appearance.
     let mut region_ids: FxHashMap<String, RegionId> = FxHashMap::default();
     let mut region_names: Vec<String> = Vec::new();
     for k in &chunks {
@@ -552,73 +547,95 @@ fn read_installs(
             }
         }
     }
-    // Column by column, each chunk's column freed as soon as it is copied: the peak is
-    // the chunks plus one merged column, not the chunks plus all of them.
-    for k in &mut chunks {
-        k.claims = Claims::default();
-    }
-    let total = dropped.iter().flatten().filter(|d| !**d).count();
-    fn concat<T>(
-        chunks: &mut [InstallChunk],
-        dropped: &[Vec<bool>],
-        total: usize,
-        mut column: impl FnMut(&mut InstallChunk) -> Vec<T>,
-    ) -> Vec<T> {
-        let mut all = Vec::with_capacity(total);
-        for (k, drop) in chunks.iter_mut().zip(dropped) {
-            let values = column(k);
-            all.extend(
-                values
-                    .into_iter()
-                    .zip(drop)
-                    .filter(|(_, d)| !**d)
-                    .map(|(v, _)| v),
-            );
-        }
-        all
-    }
-    let region = concat(&mut chunks, &dropped, total, |k| {
-        let map: Vec<RegionId> = k.regions.iter().map(|r| region_ids[r]).collect();
-        let local = std::mem::take(&mut k.out.region);
-        local.into_iter().map(|r| map[r as usize]).collect()
-    });
-    let vendor = concat(&mut chunks, &dropped, total, |k| {
-        std::mem::take(&mut k.out.vendor)
-    });
-    let seats = concat(&mut chunks, &dropped, total, |k| {
-        std::mem::take(&mut k.out.seats)
-    });
-    let partner = concat(&mut chunks, &dropped, total, |k| {
-        std::mem::take(&mut k.out.partner)
-    });
-    let line = concat(&mut chunks, &dropped, total, |k| {
-        std::mem::take(&mut k.out.line)
-    });
-    let details = (detail == Detail::Full).then(|| {
-        let mut all = InstallDetails::default();
-        for (k, drop) in chunks.iter().zip(&dropped) {
-            if let Some(these) = &k.out.details {
-                for i in (0..drop.len()).filter(|&i| !drop[i]) {
-                    all.id.push(these.id.get(i));
-                    all.customer.push(these.customer.get(i));
-                }
-            }
-        }
-        all
-    });
+    let global: Vec<Vec<RegionId>> = chunks
+        .iter()
+        .map(|k| k.regions.iter().map(|r| region_ids[r.as_str()]).collect())
+        .collect();
     let problems = chunks
         .iter_mut()
-        .flat_map(|k| std::mem::take(&mut k.problems))
+        .flat_map(|k| {
+            k.claims = Claims::default();
+            std::mem::take(&mut k.problems)
+        })
         .collect();
-    let out = Installs {
-        region,
-        vendor,
-        seats,
-        partner,
-        line,
-        details,
+
+    // The counts, chunks in parallel (one set of counters per worker, summed).
+    let nv = config.vendors.len();
+    let cells = region_names.len() * nv;
+    let empty = || Installs {
+        per_vendor: vec![0; cells],
+        seats: vec![0; cells],
+        serviced: vec![0; partners.len()],
+        ..Installs::default()
     };
-    (out, region_names, problems)
+    let mut installs = chunks
+        .par_iter()
+        .zip(&dropped)
+        .zip(&global)
+        .fold(empty, |mut t, ((k, drop), global)| {
+            let rows = &k.out;
+            for i in (0..rows.len()).filter(|&i| !drop[i]) {
+                let cell = global[rows.region[i] as usize] as usize * nv + rows.vendor[i] as usize;
+                t.count += 1;
+                t.per_vendor[cell] += 1;
+                t.seats[cell] += rows.seats[i];
+                if let Some(p) = rows.partner[i] {
+                    t.serviced[p as usize] += 1;
+                }
+            }
+            t
+        })
+        .reduce(empty, |mut a, b| {
+            a.count += b.count;
+            let add =
+                |x: &mut Vec<u64>, y: Vec<u64>| x.iter_mut().zip(y).for_each(|(x, y)| *x += y);
+            add(&mut a.per_vendor, b.per_vendor);
+            add(&mut a.seats, b.seats);
+            a.serviced
+                .iter_mut()
+                .zip(b.serviced)
+                .for_each(|(x, y)| *x += y);
+            a
+        });
+
+    // The rows themselves, when asked for: kept rows in file order, global regions.
+    if detail == Detail::Full {
+        let mut all = InstallRows::default();
+        for ((k, drop), global) in chunks.iter().zip(&dropped).zip(&global) {
+            let rows = &k.out;
+            for i in (0..rows.len()).filter(|&i| !drop[i]) {
+                all.region.push(global[rows.region[i] as usize]);
+                all.vendor.push(rows.vendor[i]);
+                all.seats.push(rows.seats[i]);
+                all.partner.push(rows.partner[i]);
+                all.line.push(rows.line[i]);
+                all.details.id.push(rows.details.id.get(i));
+                all.details.customer.push(rows.details.customer.get(i));
+            }
+        }
+        installs.rows = Some(all);
+    }
+    (installs, region_names, problems)
+}
+
+/// Renumbers the regions of `installs` (numbered by first appearance in the file) to the
+/// dataset's: region `r` becomes `remap[r]`, of `regions` in all.
+fn remap_regions(installs: &mut Installs, remap: &[RegionId], regions: usize, vendors: usize) {
+    let renumber = |by_first: &[u64]| {
+        let mut out = vec![0; regions * vendors];
+        for (r, cells) in by_first.chunks(vendors.max(1)).enumerate() {
+            let to = remap[r] as usize * vendors;
+            out[to..to + cells.len()].copy_from_slice(cells);
+        }
+        out
+    };
+    installs.per_vendor = renumber(&installs.per_vendor);
+    installs.seats = renumber(&installs.seats);
+    if let Some(rows) = &mut installs.rows {
+        for r in &mut rows.region {
+            *r = remap[*r as usize];
+        }
+    }
 }
 
 /// The claims that repeat an id claimed earlier in file order, per chunk (claim indices,

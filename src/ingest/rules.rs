@@ -436,6 +436,11 @@ impl PartnerIndex {
         index
     }
 
+    /// Number of partners.
+    pub(crate) fn len(&self) -> usize {
+        self.table.len()
+    }
+
     fn id_of<'s>(&'s self, e: &'s IndexEntry) -> &'s [u8] {
         let len = e.len as usize;
         if len <= INLINE {

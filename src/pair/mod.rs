@@ -40,37 +40,15 @@ pub struct RegionSeats {
 /// Seats and installs per region and vendor.
 pub fn region_seats(d: &Dataset, config: &Config) -> Vec<RegionSeats> {
     let nv = config.vendors.len();
-    let nr = d.regions.len();
     let inst = &d.installs;
-    let chunk = 1 << 16;
-    let (seats, installs) = (0..inst.len())
-        .into_par_iter()
-        .step_by(chunk)
-        .map(|start| {
-            let mut seats = vec![0u64; nr * nv];
-            let mut count = vec![0u64; nr * nv];
-            for i in start..(start + chunk).min(inst.len()) {
-                let k = inst.region[i] as usize * nv + inst.vendor[i] as usize;
-                seats[k] += inst.seats[i];
-                count[k] += 1;
-            }
-            (seats, count)
-        })
-        .reduce(
-            || (vec![0u64; nr * nv], vec![0u64; nr * nv]),
-            |(mut s, mut c), (s2, c2)| {
-                s.iter_mut().zip(s2).for_each(|(a, b)| *a += b);
-                c.iter_mut().zip(c2).for_each(|(a, b)| *a += b);
-                (s, c)
-            },
-        );
-    (0..nr)
+    (0..d.regions.len())
         .map(|r| {
-            let s = seats[r * nv..(r + 1) * nv].to_vec();
+            let cells = r * nv..(r + 1) * nv;
+            let seats = inst.seats[cells.clone()].to_vec();
             RegionSeats {
-                total: s.iter().sum(),
-                seats: s,
-                installs: installs[r * nv..(r + 1) * nv].to_vec(),
+                total: seats.iter().sum(),
+                seats,
+                installs: inst.per_vendor[cells].to_vec(),
             }
         })
         .collect()

@@ -109,7 +109,9 @@ fn without_lines(mut d: Dataset) -> Dataset {
     d.assessments.iter_mut().for_each(|p| p.line = 0);
     d.certifications.iter_mut().for_each(|p| p.line = 0);
     d.targets.iter_mut().for_each(|p| p.line = 0);
-    d.installs.line.iter_mut().for_each(|l| *l = 0);
+    if let Some(rows) = &mut d.installs.rows {
+        rows.line.iter_mut().for_each(|l| *l = 0);
+    }
     d
 }
 

@@ -436,12 +436,29 @@ fn the_worked_example_rejects_exactly_what_it_documents() {
     let d = &got.dataset;
     assert_eq!(d.partners.len(), 6);
     assert_eq!(d.installs.len(), 5);
-    let details = d.installs.details.as_ref().unwrap();
-    let n4 = (0..d.installs.len())
-        .find(|&i| details.id.get(i) == "N4")
+    let rows = d.installs.rows.as_ref().unwrap();
+    let n4 = (0..rows.len())
+        .find(|&i| rows.details.id.get(i) == "N4")
         .unwrap();
-    assert_eq!((d.installs.seats[n4], d.installs.partner[n4]), (50, None));
-    assert_eq!(details.customer.get(n4), "Coho Winery");
+    assert_eq!((rows.seats[n4], rows.partner[n4]), (50, None));
+    assert_eq!(rows.details.customer.get(n4), "Coho Winery");
+    // The counts agree with the rows: per region and vendor, and per partner.
+    let nv = crate::support::tiny_config().vendors.len();
+    let mut per_vendor = vec![0u64; d.regions.len() * nv];
+    let mut seats = per_vendor.clone();
+    let mut serviced = vec![0u32; d.partners.len()];
+    for i in 0..rows.len() {
+        let cell = rows.region[i] as usize * nv + rows.vendor[i] as usize;
+        per_vendor[cell] += 1;
+        seats[cell] += rows.seats[i];
+        if let Some(p) = rows.partner[i] {
+            serviced[p as usize] += 1;
+        }
+    }
+    assert_eq!(d.installs.per_vendor, per_vendor);
+    assert_eq!(d.installs.seats, seats);
+    assert_eq!(d.installs.serviced, serviced);
+    assert_eq!(seats.iter().sum::<u64>(), rows.seats.iter().sum::<u64>());
     assert_eq!(d.regions, vec!["North".to_string(), "South".to_string()]);
     // Without details, the same figures and nothing else.
     let figures = ingest::load(
@@ -451,9 +468,9 @@ fn the_worked_example_rejects_exactly_what_it_documents() {
     )
     .unwrap()
     .dataset;
-    assert!(figures.installs.details.is_none());
+    assert!(figures.installs.rows.is_none());
     let mut full = got.dataset.clone();
-    full.installs.details = None;
+    full.installs.rows = None;
     assert_eq!(figures, full);
 }
 
@@ -506,5 +523,7 @@ fn duplicate_ids_are_found_across_parallel_chunks_in_file_order() {
     let d = &got.dataset;
     assert_eq!(d.installs.len(), 150_000 - 1 - expected.len());
     // File order is kept across chunks.
-    assert!(d.installs.line.windows(2).all(|w| w[0] < w[1]));
+    let rows = d.installs.rows.as_ref().unwrap();
+    assert!(rows.line.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(rows.len(), d.installs.len());
 }

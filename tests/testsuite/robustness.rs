@@ -99,5 +99,11 @@ fn a_header_only_partners_file_rejects_every_reference() {
     assert!(got.dataset.assessments.is_empty());
     // Installs stay, their servicing partners cleared.
     assert_eq!(got.dataset.installs.len(), 5);
-    assert!(got.dataset.installs.partner.iter().all(Option::is_none));
+    let rows = got.dataset.installs.rows.as_ref().unwrap();
+    assert!(rows.partner.iter().all(Option::is_none));
+    assert!(got.dataset.installs.serviced.is_empty());
+    assert_eq!(
+        got.dataset.installs.seats.iter().sum::<u64>(),
+        rows.seats.iter().sum::<u64>()
+    );
 }

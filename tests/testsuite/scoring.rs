@@ -18,7 +18,8 @@ fn date(s: &str) -> NaiveDate {
 fn scored(name: &str) -> (ingest::Ingested, Config, score::Scores) {
     let config = Config::load(&fixture(name).join("readiness.toml")).unwrap();
     let as_of = config.report.as_of.unwrap();
-    let ingested = ingest::load(&fixture(name), &config, as_of).unwrap();
+    // With the install rows, as `explain` loads the dataset.
+    let ingested = ingest::load_with(&fixture(name), &config, as_of, ingest::Detail::Full).unwrap();
     let scores = score::score(&ingested.dataset, &config, as_of).unwrap();
     (ingested, config, scores)
 }
