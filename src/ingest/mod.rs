@@ -645,7 +645,15 @@ fn duplicate_claims(chunks: &[InstallChunk]) -> Vec<Vec<u32>> {
     const SHARDS: usize = 64;
     // Middle bits: the hash table uses the low bits for buckets and the high ones as tags.
     let shard = |h: u64| ((h >> 32) as usize) & (SHARDS - 1);
-    let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); SHARDS];
+    // Sized by a counting pass first: lists of millions of entries grown by doubling touch
+    // up to twice the memory, and memory touched for the first time is what costs here.
+    let mut sizes = [0usize; SHARDS];
+    for k in chunks {
+        for &h in &k.claims.hashes {
+            sizes[shard(h)] += 1;
+        }
+    }
+    let mut lists: Vec<Vec<(u32, u32)>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
     for (c, k) in chunks.iter().enumerate() {
         for (i, &h) in k.claims.hashes.iter().enumerate() {
             lists[shard(h)].push((c as u32, i as u32));
