@@ -661,6 +661,23 @@ fn duplicate_claims(chunks: &[InstallChunk]) -> Vec<Vec<u32>> {
     }
     let id = |(c, i): (u32, u32)| chunks[c as usize].claims.id(i as usize);
     let hash = |(c, i): (u32, u32)| chunks[c as usize].claims.hashes[i as usize];
+    // A table entry is (bits of the hash, claim number across chunks): a probe compares
+    // the bits in the entry itself and reaches for the claim's id only when they match,
+    // instead of fetching each candidate's hash from its chunk (a cache miss apiece).
+    let firsts: Vec<u32> = chunks
+        .iter()
+        .scan(0u32, |n, k| {
+            let first = *n;
+            *n += k.claims.hashes.len() as u32;
+            Some(first)
+        })
+        .collect();
+    let number = |(c, i): (u32, u32)| firsts[c as usize] + i;
+    let claim_of = |n: u32| {
+        let c = firsts.partition_point(|&f| f <= n) - 1;
+        (c as u32, n - firsts[c])
+    };
+    let bits = |h: u64| (h >> 24) as u32;
     let found: Vec<Vec<(u32, u32)>> = lists
         .par_iter()
         .map(|list| {
@@ -669,13 +686,16 @@ fn duplicate_claims(chunks: &[InstallChunk]) -> Vec<Vec<u32>> {
             let mut dups = Vec::new();
             for &claim in list {
                 let h = hash(claim);
+                let b = bits(h);
                 if seen
-                    .find(h, |&other| hash(other) == h && id(other) == id(claim))
+                    .find(h, |&(ob, other)| {
+                        ob == b && id(claim_of(other)) == id(claim)
+                    })
                     .is_some()
                 {
                     dups.push(claim);
                 } else {
-                    seen.insert_unique(h, claim, |&other| hash(other));
+                    seen.insert_unique(h, (b, number(claim)), |&(_, other)| hash(claim_of(other)));
                 }
             }
             dups
