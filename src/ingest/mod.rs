@@ -34,7 +34,7 @@ pub use dataset::{
 pub use source::{FatalError, Format};
 
 use crate::config::Config;
-use rules::{ColumnMap, PartnerIndex};
+use rules::{Catalog, ColumnMap, PartnerIndex};
 use source::{Contents, Source};
 
 /// One input file of a run.
@@ -246,17 +246,18 @@ fn check(
         rules::partners(psrc, pmap, config);
     partner_rows.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     let index = PartnerIndex::new(partner_rows.iter().map(|(_, p)| p.id.as_str()));
+    let catalog = Catalog::new(config);
 
     let ((skills, certs), (installs, targets)) = rayon::join(
         || {
             rayon::join(
                 || {
                     let (s, m) = get(Table::Skills).expect("skills is required");
-                    rules::skills(s, m, config, &index, as_of)
+                    rules::skills(s, m, &catalog, &index, as_of)
                 },
                 || {
                     let (s, m) = get(Table::Certifications).expect("certifications is required");
-                    rules::certifications(s, m, config, &index)
+                    rules::certifications(s, m, config, &catalog, &index)
                 },
             )
         },
@@ -264,7 +265,7 @@ fn check(
             rayon::join(
                 || {
                     let (s, m) = get(Table::Installs).expect("installs is required");
-                    read_installs(s, m, config, &index, detail)
+                    read_installs(s, m, config, &catalog, &index, detail)
                 },
                 || match get(Table::Targets) {
                     Some((s, m)) => rules::targets(s, m, config),
@@ -432,7 +433,7 @@ fn install_chunk(
     src: &Source<'_>,
     c: usize,
     map: &ColumnMap,
-    config: &Config,
+    catalog: &Catalog,
     partners: &PartnerIndex,
     detail: Detail,
 ) -> InstallChunk {
@@ -458,7 +459,7 @@ fn install_chunk(
         ..
     } = &mut k;
     let problems = rules::each_row_in(src, c, Table::Installs, map, |line, r| {
-        let (row, note) = match rules::install(r, config, partners) {
+        let (row, note) = match rules::install(r, catalog, partners) {
             Ok(kept) => kept,
             Err(note) => {
                 // A rejected row still claims its id, when it has one.
@@ -500,12 +501,13 @@ fn read_installs(
     src: &Source<'_>,
     map: &ColumnMap,
     config: &Config,
+    catalog: &Catalog,
     partners: &PartnerIndex,
     detail: Detail,
 ) -> (Installs, Vec<String>, Vec<RejectedRow>) {
     let mut chunks: Vec<InstallChunk> = (0..src.chunks())
         .into_par_iter()
-        .map(|c| install_chunk(src, c, map, config, partners, detail))
+        .map(|c| install_chunk(src, c, map, catalog, partners, detail))
         .collect();
 
     // The duplicate rule, in file order: the first row with an id claims it.

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use chrono::{Months, NaiveDate};
+use rustc_hash::FxHashMap;
 
 use super::cell::Cell;
 use super::dataset::{Action, PartnerId, RejectedRow, Table};
@@ -460,17 +461,88 @@ impl PartnerIndex {
     }
 }
 
+/// The config's vendor, skill and certification ids, looked up once per row of the big
+/// tables (see [`IdSet`]).
+pub(crate) struct Catalog {
+    pub(crate) vendors: IdSet,
+    pub(crate) skills: IdSet,
+    pub(crate) certifications: IdSet,
+}
+
+impl Catalog {
+    pub(crate) fn new(config: &Config) -> Catalog {
+        Catalog {
+            vendors: IdSet::new(config.vendors.iter().map(|v| v.id.as_str())),
+            skills: IdSet::new(config.skills.iter().map(|s| s.id.as_str())),
+            certifications: IdSet::new(config.certifications.iter().map(|c| c.id.as_str())),
+        }
+    }
+}
+
+/// A few ids, each found by its position: an id of up to 15 bytes is keyed as one 128-bit
+/// number (its bytes and its length), so a lookup hashes and compares integers rather than
+/// binary-searching strings — on millions of rows that was most of a vendor lookup's cost.
+/// Longer ids are found by text.
+#[derive(Default)]
+pub(crate) struct IdSet {
+    short: hashbrown::HashTable<(u128, u16)>,
+    long: FxHashMap<String, u16>,
+}
+
+impl IdSet {
+    /// The set of `ids`, which are distinct; id `i` is found as `i`.
+    pub(crate) fn new<'a>(ids: impl Iterator<Item = &'a str>) -> IdSet {
+        let mut set = IdSet::default();
+        for (i, id) in ids.enumerate() {
+            match Self::key(id) {
+                Some(k) => {
+                    set.short
+                        .insert_unique(Self::hash(k), (k, i as u16), |e| Self::hash(e.0));
+                }
+                None => {
+                    set.long.insert(id.to_string(), i as u16);
+                }
+            }
+        }
+        set
+    }
+
+    fn key(id: &str) -> Option<u128> {
+        let bytes = id.as_bytes();
+        (bytes.len() < 16).then(|| {
+            let mut k = [0u8; 16];
+            k[..bytes.len()].copy_from_slice(bytes);
+            k[15] = bytes.len() as u8;
+            u128::from_le_bytes(k)
+        })
+    }
+
+    fn hash(k: u128) -> u64 {
+        let h =
+            (k as u64 ^ (k >> 64) as u64 ^ (k >> 96) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^ (h >> 29)
+    }
+
+    /// The position of `id`.
+    pub(crate) fn get(&self, id: &str) -> Option<u16> {
+        match Self::key(id) {
+            Some(k) => self.short.find(Self::hash(k), |e| e.0 == k).map(|e| e.1),
+            None => self.long.get(id).copied(),
+        }
+    }
+}
+
 /// Checks skills; an assessment after the as-of date is ignored.
 pub(crate) fn skills(
     src: &Source<'_>,
     map: &ColumnMap,
-    config: &Config,
+    catalog: &Catalog,
     partners: &PartnerIndex,
     as_of: NaiveDate,
 ) -> (Vec<(u64, SkillRow)>, Vec<RejectedRow>) {
     run(src, Table::Skills, map, |r| {
         let partner = r.id(0, "unknown partner", |p| partners.get(p))?;
-        let skill = r.id(1, "unknown skill", |s| config.skill_id(s))?;
+        let skill = r.id(1, "unknown skill", |s| catalog.skills.get(s))?;
         let level = r.int(2, 0, 4)? as u8;
         let staff = r.opt_int(3, 0, U32_MAX)?.map(|s| s as u32);
         let assessed_on = r.date(4)?;
@@ -511,11 +583,14 @@ pub(crate) fn certifications(
     src: &Source<'_>,
     map: &ColumnMap,
     config: &Config,
+    catalog: &Catalog,
     partners: &PartnerIndex,
 ) -> (Vec<(u64, CertRow)>, Vec<RejectedRow>) {
     run(src, Table::Certifications, map, |r| {
         let partner = r.id(0, "unknown partner", |p| partners.get(p))?;
-        let certification = r.id(1, "unknown certification", |c| config.certification_id(c))?;
+        let certification = r.id(1, "unknown certification", |c| {
+            catalog.certifications.get(c)
+        })?;
         let holders = r.int(2, 1, U32_MAX)? as u32;
         let earned_on = r.date(3)?;
         let given = r.opt_date(4)?;
@@ -560,13 +635,13 @@ pub(crate) struct InstallRow<'s> {
 /// cleared. `product` and `installed_on` are checked, not returned.
 pub(crate) fn install<'r>(
     r: &RowCheck<'r>,
-    config: &Config,
+    catalog: &Catalog,
     partners: &PartnerIndex,
 ) -> Checked<(InstallRow<'r>, Option<Note>)> {
     let id = r.text(0)?;
     let customer = r.text(1)?;
     let region = r.text(2)?;
-    let vendor = r.id(3, "unknown vendor", |v| config.vendor_id(v))?;
+    let vendor = r.id(3, "unknown vendor", |v| catalog.vendors.get(v))?;
     r.opt_text(4)?;
     let seats = r.int(5, 0, i64::MAX)? as u64;
     let (partner, cleared) = match r.opt_text(6)? {
@@ -636,6 +711,52 @@ pub(crate) fn targets(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_set_finds_each_id_by_position_and_nothing_else() {
+        let ids = [
+            "avaya",
+            "",
+            "fifteen-bytes-x",
+            "sixteen-bytes-xx",
+            "an id well over sixteen bytes",
+            "ünï",
+            "a\0",
+        ];
+        let set = IdSet::new(ids.iter().copied());
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(set.get(id), Some(i as u16), "{id:?}");
+        }
+        for other in [
+            "avay",
+            "avayaa",
+            "Avaya",
+            "a",
+            "\0",
+            "fifteen-bytes-",
+            "sixteen-bytes-x",
+            "sixteen-bytes-xxx",
+            "an id well over sixteen byte",
+            "ün",
+        ] {
+            assert_eq!(set.get(other), None, "{other:?}");
+        }
+        // The built-in catalog: the same answers as the config's own lookups.
+        let config = Config::default_config();
+        let catalog = Catalog::new(&config);
+        for v in &config.vendors {
+            assert_eq!(catalog.vendors.get(&v.id), config.vendor_id(&v.id));
+        }
+        for s in &config.skills {
+            assert_eq!(catalog.skills.get(&s.id), config.skill_id(&s.id));
+        }
+        for c in &config.certifications {
+            assert_eq!(
+                catalog.certifications.get(&c.id),
+                config.certification_id(&c.id)
+            );
+        }
+    }
 
     #[test]
     fn the_partner_index_finds_short_and_long_ids_and_nothing_else() {
