@@ -33,7 +33,7 @@ pub use dataset::{
 };
 pub use source::{FatalError, Format};
 
-use crate::config::Config;
+use crate::config::{Config, VendorId};
 use rules::{Catalog, ColumnMap, PartnerIndex};
 use source::{Contents, Source};
 
@@ -361,20 +361,73 @@ fn check(
 /// ids the chunk's rows claim (for the duplicate rule, applied after all chunks in file
 /// order).
 #[derive(Default)]
-struct InstallChunk {
-    out: InstallRows,
+struct InstallChunk<'a> {
+    out: ChunkRows,
     regions: Vec<String>,
     problems: Vec<RejectedRow>,
     /// Every id a row claims, in file order.
-    claims: Claims,
+    claims: Claims<'a>,
 }
 
-/// The ids rows of one chunk claim, compactly (a chunk holds tens of thousands).
+/// The kept rows of one chunk, compactly (a chunk holds tens of thousands; memory touched
+/// for the first time is much of ingest's cost): what the counts need, the line, and the
+/// text columns only with [`Detail::Full`].
 #[derive(Default)]
-struct Claims {
-    /// The ids end to end, and where each ends.
-    text: String,
-    ends: Vec<u32>,
+struct ChunkRows {
+    region: Vec<u32>,
+    vendor: Vec<VendorId>,
+    seats: Vec<u64>,
+    /// The servicing partner, or [`ChunkRows::NO_PARTNER`].
+    partner: Vec<PartnerId>,
+    /// Line, less `first_line`.
+    line: Vec<u32>,
+    /// The line of the chunk's first kept row.
+    first_line: u64,
+    details: InstallDetails,
+}
+
+impl ChunkRows {
+    const NO_PARTNER: PartnerId = PartnerId::MAX;
+
+    fn with_capacity(n: usize) -> ChunkRows {
+        ChunkRows {
+            region: Vec::with_capacity(n),
+            vendor: Vec::with_capacity(n),
+            seats: Vec::with_capacity(n),
+            partner: Vec::with_capacity(n),
+            line: Vec::with_capacity(n),
+            first_line: 0,
+            details: InstallDetails::default(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.region.len()
+    }
+
+    fn partner(&self, i: usize) -> Option<PartnerId> {
+        Some(self.partner[i]).filter(|&p| p != Self::NO_PARTNER)
+    }
+
+    fn line(&self, i: usize) -> u64 {
+        self.first_line + u64::from(self.line[i])
+    }
+}
+
+/// The ids rows of one chunk claim, compactly. An id read from a quote-free CSV chunk is
+/// kept as its place in the chunk's text (which outlives the claims); any other id is
+/// copied.
+#[derive(Default)]
+struct Claims<'a> {
+    /// The chunk's text, when it is a CSV chunk.
+    chunk: &'a str,
+    /// Copied ids, end to end.
+    copied: String,
+    /// Where each id starts: in `chunk`, or in `copied` when its length has
+    /// [`Claims::COPIED`] set.
+    starts: Vec<u32>,
+    /// Each id's length, with [`Claims::COPIED`] for a copied one.
+    lens: Vec<u32>,
     /// The hash of each id.
     hashes: Vec<u64>,
     /// The kept row of each claim, or [`Claims::NOT_KEPT`].
@@ -383,22 +436,33 @@ struct Claims {
     lines: Vec<(u32, u64)>,
 }
 
-impl Claims {
+impl<'a> Claims<'a> {
     const NOT_KEPT: u32 = u32::MAX;
+    const COPIED: u32 = 1 << 31;
 
-    fn with_capacity(n: usize) -> Claims {
+    fn with_capacity(chunk: &'a str, n: usize) -> Claims<'a> {
         Claims {
-            text: String::with_capacity(n * 12),
-            ends: Vec::with_capacity(n),
+            chunk,
+            starts: Vec::with_capacity(n),
+            lens: Vec::with_capacity(n),
             hashes: Vec::with_capacity(n),
             kept: Vec::with_capacity(n),
-            lines: Vec::new(),
+            ..Claims::default()
         }
     }
 
     fn push(&mut self, id: &str, line: u64, kept: Option<u32>) {
-        self.text.push_str(id);
-        self.ends.push(self.text.len() as u32);
+        let base = self.chunk.as_ptr() as usize;
+        let at = (id.as_ptr() as usize).wrapping_sub(base);
+        let in_chunk = at <= self.chunk.len() && id.len() <= self.chunk.len() - at;
+        if in_chunk && id.len() < Self::COPIED as usize {
+            self.starts.push(at as u32);
+            self.lens.push(id.len() as u32);
+        } else {
+            self.starts.push(self.copied.len() as u32);
+            self.lens.push(Self::COPIED | id.len() as u32);
+            self.copied.push_str(id);
+        }
         self.hashes.push(rules::id_hash(id));
         match kept {
             Some(row) => self.kept.push(row),
@@ -410,12 +474,16 @@ impl Claims {
     }
 
     fn id(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        let (start, len) = (self.starts[i] as usize, self.lens[i]);
+        if len & Self::COPIED == 0 {
+            &self.chunk[start..start + len as usize]
+        } else {
+            &self.copied[start..start + (len & !Self::COPIED) as usize]
+        }
     }
 
     /// The line of claim `i` of a chunk whose kept rows are `out`.
-    fn line(&self, i: usize, out: &InstallRows) -> u64 {
+    fn line(&self, i: usize, out: &ChunkRows) -> u64 {
         match self.kept[i] {
             Self::NOT_KEPT => {
                 let at = self
@@ -424,34 +492,28 @@ impl Claims {
                     .expect("a claim that was not kept has its line");
                 self.lines[at].1
             }
-            row => out.line[row as usize],
+            row => out.line(row as usize),
         }
     }
 }
 
-fn install_chunk(
-    src: &Source<'_>,
+fn install_chunk<'a>(
+    src: &Source<'a>,
     c: usize,
     map: &ColumnMap,
     catalog: &Catalog,
     partners: &PartnerIndex,
     detail: Detail,
-) -> InstallChunk {
+) -> InstallChunk<'a> {
     // Sized once for the chunk's rows, so that no column grows (and over-allocates).
     let rows = src.rows_hint(c);
     let mut k = InstallChunk {
-        out: InstallRows {
-            region: Vec::with_capacity(rows),
-            vendor: Vec::with_capacity(rows),
-            seats: Vec::with_capacity(rows),
-            partner: Vec::with_capacity(rows),
-            line: Vec::with_capacity(rows),
-            details: InstallDetails::default(),
-        },
-        claims: Claims::with_capacity(rows),
+        out: ChunkRows::with_capacity(rows),
+        claims: Claims::with_capacity(src.chunk_text(c).unwrap_or_default(), rows),
         ..InstallChunk::default()
     };
     let mut regions: FxHashMap<String, u32> = FxHashMap::default();
+    let mut first_line = None;
     let InstallChunk {
         out,
         regions: region_names,
@@ -470,6 +532,7 @@ fn install_chunk(
             }
         };
         claims.push(&row.id, line, Some(out.len() as u32));
+        let delta = line - *first_line.get_or_insert(line);
         let region = match regions.get(row.region.as_ref()) {
             Some(&i) => i,
             None => {
@@ -482,8 +545,10 @@ fn install_chunk(
         out.region.push(region);
         out.vendor.push(row.vendor);
         out.seats.push(row.seats);
-        out.partner.push(row.partner);
-        out.line.push(line);
+        out.partner
+            .push(row.partner.unwrap_or(ChunkRows::NO_PARTNER));
+        out.line
+            .push(u32::try_from(delta).expect("a chunk spans fewer than 2^32 lines"));
         if detail == Detail::Full {
             out.details.id.push(&row.id);
             out.details.customer.push(&row.customer);
@@ -491,6 +556,7 @@ fn install_chunk(
         note
     });
     k.problems = problems;
+    k.out.first_line = first_line.unwrap_or(0);
     k
 }
 
@@ -505,7 +571,7 @@ fn read_installs(
     partners: &PartnerIndex,
     detail: Detail,
 ) -> (Installs, Vec<String>, Vec<RejectedRow>) {
-    let mut chunks: Vec<InstallChunk> = (0..src.chunks())
+    let mut chunks: Vec<InstallChunk<'_>> = (0..src.chunks())
         .into_par_iter()
         .map(|c| install_chunk(src, c, map, catalog, partners, detail))
         .collect();
@@ -581,7 +647,7 @@ fn read_installs(
                 t.count += 1;
                 t.per_vendor[cell] += 1;
                 t.seats[cell] += rows.seats[i];
-                if let Some(p) = rows.partner[i] {
+                if let Some(p) = rows.partner(i) {
                     t.serviced[p as usize] += 1;
                 }
             }
@@ -609,8 +675,8 @@ fn read_installs(
                 all.region.push(global[rows.region[i] as usize]);
                 all.vendor.push(rows.vendor[i]);
                 all.seats.push(rows.seats[i]);
-                all.partner.push(rows.partner[i]);
-                all.line.push(rows.line[i]);
+                all.partner.push(rows.partner(i));
+                all.line.push(rows.line(i));
                 all.details.id.push(rows.details.id.get(i));
                 all.details.customer.push(rows.details.customer.get(i));
             }

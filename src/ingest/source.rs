@@ -249,6 +249,15 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// The text of chunk `c`, for a CSV file (rows of a quote-free chunk borrow their
+    /// fields from it).
+    pub(crate) fn chunk_text(&self, c: usize) -> Option<&'a str> {
+        match &self.body {
+            Body::Csv(chunks) => Some(chunks[c].0),
+            _ => None,
+        }
+    }
+
     /// Number of chunks the rows come in (see [`Source::for_each_in`]).
     pub(crate) fn chunks(&self) -> usize {
         match &self.body {
