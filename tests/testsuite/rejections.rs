@@ -476,6 +476,18 @@ fn the_worked_example_rejects_exactly_what_it_documents() {
 
 #[test]
 fn duplicate_ids_are_found_across_parallel_chunks_in_file_order() {
+    duplicates_across_chunks(None);
+}
+
+#[test]
+fn duplicate_ids_are_found_between_quoted_and_unquoted_chunks() {
+    // From row 75,000 on, ids are quoted: those chunks go through the general CSV reader
+    // (their ids are copied), the earlier ones through the quote-free path (their ids
+    // stay in the file's text); the twins of early ids now arrive quoted.
+    duplicates_across_chunks(Some(75_000));
+}
+
+fn duplicates_across_chunks(quote_from: Option<u32>) {
     // About 8 MB of installs: several chunks. Every 1000th row repeats an id from the
     // start of the file; one repeat is also otherwise bad (the duplicate wins), and one
     // first occurrence is bad (its later twin is still a duplicate).
@@ -490,14 +502,21 @@ fn duplicate_ids_are_found_across_parallel_chunks_in_file_order() {
             csv.push_str(&format!("ID{i},{filler},North,avaya,,-1,,\n")); // first occurrence, bad seats
             continue;
         }
+        let q = if quote_from.is_some_and(|from| i >= from) {
+            "\""
+        } else {
+            ""
+        };
         if i > 0 && i % 1000 == 0 {
             let twin = i / 1000 % 10;
             let seats = if i == 5000 { "bad" } else { "3" };
-            csv.push_str(&format!("ID{twin},{filler},North,avaya,,{seats},ZZ,\n"));
+            csv.push_str(&format!(
+                "{q}ID{twin}{q},{filler},North,avaya,,{seats},ZZ,\n"
+            ));
             expected.push((line, format!("ID{twin}")));
             continue;
         }
-        csv.push_str(&format!("ID{i},{filler},North,avaya,,1,,\n"));
+        csv.push_str(&format!("{q}ID{i}{q},{filler},North,avaya,,1,,\n"));
     }
     assert!(csv.len() > 8 << 20);
     let dir = tiny_with(&[("installs.csv", Some(csv.as_bytes()))]);
