@@ -711,8 +711,34 @@ fn remap_regions(installs: &mut Installs, remap: &[RegionId], regions: usize, ve
 /// each in file order, so the first claim of an id always wins.
 fn duplicate_claims(chunks: &[InstallChunk]) -> Vec<Vec<u32>> {
     const SHARDS: usize = 64;
-    // Middle bits: the hash table uses the low bits for buckets and the high ones as tags.
+    // Bits 32.. pick the shard; the low 32 bits stand for the hash within it. A list entry
+    // and a table entry are both (low bits, claim number across chunks): building the
+    // lists reads the hashes in order, and a probe compares in the entry itself, reaching
+    // for a claim's id only when the bits match (for a duplicate, or once in about 2^32
+    // pairs otherwise) — never for a candidate's hash in its chunk, a cache miss apiece.
     let shard = |h: u64| ((h >> 32) as usize) & (SHARDS - 1);
+    // The table's own hash of the low bits: multiplied, so its top bits (hashbrown's tags)
+    // depend on all of them.
+    let spread = |b: u32| u64::from(b).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let firsts: Vec<u32> = chunks
+        .iter()
+        .scan(0u32, |n, k| {
+            let first = *n;
+            *n = u32::try_from(k.claims.hashes.len())
+                .ok()
+                .and_then(|len| n.checked_add(len))
+                .expect("fewer than 2^32 install rows");
+            Some(first)
+        })
+        .collect();
+    let claim_of = |n: u32| {
+        let c = firsts.partition_point(|&f| f <= n) - 1;
+        (c, (n - firsts[c]) as usize)
+    };
+    let id = |n: u32| {
+        let (c, i) = claim_of(n);
+        chunks[c].claims.id(i)
+    };
     // Sized by a counting pass first: lists of millions of entries grown by doubling touch
     // up to twice the memory, and memory touched for the first time is what costs here.
     let mut sizes = [0usize; SHARDS];
@@ -722,56 +748,34 @@ fn duplicate_claims(chunks: &[InstallChunk]) -> Vec<Vec<u32>> {
         }
     }
     let mut lists: Vec<Vec<(u32, u32)>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
-    for (c, k) in chunks.iter().enumerate() {
+    for (k, first) in chunks.iter().zip(&firsts) {
         for (i, &h) in k.claims.hashes.iter().enumerate() {
-            lists[shard(h)].push((c as u32, i as u32));
+            lists[shard(h)].push((h as u32, first + i as u32));
         }
     }
-    let id = |(c, i): (u32, u32)| chunks[c as usize].claims.id(i as usize);
-    let hash = |(c, i): (u32, u32)| chunks[c as usize].claims.hashes[i as usize];
-    // A table entry is (bits of the hash, claim number across chunks): a probe compares
-    // the bits in the entry itself and reaches for the claim's id only when they match,
-    // instead of fetching each candidate's hash from its chunk (a cache miss apiece).
-    let firsts: Vec<u32> = chunks
-        .iter()
-        .scan(0u32, |n, k| {
-            let first = *n;
-            *n += k.claims.hashes.len() as u32;
-            Some(first)
-        })
-        .collect();
-    let number = |(c, i): (u32, u32)| firsts[c as usize] + i;
-    let claim_of = |n: u32| {
-        let c = firsts.partition_point(|&f| f <= n) - 1;
-        (c as u32, n - firsts[c])
-    };
-    let bits = |h: u64| (h >> 24) as u32;
-    let found: Vec<Vec<(u32, u32)>> = lists
+    let found: Vec<Vec<u32>> = lists
         .par_iter()
         .map(|list| {
             let mut seen: hashbrown::HashTable<(u32, u32)> =
                 hashbrown::HashTable::with_capacity(list.len());
             let mut dups = Vec::new();
-            for &claim in list {
-                let h = hash(claim);
-                let b = bits(h);
+            for &(b, n) in list {
                 if seen
-                    .find(h, |&(ob, other)| {
-                        ob == b && id(claim_of(other)) == id(claim)
-                    })
+                    .find(spread(b), |&(ob, other)| ob == b && id(other) == id(n))
                     .is_some()
                 {
-                    dups.push(claim);
+                    dups.push(n);
                 } else {
-                    seen.insert_unique(h, (b, number(claim)), |&(_, other)| hash(claim_of(other)));
+                    seen.insert_unique(spread(b), (b, n), |&(ob, _)| spread(ob));
                 }
             }
             dups
         })
         .collect();
     let mut per_chunk = vec![Vec::new(); chunks.len()];
-    for (c, i) in found.into_iter().flatten() {
-        per_chunk[c as usize].push(i);
+    for n in found.into_iter().flatten() {
+        let (c, i) = claim_of(n);
+        per_chunk[c].push(i as u32);
     }
     for d in &mut per_chunk {
         d.sort_unstable();
