@@ -141,16 +141,34 @@ fn u32_col(name: &str, v: Vec<u32>) -> Column {
     Column::new(name.into(), v)
 }
 
-fn col_u32(df: &DataFrame, name: &str) -> PolarsResult<Vec<u32>> {
-    Ok(df.column(name)?.u32()?.into_no_null_iter().collect())
+/// (partner, skill or certification) as one integer key, partner first, so that it sorts
+/// as the pair does: polars groups a single integer column directly, where two columns
+/// would be row-encoded to bytes and hashed as such (most of this stage's memory and a
+/// good part of its time, on 300,000 assessments).
+fn pair_key(partner: PartnerId, item: u16) -> u64 {
+    (u64::from(partner) << 16) | u64::from(item)
+}
+
+/// The pairs of a column of [`pair_key`]s.
+fn pair_keys(df: &DataFrame, name: &str) -> PolarsResult<Vec<(PartnerId, u16)>> {
+    Ok(df
+        .column(name)?
+        .u64()?
+        .into_no_null_iter()
+        .map(|k| ((k >> 16) as PartnerId, (k & 0xFFFF) as u16))
+        .collect())
 }
 
 /// Latest assessment per (partner, skill): the highest `date·8 + level`.
 fn latest_levels(d: &Dataset, n_skills: usize) -> PolarsResult<Vec<u8>> {
     let a = &d.assessments;
     let df = DataFrame::new_infer_height(vec![
-        u32_col("p", a.iter().map(|x| x.partner).collect()),
-        u32_col("s", a.iter().map(|x| u32::from(x.skill)).collect()),
+        Column::new(
+            "ps".into(),
+            a.iter()
+                .map(|x| pair_key(x.partner, x.skill))
+                .collect::<Vec<u64>>(),
+        ),
         Column::new(
             "k".into(),
             a.iter()
@@ -160,13 +178,15 @@ fn latest_levels(d: &Dataset, n_skills: usize) -> PolarsResult<Vec<u8>> {
     ])?;
     let out = df
         .lazy()
-        .group_by([col("p"), col("s")])
+        .group_by([col("ps")])
         .agg([col("k").max()])
         .collect()?;
     let mut levels = vec![0u8; d.partners.len() * n_skills];
-    let (p, s) = (col_u32(&out, "p")?, col_u32(&out, "s")?);
     let k = out.column("k")?.i64()?;
-    for ((p, s), k) in p.into_iter().zip(s).zip(k.into_no_null_iter()) {
+    for ((p, s), k) in pair_keys(&out, "ps")?
+        .into_iter()
+        .zip(k.into_no_null_iter())
+    {
         levels[p as usize * n_skills + s as usize] = (k.rem_euclid(8)) as u8;
     }
     Ok(levels)
@@ -176,8 +196,12 @@ fn latest_levels(d: &Dataset, n_skills: usize) -> PolarsResult<Vec<u8>> {
 fn held_certs(d: &Dataset, as_of: NaiveDate) -> PolarsResult<Vec<Vec<HeldCert>>> {
     let c = &d.certifications;
     let df = DataFrame::new_infer_height(vec![
-        u32_col("p", c.iter().map(|x| x.partner).collect()),
-        u32_col("c", c.iter().map(|x| u32::from(x.certification)).collect()),
+        Column::new(
+            "pc".into(),
+            c.iter()
+                .map(|x| pair_key(x.partner, x.certification))
+                .collect::<Vec<u64>>(),
+        ),
         u32_col("h", c.iter().map(|x| x.holders).collect()),
         Column::new(
             "earned".into(),
@@ -201,12 +225,12 @@ fn held_certs(d: &Dataset, as_of: NaiveDate) -> PolarsResult<Vec<Vec<HeldCert>>>
     let out = df
         .lazy()
         .filter(col("earned").lt_eq(lit(day)).and(col("exp").gt(lit(day))))
-        .group_by([col("p"), col("c")])
+        .group_by([col("pc")])
         .agg(aggs)
-        .sort(["p", "c"], SortMultipleOptions::default())
+        .sort(["pc"], SortMultipleOptions::default())
         .collect()?;
     let mut held = vec![Vec::new(); d.partners.len()];
-    let (p, cert) = (col_u32(&out, "p")?, col_u32(&out, "c")?);
+    let (p, cert): (Vec<PartnerId>, Vec<u16>) = pair_keys(&out, "pc")?.into_iter().unzip();
     let latest = out.column("latest")?.i32()?;
     let hs: Vec<&UInt32Chunked> = (0..HORIZONS)
         .map(|i| out.column(&format!("h{i}")).and_then(|c| c.u32()))
