@@ -627,8 +627,10 @@ fn read_installs(
         })
         .collect();
 
-    // The counts, chunks in parallel (one set of counters per worker, summed).
+    // The counts, chunks in parallel: one set of counters per worker's run of chunks (not
+    // per chunk: the per-partner counters alone are 4 bytes a partner), summed.
     let nv = config.vendors.len();
+    let per_worker = chunks.len().div_ceil(rayon::current_num_threads()).max(1);
     let cells = region_names.len() * nv;
     let empty = || Installs {
         per_vendor: vec![0; cells],
@@ -640,6 +642,7 @@ fn read_installs(
         .par_iter()
         .zip(&dropped)
         .zip(&global)
+        .with_min_len(per_worker)
         .fold(empty, |mut t, ((k, drop), global)| {
             let rows = &k.out;
             for i in (0..rows.len()).filter(|&i| !drop[i]) {
