@@ -619,13 +619,12 @@ fn read_installs(
         .iter()
         .map(|k| k.regions.iter().map(|r| region_ids[r.as_str()]).collect())
         .collect();
-    let problems = chunks
-        .iter_mut()
-        .flat_map(|k| {
-            k.claims = Claims::default();
-            std::mem::take(&mut k.problems)
-        })
-        .collect();
+    // The claims have served (the duplicate rule): freed before the counts.
+    let mut problems = Vec::new();
+    for k in &mut chunks {
+        k.claims = Claims::default();
+        problems.append(&mut k.problems);
+    }
 
     // The counts, chunks in parallel: one set of counters per worker's run of chunks (not
     // per chunk: the per-partner counters alone are 4 bytes a partner), summed.

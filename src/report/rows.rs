@@ -23,6 +23,8 @@ enum Cell<'a> {
     Num(&'a str),
     /// `<td class="sev-…">`, the class named after the text.
     Severity(&'a str),
+    /// `<td class="num">` holding `a / b` (digits and a slash: nothing to escape).
+    Ratio(usize, u32),
 }
 
 /// An output format's row syntax.
@@ -54,13 +56,9 @@ impl Rows {
         pairs: &[PairRow],
         gaps: &[GapRow],
     ) -> Rows {
-        let mut capacity = String::new();
         Rows {
-            partners: table(format, partners, 160, |p, row| {
-                use std::fmt::Write;
-                capacity.clear();
-                let _ = write!(capacity, "{} / {}", p.pairs, p.capacity);
-                row([
+            partners: table(format, partners, 160, |p| {
+                [
                     Cell::Text(&p.id),
                     Cell::Text(&p.name),
                     Cell::Text(&p.track),
@@ -71,82 +69,81 @@ impl Rows {
                     Cell::Num(&p.components[1]),
                     Cell::Num(&p.components[2]),
                     Cell::Text(&p.vendors),
-                    Cell::Num(&capacity),
-                ])
+                    Cell::Ratio(p.pairs, p.capacity),
+                ]
             }),
-            pairs: table(format, pairs, 160, |p, row| {
-                row([
+            pairs: table(format, pairs, 160, |p| {
+                [
                     Cell::Text(&p.left),
                     Cell::Text(&p.right),
                     Cell::Num(&p.score),
                     Cell::Num(&p.skill),
                     Cell::Num(&p.vendor),
                     Cell::Text(&p.vendors),
-                ])
+                ]
             }),
-            gaps: table(format, gaps, 200, |g, row| {
-                row([
+            gaps: table(format, gaps, 200, |g| {
+                [
                     Cell::Severity(g.severity),
                     Cell::Text(g.kind),
                     Cell::Text(&g.subject),
                     Cell::Text(&g.detail),
-                ])
+                ]
             }),
         }
     }
 }
 
-/// The rows of `items` in `format`, each written by `cells` (which hands its cells to
-/// the row writer it is given); `guess` is a row's typical length, for sizing.
-fn table<T, const N: usize>(
+/// The rows of `items` in `format`, one per item with the cells `cells` gives it;
+/// `guess` is a row's typical length, for sizing.
+fn table<'a, T, const N: usize>(
     format: Format,
-    items: &[T],
+    items: &'a [T],
     guess: usize,
-    mut cells: impl FnMut(&T, &mut dyn FnMut([Cell<'_>; N])),
+    cells: impl Fn(&'a T) -> [Cell<'a>; N],
 ) -> String {
     let mut out = String::with_capacity(items.len() * guess);
     for item in items {
-        cells(item, &mut |row| write_row(&mut out, format, &row));
+        write_row(&mut out, format, &cells(item));
     }
     out
 }
 
 fn write_row(out: &mut String, format: Format, cells: &[Cell<'_>]) {
-    match format {
-        Format::Html => {
-            out.push_str("<tr>");
-            for cell in cells {
-                let text = match *cell {
-                    Cell::Text(t) => {
-                        out.push_str("<td>");
-                        t
-                    }
-                    Cell::Num(t) => {
-                        out.push_str("<td class=\"num\">");
-                        t
-                    }
-                    Cell::Severity(t) => {
-                        out.push_str("<td class=\"sev-");
-                        escape::html_into(out, t);
-                        out.push_str("\">");
-                        t
-                    }
-                };
-                escape::html_into(out, text);
-                out.push_str("</td>");
-            }
-            out.push_str("</tr>\n");
-        }
-        Format::Markdown => {
-            for cell in cells {
-                let (Cell::Text(t) | Cell::Num(t) | Cell::Severity(t)) = *cell;
-                out.push_str("| ");
-                escape::markdown_into(out, t);
-                out.push(' ');
-            }
-            out.push_str("|\n");
-        }
+    let escape = match format {
+        Format::Html => escape::html_into,
+        Format::Markdown => escape::markdown_into,
+    };
+    if format == Format::Html {
+        out.push_str("<tr>");
     }
+    for &cell in cells {
+        match (format, cell) {
+            (Format::Html, Cell::Text(_)) => out.push_str("<td>"),
+            (Format::Html, Cell::Num(_) | Cell::Ratio(..)) => out.push_str("<td class=\"num\">"),
+            (Format::Html, Cell::Severity(t)) => {
+                out.push_str("<td class=\"sev-");
+                escape(out, t);
+                out.push_str("\">");
+            }
+            (Format::Markdown, _) => out.push_str("| "),
+        }
+        match cell {
+            Cell::Text(t) | Cell::Num(t) | Cell::Severity(t) => escape(out, t),
+            Cell::Ratio(a, b) => {
+                use std::fmt::Write;
+                let _ = write!(out, "{a} / {b}");
+            }
+        }
+        out.push_str(match format {
+            Format::Html => "</td>",
+            Format::Markdown => " ",
+        });
+    }
+    out.push_str(match format {
+        Format::Html => "</tr>\n",
+        Format::Markdown => "|\n",
+    });
 }
 
 #[cfg(test)]
