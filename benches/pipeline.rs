@@ -22,7 +22,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 use uc_readiness::config::Config;
-use uc_readiness::report::{self, Formats, exports, model, output::RunDir, render};
+use uc_readiness::report::history::History;
+use uc_readiness::report::output::OutputDir;
+use uc_readiness::report::{self, Formats, exports, model, render};
 use uc_readiness::sample::{SampleSpec, write};
 use uc_readiness::{coverage, ingest, pair, score};
 
@@ -91,17 +93,10 @@ fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
     let t = Instant::now();
     let scope = vec![true; d.regions.len()];
     let templates = render::Templates::load(None).expect("templates");
-    let run = RunDir::begin(out, &as_of.to_string()).expect("run folder");
+    let (out_dir, _) = OutputDir::lock(out).expect("output folder");
+    let history = History::default();
     let m = model::build(
-        &scope,
-        &ingested,
-        &config,
-        "",
-        &scores,
-        &pairing,
-        &cov,
-        &[],
-        None,
+        &scope, &ingested, &config, "", &scores, &pairing, &cov, &history, None,
     );
     let sources = exports::Sources {
         scope: &scope,
@@ -119,10 +114,22 @@ fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
         json: true,
         parquet: false,
     };
-    report::write_run(&templates, &m, &ingested, &sources, run.path(), formats).expect("outputs");
+    let staging = out_dir.stage(&as_of.to_string()).expect("staging folder");
+    report::write_run(
+        &templates,
+        &m,
+        &ingested,
+        &sources,
+        &staging.path(),
+        formats,
+    )
+    .expect("outputs");
+    staging
+        .put_history(&render::snapshot_files(&m.snapshot).expect("snapshot"))
+        .expect("snapshot");
     lap("model+render+csv", t);
     let t = Instant::now();
-    run.commit().expect("commit");
+    staging.commit().expect("commit");
     lap("commit", t);
     times
 }

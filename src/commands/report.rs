@@ -9,7 +9,9 @@ use anyhow::{Context, bail};
 use super::problem_line;
 use crate::cli::ReportArgs;
 use crate::ingest::{self, Action};
-use crate::report::{self, Formats, exports, model, output::RunDir, render};
+use crate::report::history::History;
+use crate::report::output::OutputDir;
+use crate::report::{self, Formats, exports, model, render};
 use crate::settings::Settings;
 use crate::{coverage, pair, score};
 
@@ -71,6 +73,22 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
+    // The output folder is locked from here to the end: the history read below is the
+    // one this run's snapshot joins. Recovery of an interrupted run happens here too.
+    let (out_dir, recovered) = OutputDir::lock(&args.out)?;
+    if !args.quiet {
+        for line in &recovered {
+            eprintln!("note: {line}");
+        }
+    }
+    let history = History::load(out_dir.path(), settings.as_of);
+    let staging = out_dir.stage(&settings.as_of.to_string())?;
+    if !args.quiet {
+        for w in &history.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+
     let t = stages.start("score");
     let scores = score::score(&ingested.dataset, &settings.config, settings.as_of)
         .context("scoring failed")?;
@@ -85,14 +103,6 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     log("coverage", t);
 
     let t = stages.start("model");
-    let run = RunDir::begin(&args.out, &settings.as_of.to_string())?;
-    let mut warnings = Vec::new();
-    let history = render::load_history(run.out(), settings.as_of, &mut warnings);
-    if !args.quiet {
-        for w in &warnings {
-            eprintln!("warning: {w}");
-        }
-    }
     let model = model::build(
         &scope,
         &ingested,
@@ -116,12 +126,18 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         coverage: &coverage,
         rejected: &ingested.rejected,
     };
-    report::write_run(&templates, &model, &ingested, &sources, run.path(), formats)?;
+    report::write_run(
+        &templates,
+        &model,
+        &ingested,
+        &sources,
+        &staging.path(),
+        formats,
+    )?;
+    staging.put_history(&render::snapshot_files(&model.snapshot)?)?;
     log("render", t);
     let t = stages.start("write");
-    let out = run.out().to_path_buf();
-    let target = run.commit()?;
-    render::store_snapshot(&out, &model.snapshot)?;
+    let target = staging.commit()?;
     log("write", t);
     if !args.quiet {
         eprintln!("wrote {}", target.display());

@@ -6,6 +6,7 @@ folder and moved into `OUT/<as-of>/` when complete (see [`output`]).
 pub mod charts;
 pub mod escape;
 pub mod exports;
+pub mod history;
 pub mod model;
 pub mod notes;
 pub mod output;

@@ -368,8 +368,11 @@ pub struct ReportModel {
     pub title: String,
     /// As-of date.
     pub as_of: String,
-    /// The previous snapshot's date, if any.
+    /// The previous snapshot's date, if any (and readable).
     pub previous: Option<String>,
+    /// Why the previous run's snapshot could not be read, when it could not: the report
+    /// says so instead of comparing.
+    pub previous_unreadable: Option<String>,
     /// Pairing tracks.
     pub left_track: String,
     /// Right pairing track.
@@ -649,7 +652,7 @@ pub fn build(
     scores: &Scores,
     pairing: &Pairing,
     coverage: &Coverage,
-    history: &[Snapshot],
+    history: &super::history::History,
     notes: Option<&str>,
 ) -> ReportModel {
     let d = &ingested.dataset;
@@ -662,7 +665,7 @@ pub fn build(
         coverage,
     };
     let as_of = scores.as_of;
-    let previous = history.iter().rev().find(|s| s.as_of < as_of);
+    let previous = history.previous();
     let slug = slugs(&d.regions);
     let bands = &config.scoring.bands;
 
@@ -1030,6 +1033,7 @@ pub fn build(
         );
     }
     let mut history_rows: Vec<(String, String, u64)> = history
+        .snapshots
         .iter()
         .filter(|s| s.as_of < as_of)
         .map(|s| {
@@ -1046,6 +1050,7 @@ pub fn build(
         total.ready,
     ));
     let history_bars = history
+        .snapshots
         .iter()
         .filter(|s| s.as_of < as_of)
         .map(|s| &s.total)
@@ -1082,6 +1087,11 @@ pub fn build(
         title: config.report.title.clone(),
         as_of: as_of.to_string(),
         previous: previous.map(|p| p.as_of.to_string()),
+        previous_unreadable: history.unreadable_previous.as_ref().map(|(date, why)| {
+            format!(
+                "The previous run's snapshot ({date}) could not be read ({why}), so nothing is compared with it."
+            )
+        }),
         left_track: config.tracks[config.pairing.left_track as usize].id.clone(),
         right_track: config.tracks[config.pairing.right_track as usize]
             .id

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::charts;
 use super::escape;
-use super::model::{ReportModel, SCHEMA_VERSION, Snapshot, SnapshotDetail};
+use super::model::{ReportModel, SCHEMA_VERSION, Snapshot};
 use super::rows::{Format, Rows};
 use crate::ingest::Ingested;
 
@@ -280,66 +280,11 @@ pub fn summary(m: &ReportModel, ingested: &Ingested, path: &Path) -> anyhow::Res
     write(path, &text)
 }
 
-/// Every readable snapshot in `OUT/history/`, sorted by date, with the detail of the
-/// one a run on `as_of` compares itself with (the greatest earlier date): the others'
-/// detail is never read, so a long history costs a few KPIs per run. Unreadable
-/// snapshots are reported in `warnings` and skipped.
-pub fn load_history(out: &Path, as_of: NaiveDate, warnings: &mut Vec<String>) -> Vec<Snapshot> {
-    let dir = out.join("history");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    names.sort();
-    let mut snaps = Vec::new();
-    for path in names {
-        let is_snapshot = path.extension().is_some_and(|e| e == "json")
-            && path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .is_some_and(|s| crate::config::parse_date(s).is_some());
-        if !is_snapshot {
-            continue;
-        }
-        match read_json::<Snapshot>(&path) {
-            Ok(s) if s.schema_version == SCHEMA_VERSION => snaps.push(s),
-            Ok(s) => warnings.push(format!(
-                "{}: snapshot schema {} is not {SCHEMA_VERSION}; skipped",
-                path.display(),
-                s.schema_version
-            )),
-            Err(e) => warnings.push(format!(
-                "{}: unreadable snapshot, skipped: {e}",
-                path.display()
-            )),
-        }
-    }
-    snaps.sort_by_key(|s| s.as_of);
-    if let Some(prev) = snaps.iter_mut().rev().find(|s| s.as_of < as_of)
-        && prev.detail == SnapshotDetail::default()
-    {
-        let path = dir.join(format!("{}.detail.json", prev.as_of));
-        match read_json::<SnapshotDetail>(&path) {
-            Ok(detail) => prev.detail = detail,
-            Err(e) if path.exists() => warnings.push(format!(
-                "{}: unreadable snapshot detail, changes since that run not shown: {e}",
-                path.display()
-            )),
-            Err(_) => {}
-        }
-    }
-    snaps
-}
-
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
-    let text = std::fs::read_to_string(path)?;
-    Ok(serde_json::from_str(&text)?)
-}
-
-/// Stores this run's snapshot as `OUT/history/<as-of>.json` and its detail as
-/// `<as-of>.detail.json` (replacing a rerun's), each written beside and renamed into
-/// place, the detail first.
-pub fn store_snapshot(out: &Path, s: &Snapshot) -> anyhow::Result<()> {
+/// This run's snapshot as the files it is stored in under `OUT/history/`: the detail
+/// (`<as-of>.detail.json`, compact: one program reads it, the next run) and the KPIs
+/// (`<as-of>.json`, readable), as (file name, text). The output folder's commit puts them
+/// in place together with the run folder.
+pub fn snapshot_files(s: &Snapshot) -> anyhow::Result<Vec<(String, String)>> {
     #[derive(Serialize)]
     struct Head<'a> {
         schema_version: u32,
@@ -347,20 +292,8 @@ pub fn store_snapshot(out: &Path, s: &Snapshot) -> anyhow::Result<()> {
         total: &'a super::model::Kpis,
         regions: &'a std::collections::BTreeMap<String, super::model::Kpis>,
     }
-    let dir = out.join("history");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let put = |name: String, text: String| -> anyhow::Result<()> {
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes())?;
-        let target = dir.join(name);
-        tmp.persist(&target)
-            .with_context(|| format!("cannot write {}", target.display()))?;
-        Ok(())
-    };
-    // The detail is read by one program, the next run: compact. The head stays readable.
     let mut detail = serde_json::to_string(&s.detail)?;
     detail.push('\n');
-    put(format!("{}.detail.json", s.as_of), detail)?;
     let mut head = serde_json::to_string_pretty(&Head {
         schema_version: s.schema_version,
         as_of: s.as_of,
@@ -368,5 +301,8 @@ pub fn store_snapshot(out: &Path, s: &Snapshot) -> anyhow::Result<()> {
         regions: &s.regions,
     })?;
     head.push('\n');
-    put(format!("{}.json", s.as_of), head)
+    Ok(vec![
+        (format!("{}.detail.json", s.as_of), detail),
+        (format!("{}.json", s.as_of), head),
+    ])
 }

@@ -325,15 +325,70 @@ fn only_the_previous_snapshot_detail_is_read_and_inline_detail_still_works() {
     std::fs::remove_file(history.join("2008-05-10.detail.json")).unwrap();
     report(&fixture("tiny"), out.path(), &["--as-of", "2008-06-10"]).success();
     assert_eq!(text(&out.path().join("2008-06-10/report.md")), md);
+}
 
-    // The previous run's damaged detail is reported, and the run still succeeds.
-    std::fs::write(history.join("2008-05-10.json"), head.to_string()).unwrap();
-    std::fs::write(history.join("2008-05-10.detail.json"), "{ damaged").unwrap();
-    let stderr = report_warnings(&fixture("tiny"), out.path(), &["--as-of", "2008-06-10"]);
+/// SPEC §6: a previous snapshot that cannot be read is named in a warning and in the
+/// report, and nothing is compared with it (issue 12: a truncated detail used to show
+/// every pair as gained and every covered vendor as newly covered).
+#[test]
+fn a_damaged_previous_snapshot_is_named_and_nothing_is_compared_with_it() {
+    let out = tempfile::tempdir().unwrap();
+    let history = out.path().join("history");
+    // Two runs whose figures differ, so that a comparison would show changes.
+    report(&fixture("tiny"), out.path(), &["--as-of", "2008-03-10"]).success();
+    report(&fixture("tiny"), out.path(), &[]).success();
+    let compared = text(&out.path().join("2008-04-10/report.md"));
     assert!(
-        stderr.contains("2008-05-10.detail.json: unreadable snapshot detail"),
+        compared.contains("compared with the run of 2008-03-10"),
+        "{compared}"
+    );
+    assert!(compared.contains("since the last run"), "{compared}");
+
+    let detail = history.join("2008-03-10.detail.json");
+    let head = history.join("2008-03-10.json");
+    let (detail_text, head_text) = (text(&detail), text(&head));
+    for (file, damaged) in [
+        (&detail, &detail_text[..detail_text.len() / 2]),
+        (&detail, ""),
+        (&head, &head_text[..head_text.len() / 2]),
+    ] {
+        std::fs::write(&detail, &detail_text).unwrap();
+        std::fs::write(&head, &head_text).unwrap();
+        std::fs::write(file, damaged).unwrap();
+        let stderr = report_warnings(&fixture("tiny"), out.path(), &[]);
+        let name = file.file_name().unwrap().to_str().unwrap();
+        assert!(
+            stderr.contains(&format!("warning: history/{name}: unreadable"))
+                && stderr.contains("the previous run (2008-03-10) cannot be compared with"),
+            "{stderr}"
+        );
+        for page in ["report.md", "index.html"] {
+            let got = text(&out.path().join("2008-04-10").join(page));
+            assert!(
+                got.contains("The previous run&#x27;s snapshot (2008-03-10) could not be read")
+                    || got.contains("The previous run's snapshot (2008-03-10) could not be read"),
+                "{page}: {got}"
+            );
+            assert!(got.contains(&format!("history/{name}")), "{page}");
+            for never in [
+                "Pairs gained",
+                "newly covered",
+                "since the last run",
+                "compared with the run of",
+            ] {
+                assert!(!got.contains(never), "{page} shows `{never}` for {name}");
+            }
+        }
+    }
+    // The detail file missing altogether is the same.
+    std::fs::write(&head, &head_text).unwrap();
+    std::fs::remove_file(&detail).unwrap();
+    let stderr = report_warnings(&fixture("tiny"), out.path(), &[]);
+    assert!(
+        stderr.contains("history/2008-03-10.detail.json: missing"),
         "{stderr}"
     );
+    assert!(!text(&out.path().join("2008-04-10/report.md")).contains("Pairs gained"));
 }
 
 #[test]
