@@ -135,6 +135,8 @@ struct Journal {
     staged: FileId,
     /// The snapshot files (`<as-of>.json`, `<as-of>.detail.json`) that existed before.
     had_snapshot: Vec<String>,
+    /// Whether `history/` existed before (a first run creates it).
+    had_history: bool,
 }
 
 /// A folder's identity on its file system.
@@ -412,10 +414,9 @@ impl Staging<'_> {
 
         gate(Step::Journal)?;
         sync_tree(txn).with_context(|| format!("cannot sync {}", txn.display()))?;
-        fs::create_dir_all(&history)
-            .with_context(|| format!("cannot create {}", history.display()))?;
-        sync_dir(out)?;
+        let had_history = history.is_dir();
         let journal = Journal {
+            had_history,
             name: self.name.clone(),
             staged: file_id(&txn.join("run"))?,
             had_snapshot: snapshot_names
@@ -428,6 +429,11 @@ impl Staging<'_> {
             &txn.join(JOURNAL),
             serde_json::to_string(&journal)?.as_bytes(),
         )?;
+        if !had_history {
+            fs::create_dir(&history)
+                .with_context(|| format!("cannot create {}", history.display()))?;
+            sync_dir(out)?;
+        }
 
         gate(Step::ParkSnapshot)?;
         for n in &journal.had_snapshot {
@@ -450,6 +456,14 @@ impl Staging<'_> {
         let target = out.join(&self.name);
         let staged = txn.join("run");
         let in_place = || format!("cannot move the run into {}", target.display());
+        if fs::symlink_metadata(&target).is_ok_and(|m| !m.is_dir()) {
+            // Never exchanged away and deleted with the transaction.
+            return Err(anyhow::anyhow!(
+                "{} is in the way: it is not a run folder",
+                target.display()
+            )
+            .into());
+        }
         if target.exists() {
             let exchanged = !no_exchange && exchange(&staged, &target).is_ok();
             if !exchanged {
@@ -469,7 +483,8 @@ impl Staging<'_> {
         sync_dir(txn)?;
 
         gate(Step::Latest)?;
-        set_latest(out, newest_run(out, None)?.as_deref())?;
+        set_latest(out, newest_run(out, None)?.as_deref())
+            .with_context(|| format!("cannot switch {}", out.join(LATEST).display()))?;
         sync_dir(out)?;
 
         gate(Step::Release)?;
@@ -501,7 +516,7 @@ fn roll_back(out: &Path, txn: &Path) -> io::Result<()> {
     // will remain, so that it never dangles.
     let fresh = staged_in_place && !txn.join("run").exists() && !parked_run.exists();
     if fresh {
-        set_latest(out, newest_run(out, Some(&journal.name))?.as_deref())?;
+        restore_latest(out, newest_run(out, Some(&journal.name))?.as_deref())?;
         sync_dir(out)?;
     }
 
@@ -518,7 +533,7 @@ fn roll_back(out: &Path, txn: &Path) -> io::Result<()> {
             fs::rename(&target, txn.join("run"))?;
         }
     }
-    set_latest(out, newest_run(out, None)?.as_deref())?;
+    restore_latest(out, newest_run(out, None)?.as_deref())?;
     sync_dir(out)?;
 
     // The snapshot.
@@ -531,13 +546,24 @@ fn roll_back(out: &Path, txn: &Path) -> io::Result<()> {
             fs::rename(&parked, history.join(&n))?;
         } else if !journal.had_snapshot.contains(&n) {
             match fs::remove_file(history.join(&n)) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                Err(e)
+                    if !matches!(
+                        e.kind(),
+                        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                    ) =>
+                {
+                    return Err(e);
+                }
                 _ => {}
             }
         }
     }
-    if history.exists() {
+    if history.is_dir() {
         sync_dir(&history)?;
+        if !journal.had_history {
+            // Created by this commit, and empty again (never removed when not empty).
+            let _ = fs::remove_dir(&history);
+        }
     }
 
     fs::remove_file(txn.join(JOURNAL))?;
@@ -604,7 +630,18 @@ fn set_latest(out: &Path, run: Option<&str>) -> io::Result<()> {
     std::os::unix::fs::symlink(run, &tmp)?;
     #[cfg(not(unix))]
     fs::write(&tmp, format!("{run}\n"))?;
-    fs::rename(&tmp, &latest)
+    fs::rename(&tmp, &latest).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
+/// [`set_latest`] for a roll back: a `latest` that is not a link (someone put a folder
+/// there) was never switched by the run, so it is left alone.
+fn restore_latest(out: &Path, run: Option<&str>) -> io::Result<()> {
+    match fs::symlink_metadata(out.join(LATEST)) {
+        Ok(m) if !m.file_type().is_symlink() && cfg!(unix) => Ok(()),
+        _ => set_latest(out, run),
+    }
 }
 
 /// Writes `path` through a synced temporary file renamed into place.

@@ -1,6 +1,7 @@
 //! Integration tests, one binary: one module per feature, fixtures in `tests/fixtures/`.
 
 mod cli;
+mod commit;
 mod config;
 mod coverage;
 mod fatal;

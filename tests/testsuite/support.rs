@@ -86,3 +86,89 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// One entry of an output tree, as a reader of `OUT/` would see it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A folder.
+    Dir,
+    /// A file and its bytes.
+    File(Vec<u8>),
+    /// A symlink and where it points.
+    Link(PathBuf),
+}
+
+impl std::fmt::Debug for Entry {
+    /// Short: a file by its size and first bytes, so that a failed comparison of two
+    /// trees stays readable.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Entry::Dir => f.write_str("Dir"),
+            Entry::Link(t) => write!(f, "Link({})", t.display()),
+            Entry::File(b) => {
+                let head = String::from_utf8_lossy(&b[..b.len().min(24)]);
+                write!(f, "File({} bytes: {head:?}…)", b.len())
+            }
+        }
+    }
+}
+
+/// Every entry under `dir` — folders, files with their bytes, symlinks with their
+/// targets — by path relative to it: a tree compared with this is exactly as it was.
+pub fn entries(dir: &Path) -> std::collections::BTreeMap<String, Entry> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let ty = e.file_type().unwrap();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let entry = if ty.is_symlink() {
+                Entry::Link(std::fs::read_link(e.path()).unwrap())
+            } else if ty.is_dir() {
+                stack.push(e.path());
+                Entry::Dir
+            } else {
+                Entry::File(std::fs::read(e.path()).unwrap())
+            };
+            out.insert(rel, entry);
+        }
+    }
+    out
+}
+
+/// The entries of `tree` under `prefix/`, by path relative to it.
+pub fn under(
+    tree: &std::collections::BTreeMap<String, Entry>,
+    prefix: &str,
+) -> std::collections::BTreeMap<String, Entry> {
+    tree.iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .map(|rest| (rest.to_string(), v.clone()))
+        })
+        .collect()
+}
+
+/// Copies a tree, symlinks as symlinks.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let ty = e.file_type().unwrap();
+        let dest = to.join(e.file_name());
+        if ty.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(e.path()).unwrap(), &dest).unwrap();
+        } else if ty.is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
