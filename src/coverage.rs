@@ -149,8 +149,76 @@ pub struct TargetStatus {
     pub counted: u32,
     /// Selected pairs of the region (for a target with `pairs`).
     pub pairs: u32,
-    /// `met`, `missed` or `open`.
-    pub state: &'static str,
+    /// Met, missed or open.
+    pub state: TargetState,
+}
+
+/// Where a recruitment target stands on the as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetState {
+    /// Counted partners (and pairs, if asked) reach the target.
+    Met,
+    /// Not met, and its due date has passed.
+    Missed,
+    /// Not met, and still due.
+    Open,
+}
+
+impl TargetState {
+    /// The word used in the reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetState::Met => "met",
+            TargetState::Missed => "missed",
+            TargetState::Open => "open",
+        }
+    }
+}
+
+/// A region's "recruited vs target" figure: the latest-due `all` target when the region
+/// has one, otherwise each track's latest-due target, summed. No partner is counted
+/// twice, so `counted` never exceeds the region's partners.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recruitment {
+    /// Partners counted for the targets below.
+    pub counted: u32,
+    /// Partners those targets ask for.
+    pub targeted: u32,
+    /// The targets it sums, as indices into [`RegionCoverage::targets`], in target order.
+    pub targets: Vec<usize>,
+}
+
+impl Recruitment {
+    /// The figure from a region's target statuses (`None` when it has no target).
+    pub fn of(d: &Dataset, targets: &[TargetStatus]) -> Option<Recruitment> {
+        // The latest-due target per track (`None` = all); on equal dates, the later row.
+        let mut latest: std::collections::BTreeMap<Option<TrackId>, usize> = Default::default();
+        for (i, ts) in targets.iter().enumerate() {
+            let t = &d.targets[ts.target];
+            let e = latest.entry(t.track).or_insert(i);
+            if t.due_on >= d.targets[targets[*e].target].due_on {
+                *e = i;
+            }
+        }
+        let chosen: Vec<usize> = match latest.get(&None) {
+            Some(&all) => vec![all],
+            None => latest.into_values().collect(),
+        };
+        if chosen.is_empty() {
+            return None;
+        }
+        let mut chosen = chosen;
+        chosen.sort_unstable();
+        Some(Recruitment {
+            counted: chosen.iter().map(|&i| targets[i].counted).sum(),
+            targeted: chosen
+                .iter()
+                .map(|&i| d.targets[targets[i].target].partners)
+                .sum(),
+            targets: chosen,
+        })
+    }
 }
 
 /// The recruitment profile that would cover the most uncovered seats.
@@ -200,6 +268,8 @@ pub struct RegionCoverage {
     pub expiring: Vec<(PartnerId, CertId, NaiveDate)>,
     /// The region's targets.
     pub targets: Vec<TargetStatus>,
+    /// Recruited vs target (`None` without targets).
+    pub recruitment: Option<Recruitment>,
     /// Every gap, sorted by kind, severity and subject.
     pub gaps: Vec<Gap>,
     /// What to recruit next, when seats are uncovered.
@@ -490,11 +560,11 @@ fn region(
         let pairs = rp.pairs.len() as u32;
         let met = counted >= t.partners && t.pairs.is_none_or(|want| pairs >= want);
         let state = if met {
-            "met"
+            TargetState::Met
         } else if t.due_on < as_of {
-            "missed"
+            TargetState::Missed
         } else {
-            "open"
+            TargetState::Open
         };
         if !met {
             let track = t
@@ -505,15 +575,16 @@ fn region(
                 None => String::new(),
             };
             gaps.push((
-                u64::from(state != "missed"),
+                u64::from(state != TargetState::Missed),
                 Gap {
                     kind: GapKind::TargetBehind,
                     subject: format!("{track} by {}", t.due_on),
                     detail: format!(
-                        "{counted} of {} partners counted{pair_part} ({state}).",
-                        t.partners
+                        "{counted} of {} partners counted{pair_part} ({}).",
+                        t.partners,
+                        state.as_str()
                     ),
-                    severity: if state == "missed" {
+                    severity: if state == TargetState::Missed {
                         Severity::High
                     } else {
                         Severity::Medium
@@ -542,6 +613,7 @@ fn region(
         right_rate,
         thin_skills,
         expiring,
+        recruitment: Recruitment::of(d, &targets),
         targets,
         gaps,
         recruit_next,

@@ -175,6 +175,11 @@ pub struct RegionRow {
     pub coverage_percent: f64,
     /// Uncovered seats.
     pub uncovered_seats: String,
+    /// Recruited vs target (`—` without targets).
+    pub recruited: String,
+    /// The state of each target behind `recruited`: one word for the region's `all`
+    /// target, `track: state` per track otherwise (empty without targets).
+    pub target_state: String,
     /// Gaps rated high.
     pub high_gaps: usize,
     /// The recruit-next line, if any.
@@ -524,20 +529,9 @@ impl Ctx<'_> {
             k.seats_covered += rc.seats.1;
             k.installs += rc.installs.0;
             k.installs_covered += rc.installs.1;
-            // The latest-due target per track.
-            let mut latest: BTreeMap<Option<u16>, (NaiveDate, u32, u32)> = BTreeMap::new();
-            for ts in &rc.targets {
-                let t = &d.targets[ts.target];
-                let e = latest
-                    .entry(t.track)
-                    .or_insert((t.due_on, ts.counted, t.partners));
-                if t.due_on >= e.0 {
-                    *e = (t.due_on, ts.counted, t.partners);
-                }
-            }
-            for (_, counted, partners) in latest.values() {
-                k.counted += u64::from(*counted);
-                k.targeted += u64::from(*partners);
+            if let Some(rec) = &rc.recruitment {
+                k.counted += u64::from(rec.counted);
+                k.targeted += u64::from(rec.targeted);
             }
         }
         k
@@ -756,6 +750,32 @@ pub fn build(
                 coverage: fmt_pct(k.seats_covered, k.seats),
                 coverage_percent: k.coverage_tenths().map_or(0.0, |t| t as f64 / 10.0),
                 uncovered_seats: fmt_int(k.seats - k.seats_covered),
+                recruited: match rc.recruitment {
+                    Some(_) => format!("{} of {}", fmt_int(k.counted), fmt_int(k.targeted)),
+                    None => "—".to_string(),
+                },
+                target_state: rc
+                    .recruitment
+                    .as_ref()
+                    .map(|rec| {
+                        let states: Vec<String> = rec
+                            .targets
+                            .iter()
+                            .map(|&i| {
+                                let ts = &rc.targets[i];
+                                match d.targets[ts.target].track {
+                                    None => ts.state.as_str().to_string(),
+                                    Some(tr) => format!(
+                                        "{}: {}",
+                                        config.tracks[tr as usize].id,
+                                        ts.state.as_str()
+                                    ),
+                                }
+                            })
+                            .collect();
+                        states.join("; ")
+                    })
+                    .unwrap_or_default(),
                 high_gaps: rc
                     .gaps
                     .iter()
@@ -823,7 +843,7 @@ pub fn build(
                         partners: t.partners,
                         attainment: fmt_pct(u64::from(ts.counted), u64::from(t.partners)),
                         pairs: t.pairs.map(|want| format!("{} of {want}", ts.pairs)),
-                        state: ts.state,
+                        state: ts.state.as_str(),
                     }
                 })
                 .collect();

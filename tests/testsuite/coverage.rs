@@ -142,7 +142,7 @@ fn the_worked_example_pairing_and_gaps() {
         .cov
         .regions
         .iter()
-        .flat_map(|rc| rc.targets.iter().map(|t| (t.counted, t.state)))
+        .flat_map(|rc| rc.targets.iter().map(|t| (t.counted, t.state.as_str())))
         .collect();
     // North telephony (2 of 3, open), North infrastructure (2 of 2, met), South all (1 of 2, missed).
     assert_eq!(states, vec![(2, "open"), (2, "met"), (1, "missed")]);
@@ -289,4 +289,52 @@ fn output_is_identical_with_one_thread_and_many() {
     );
     assert_eq!(runs[0], runs[1]);
     assert_eq!(runs[0], runs[2]);
+}
+
+/// SPEC §6, issue 12: "recruited vs target" takes a region's latest-due `all` target when
+/// it has one, otherwise each track's latest-due target summed — never both, so no
+/// partner is counted twice (the sample showed Brazil at 110 of 107 with 55 partners).
+#[test]
+fn recruited_vs_target_counts_no_partner_twice() {
+    let targets = "region,track,due_on,partners,pairs\n\
+North,telephony,2008-06-30,3,2\n\
+North,infrastructure,2008-03-31,2,\n\
+North,all,2008-12-31,6,\n\
+North,all,2008-01-31,3,\n\
+South,hybrid,2008-01-31,2,\n\
+South,hybrid,2008-09-30,1,\n\
+South,telephony,2008-06-30,1,\n";
+    let data = crate::support::tiny_with(&[("targets.csv", Some(targets.as_bytes()))]);
+    let out = tempfile::tempdir().unwrap();
+    Command::cargo_bin("uc-readiness")
+        .unwrap()
+        .args(["report", "-q", "--data"])
+        .arg(data.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let run = out.path().join("2008-04-10");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    // North: the all target due 2008-12-31 alone — I1, I2, T1, T2 counted (X1's row is
+    // rejected), of 6. South: hybrid due 2008-09-30 (H1, of 1) plus telephony (none of 1;
+    // P1 is a prospect).
+    let figure =
+        |scope: &serde_json::Value| (scope["counted"].as_u64(), scope["targeted"].as_u64());
+    assert_eq!(figure(&summary["regions"]["North"]), (Some(4), Some(6)));
+    assert_eq!(figure(&summary["regions"]["South"]), (Some(1), Some(2)));
+    assert_eq!(figure(&summary["total"]), (Some(5), Some(8)));
+    let md = std::fs::read_to_string(run.join("report.md")).unwrap();
+    assert!(md.contains("| Recruited vs target | 5 of 8 |"), "{md}");
+    assert!(md.contains("| 4 of 6 (open) |"), "{md}");
+    assert!(
+        md.contains("| 1 of 2 (hybrid: met; telephony: open) |"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(run.join("index.html")).unwrap();
+    assert!(
+        html.contains("<td>1 of 2 (hybrid: met; telephony: open)</td>"),
+        "{html}"
+    );
 }
