@@ -13,8 +13,11 @@ use crate::config::parse_date;
 pub(crate) enum Cell<'a> {
     /// Absent, null, empty or whitespace-only.
     Missing,
-    /// Text (CSV, JSON string, Parquet string).
+    /// Text as CSV holds every value: an integer or a date is spelled in it.
     Text(&'a str),
+    /// A value typed as a string (a JSON string, a Parquet string column): text, but
+    /// never an integer, since the format could have said so.
+    Str(&'a str),
     /// An integer-typed value (JSON, Parquet).
     Int(i64),
     /// A floating-point value (JSON, Parquet).
@@ -46,12 +49,21 @@ impl<'a> Cell<'a> {
         }
     }
 
+    /// A typed string cell (JSON, Parquet), trimmed; blank is missing.
+    #[inline(always)]
+    pub(crate) fn typed_str(s: &'a str) -> Cell<'a> {
+        match Cell::text(s) {
+            Cell::Text(t) => Cell::Str(t),
+            other => other,
+        }
+    }
+
     /// The value as it appears in messages and `rejected.csv`.
     #[inline(always)]
     pub(crate) fn display(&self) -> Cow<'a, str> {
         match *self {
             Cell::Missing => Cow::Borrowed(""),
-            Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Text(s) | Cell::Str(s) => Cow::Borrowed(s),
             Cell::Int(i) => Cow::Owned(i.to_string()),
             Cell::Float(f) => Cow::Owned(f.to_string()),
             Cell::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
@@ -79,6 +91,7 @@ impl<'a> Cell<'a> {
         match *self {
             Cell::Missing => Ok(None),
             Cell::Text(s) => parse_int(s).map(Some),
+            Cell::Str(_) => Err("not an integer (a string, not a number)"),
             Cell::Int(i) => Ok(Some(i)),
             Cell::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
             _ => Err("not an integer"),
@@ -90,7 +103,9 @@ impl<'a> Cell<'a> {
     pub(crate) fn as_date(&self) -> Result<Option<NaiveDate>, &'static str> {
         match *self {
             Cell::Missing => Ok(None),
-            Cell::Text(s) => parse_date(s).map(Some).ok_or("not a date (YYYY-MM-DD)"),
+            Cell::Text(s) | Cell::Str(s) => {
+                parse_date(s).map(Some).ok_or("not a date (YYYY-MM-DD)")
+            }
             Cell::Date(d) => Ok(Some(d)),
             _ => Err("not a date (YYYY-MM-DD)"),
         }

@@ -208,7 +208,7 @@ fn json_cell(v: &serde_json::Value) -> Cell<'_> {
                 None => Cell::Other("number out of range"),
             },
         },
-        Value::String(s) => Cell::text(s),
+        Value::String(s) => Cell::typed_str(s),
         Value::Array(_) => Cell::Other("a JSON array"),
         Value::Object(_) => Cell::Other("a JSON object"),
     }
@@ -592,7 +592,7 @@ const EPOCH_DAYS_CE: i32 = 719_163; // 1970-01-01 in days from 0001-01-01 (CE da
 impl ParquetTable {
     fn cell(&self, col: usize, row: usize) -> Cell<'_> {
         match &self.cols[col] {
-            PqCol::Str(c) => c.get(row).map_or(Cell::Missing, Cell::text),
+            PqCol::Str(c) => c.get(row).map_or(Cell::Missing, Cell::typed_str),
             PqCol::Int(c) => c.get(row).map_or(Cell::Missing, Cell::Int),
             PqCol::Float(c) => c.get(row).map_or(Cell::Missing, Cell::Float),
             PqCol::Bool(c) => c.get(row).map_or(Cell::Missing, Cell::Bool),

@@ -167,12 +167,17 @@ fn parquet_holds_typed_integers_and_dates() {
     assert_eq!(df.column("assessed_on").unwrap().dtype(), &DataType::Date);
 }
 
+/// SPEC §1: in NDJSON and Parquet an integer is an integer-typed value or a float with
+/// no fractional part; a string is not one, whatever it spells (issue 12: `"level": "2"`
+/// was taken as level 2). Dates stay strings in both.
 #[test]
-fn ndjson_numbers_must_be_whole_and_strings_are_not_integers() {
+fn ndjson_and_parquet_integers_must_be_numbers_and_whole() {
     let targets =
         b"{\"region\":\"North\",\"track\":\"all\",\"due_on\":\"2008-01-01\",\"partners\":2.0}\n\
 {\"region\":\"North\",\"track\":\"all\",\"due_on\":\"2008-01-01\",\"partners\":2.5}\n\
-{\"region\":\"North\",\"track\":\"all\",\"due_on\":\"2008-01-01\",\"partners\":[2]}\n";
+{\"region\":\"North\",\"track\":\"all\",\"due_on\":\"2008-01-01\",\"partners\":[2]}\n\
+{\"region\":\"North\",\"track\":\"all\",\"due_on\":\"2008-01-01\",\"partners\":\"2\"}\n\
+{\"region\":\"North\",\"track\":\"all\",\"due_on\":\"2008-01-01\",\"partners\":3,\"pairs\":\" 1 \"}\n";
     let dir = tiny_with(&[("targets.csv", None), ("targets.ndjson", Some(targets))]);
     let got = load(dir.path()).unwrap();
     assert_eq!(got.dataset.targets.len(), 1);
@@ -181,15 +186,44 @@ fn ndjson_numbers_must_be_whole_and_strings_are_not_integers() {
         .rejected
         .iter()
         .filter(|r| r.table == uc_readiness::ingest::Table::Targets)
-        .map(|r| (r.line, r.column, r.reason.as_str()))
+        .map(|r| (r.line, r.column, r.value.as_str(), r.reason.as_str()))
         .collect();
+    let string = "not an integer (a string, not a number)";
     assert_eq!(
         bad,
         vec![
-            (2, "partners", "not an integer"),
-            (3, "partners", "not an integer")
+            (2, "partners", "2.5", "not an integer"),
+            (3, "partners", "a JSON array", "not an integer"),
+            (4, "partners", "2", string),
+            (5, "pairs", "1", string),
         ]
     );
+
+    // Parquet: a string column of digits is not an integer column.
+    let skills = tiny_with(&[]);
+    let path = skills.path().join("skills.csv");
+    let (header, rows) = read_csv(&path);
+    std::fs::remove_file(&path).unwrap();
+    let mut columns = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        let cells: Vec<Option<&str>> = rows.iter().map(|r| r[i].as_deref()).collect();
+        columns.push(Column::new(h.as_str().into(), cells)); // every column a string
+    }
+    let mut df = DataFrame::new_infer_height(columns).unwrap();
+    ParquetWriter::new(std::fs::File::create(skills.path().join("skills.parquet")).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let got = load(skills.path()).unwrap();
+    assert!(got.dataset.assessments.is_empty());
+    let reasons: Vec<_> = got
+        .rejected
+        .iter()
+        .filter(|r| r.table == uc_readiness::ingest::Table::Skills)
+        .map(|r| (r.column, r.reason.as_str()))
+        .collect();
+    // Rows whose partner is valid fail at `level`; the others at their partner first.
+    assert!(reasons.contains(&("level", string)), "{reasons:?}");
+    assert!(reasons.iter().all(|r| r.1 == string || r.1 == "unknown partner"), "{reasons:?}");
 }
 
 #[test]
