@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{CertId, Config, SkillId, TrackId, VendorId};
+use crate::format::fmt_pct;
 use crate::ingest::{Dataset, PartnerId, RegionId};
 use crate::pair::{
     PairRules, Pairing, Profile, RegionPairing, RegionSeats, capacity, pair_score, profile,
@@ -290,14 +291,6 @@ pub struct Coverage {
     pub regions: Vec<RegionCoverage>,
 }
 
-fn pct(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        "n/a".to_string()
-    } else {
-        format!("{:.1}%", 100.0 * part as f64 / whole as f64)
-    }
-}
-
 /// Computes coverage, gaps, recruit-next and the regional cliff for every region.
 pub fn coverage(d: &Dataset, config: &Config, scores: &Scores, pairing: &Pairing) -> Coverage {
     let rules = PairRules::new(config);
@@ -413,7 +406,7 @@ fn region(
                 subject: config.vendors[v as usize].id.clone(),
                 detail: format!(
                     "No partner or pair here can serve {name}: {n} installs, {s} seats ({}) at risk.",
-                    pct(s, seats.total)
+                    fmt_pct(s, seats.total)
                 ),
                 severity: if share >= 0.2 {
                     Severity::High

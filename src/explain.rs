@@ -13,8 +13,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::config::{CertId, Config, SkillId};
+use crate::format::{fmt_component as pct, fmt_tenths};
 use crate::ingest::{Dataset, PartnerId};
-use crate::score::{HeldCert, Scores, Standing, cliff_date, fmt_tenths, standing, tenths};
+use crate::score::{HeldCert, Scores, Standing, cliff_date, standing};
 
 /// Longest combination of unit steps searched for the next band.
 pub const MAX_STEPS: usize = 8;
@@ -161,10 +162,6 @@ pub struct Explanation {
     /// The cheapest change to the next band (none when already in the first band, or
     /// when no combination of up to MAX_STEPS steps reaches it).
     pub next_band: Option<NextBand>,
-}
-
-fn pct(x: f64) -> String {
-    fmt_tenths(tenths(100.0 * x))
 }
 
 /// A unit step towards a higher score.

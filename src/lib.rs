@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod coverage;
 pub mod explain;
+pub mod format;
 pub mod ingest;
 pub mod pair;
 pub mod report;

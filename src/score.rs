@@ -60,16 +60,7 @@ pub struct HeldCert {
     pub latest_expiry: NaiveDate,
 }
 
-/// Rounds to one decimal as SPEC §3 says and returns tenths:
-/// `floor(10·x + 0.5 + 1e-9)`.
-pub fn tenths(x: f64) -> i64 {
-    (10.0 * x + 0.5 + 1e-9).floor() as i64
-}
-
-/// Formats tenths as a one-decimal number (`708` → `70.8`).
-pub fn fmt_tenths(t: i64) -> String {
-    format!("{}.{}", t.div_euclid(10), t.rem_euclid(10))
-}
+use crate::format::tenths;
 
 /// Score and band at one date.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -424,20 +415,6 @@ pub fn cliff_date(as_of: NaiveDate, i: usize) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rounding_is_half_away_from_zero_with_allowance() {
-        assert_eq!(tenths(69.95), 700);
-        assert_eq!(tenths(69.949_999), 699);
-        assert_eq!(tenths(0.05), 1);
-        assert_eq!(
-            tenths(100.0 * (0.4 * (2.0 / 3.0 + 1.0) / 2.0 + 0.3 * 0.75 + 0.3 * 0.5)),
-            708
-        );
-        assert_eq!(fmt_tenths(708), "70.8");
-        assert_eq!(fmt_tenths(0), "0.0");
-        assert_eq!(fmt_tenths(1000), "100.0");
-    }
 
     #[test]
     fn vendor_sets_iterate_in_order() {

@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::{PairRules, Profile, RegionSeats};
 use crate::config::Config;
-use crate::score::tenths;
+use crate::format::tenths;
 
 /// Turns a pair's skill numerator and covered seats into its weight (the pair score in
 /// tenths), exactly as SPEC §4 defines.

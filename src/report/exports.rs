@@ -10,9 +10,10 @@ use polars::prelude::{Column, DataFrame, ParquetWriter, PlSmallStr};
 use super::escape::csv_text;
 use crate::config::Config;
 use crate::coverage::Coverage;
+use crate::format::{fmt_component as pct, fmt_tenths};
 use crate::ingest::{Dataset, RejectedRow};
 use crate::pair::Pairing;
-use crate::score::{Scores, VendorSet, fmt_tenths, tenths};
+use crate::score::{Scores, VendorSet};
 
 /// The type of an export column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,11 +149,6 @@ impl Export {
         }
         Ok(())
     }
-}
-
-/// A component (0..=1) as a one-decimal percentage.
-fn pct(x: f64) -> String {
-    fmt_tenths(tenths(100.0 * x))
 }
 
 /// Vendor ids `;`-joined, sorted.

@@ -12,50 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, Status};
 use crate::coverage::{Coverage, RegionCoverage, Unit};
+use crate::format::{fmt_component, fmt_delta, fmt_int, fmt_pct, fmt_tenths, tenths};
 use crate::ingest::{Action, Dataset, Ingested, PartnerId, Table};
 use crate::pair::Pairing;
-use crate::score::{CLIFF_DAYS, Scores, cliff_date, fmt_tenths, tenths};
+use crate::score::{CLIFF_DAYS, Scores, cliff_date};
 
 /// Version of `summary.json` and of the history snapshots.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// A percentage with one decimal, or `n/a`.
-pub fn fmt_pct(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        "n/a".to_string()
-    } else {
-        format!(
-            "{}%",
-            fmt_tenths(tenths(100.0 * part as f64 / whole as f64))
-        )
-    }
-}
-
-/// An integer with thousands separators (`12,345`).
-pub fn fmt_int(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A signed delta with one decimal (`+1.5`, `-0.3`, `0.0`).
-fn fmt_delta(x: f64) -> String {
-    let t = tenths(x.abs());
-    let sign = if t == 0 {
-        ""
-    } else if x < 0.0 {
-        "-"
-    } else {
-        "+"
-    };
-    format!("{sign}{}", fmt_tenths(t))
-}
 
 /// The figures a snapshot keeps of one scope (a region or the total).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -814,8 +777,8 @@ pub fn build(
                     left: ctx.who(p.left),
                     right: ctx.who(p.right),
                     score: fmt_tenths(i64::from(p.score.weight)),
-                    skill: fmt_tenths(tenths(100.0 * p.score.skill)),
-                    vendor: fmt_tenths(tenths(100.0 * p.score.vendor)),
+                    skill: fmt_component(p.score.skill),
+                    vendor: fmt_component(p.score.vendor),
                     vendors: ctx.vendor_names(p.score.qualified),
                 })
                 .collect();
@@ -884,9 +847,9 @@ pub fn build(
                         score: fmt_tenths(s.tenths),
                         band: bands[s.band].name.clone(),
                         components: [
-                            fmt_tenths(tenths(100.0 * s.skill)),
-                            fmt_tenths(tenths(100.0 * s.certification)),
-                            fmt_tenths(tenths(100.0 * s.experience)),
+                            fmt_component(s.skill),
+                            fmt_component(s.certification),
+                            fmt_component(s.experience),
                         ],
                         vendors: ctx.vendor_names(s.qualified),
                         pairs: pair_count(i as PartnerId),
@@ -1264,15 +1227,5 @@ mod tests {
                 "a-b"
             ]
         );
-    }
-
-    #[test]
-    fn numbers_are_formatted_one_way() {
-        assert_eq!(fmt_int(1234567), "1,234,567");
-        assert_eq!(fmt_int(12), "12");
-        assert_eq!(fmt_pct(1, 3), "33.3%");
-        assert_eq!(fmt_pct(0, 0), "n/a");
-        assert_eq!(fmt_delta(-0.04), "0.0");
-        assert_eq!(fmt_delta(2.25), "+2.3");
     }
 }

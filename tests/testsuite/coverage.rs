@@ -338,3 +338,36 @@ South,telephony,2008-06-30,1,\n";
         "{html}"
     );
 }
+
+/// Issue 12: an uncovered vendor's share of seats is one figure, rounded half up as the
+/// contract says, in the gap line and in the vendor table alike (the gap line was
+/// written with `{:.1}`, which makes 1/16 = 6.25% into 6.2%).
+#[test]
+fn an_uncovered_vendors_share_is_rounded_one_way_everywhere() {
+    let installs = "install_id,customer,region,vendor,product,seats,partner_id,installed_on\n\
+N1,Lucerne Publishing,North,avaya,Communication Manager 5.0,1200,T1,2006-05-01\n\
+S1,Alpine Ski House,South,avaya,Definity G3,15,H1,2004-01-20\n\
+S3,Fourth Coffee,South,nortel,Meridian 1,1,,\n";
+    let data = crate::support::tiny_with(&[("installs.csv", Some(installs.as_bytes()))]);
+    let out = tempfile::tempdir().unwrap();
+    Command::cargo_bin("uc-readiness")
+        .unwrap()
+        .args(["report", "-q", "--formats", "md,csv", "--data"])
+        .arg(data.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let run = out.path().join("2008-04-10");
+    let page = std::fs::read_to_string(run.join("regions/south.md")).unwrap();
+    assert!(
+        page.contains("| Nortel | 1 | 1 | 6.3% | uncovered |"),
+        "{page}"
+    );
+    let gaps = std::fs::read_to_string(run.join("data/gaps.csv")).unwrap();
+    assert!(
+        gaps.contains("South,uncovered_vendor,nortel,\"No partner or pair here can serve Nortel: 1 installs, 1 seats (6.3%) at risk.\""),
+        "{gaps}"
+    );
+    assert!(!page.contains("6.2%") && !gaps.contains("6.2%"));
+}

@@ -223,7 +223,12 @@ fn ndjson_and_parquet_integers_must_be_numbers_and_whole() {
         .collect();
     // Rows whose partner is valid fail at `level`; the others at their partner first.
     assert!(reasons.contains(&("level", string)), "{reasons:?}");
-    assert!(reasons.iter().all(|r| r.1 == string || r.1 == "unknown partner"), "{reasons:?}");
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.1 == string || r.1 == "unknown partner"),
+        "{reasons:?}"
+    );
 }
 
 #[test]

@@ -1,0 +1,102 @@
+/*!
+Numbers as every output writes them: pages, exports and `explain` call these functions
+and no others, so one figure never comes out two ways.
+
+Rounding is the data contract's (SPEC §3, "Rounding" in the manual): to one decimal, half
+away from zero, with a 10⁻⁹ allowance so that floating-point error cannot flip a tie —
+`floor(10·x + 0.5 + 1e-9) / 10`. Pair weights are the same tenths, so a pair score on a
+page and the weight the pairing maximised are one number.
+*/
+
+/// `x` rounded to tenths by the contract's rule, as an integer number of tenths.
+pub fn tenths(x: f64) -> i64 {
+    (10.0 * x + 0.5 + 1e-9).floor() as i64
+}
+
+/// Tenths as a one-decimal number (`708` → `70.8`).
+pub fn fmt_tenths(t: i64) -> String {
+    format!("{}.{}", t.div_euclid(10), t.rem_euclid(10))
+}
+
+/// A 0..=1 component as points out of 100 with one decimal (`0.8333` → `83.3`).
+pub fn fmt_component(x: f64) -> String {
+    fmt_tenths(tenths(100.0 * x))
+}
+
+/// A share as a percentage with one decimal (`1 of 3` → `33.3%`), or `n/a` of nothing.
+pub fn fmt_pct(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "n/a".to_string()
+    } else {
+        format!(
+            "{}%",
+            fmt_tenths(tenths(100.0 * part as f64 / whole as f64))
+        )
+    }
+}
+
+/// An integer with thousands separators (`12,345`).
+pub fn fmt_int(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A signed change with one decimal (`+1.5`, `-0.3`, `0.0`).
+pub fn fmt_delta(x: f64) -> String {
+    let t = tenths(x.abs());
+    let sign = if t == 0 {
+        ""
+    } else if x < 0.0 {
+        "-"
+    } else {
+        "+"
+    };
+    format!("{sign}{}", fmt_tenths(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_is_half_away_from_zero_with_allowance() {
+        assert_eq!(tenths(69.95), 700);
+        assert_eq!(tenths(69.949_999), 699);
+        assert_eq!(tenths(0.05), 1);
+        assert_eq!(
+            tenths(100.0 * (0.4 * (2.0 / 3.0 + 1.0) / 2.0 + 0.3 * 0.75 + 0.3 * 0.5)),
+            708
+        );
+        assert_eq!(fmt_tenths(708), "70.8");
+        assert_eq!(fmt_tenths(0), "0.0");
+        assert_eq!(fmt_tenths(1000), "100.0");
+    }
+
+    #[test]
+    fn numbers_are_formatted_one_way() {
+        assert_eq!(fmt_int(1234567), "1,234,567");
+        assert_eq!(fmt_int(12), "12");
+        assert_eq!(fmt_pct(1, 3), "33.3%");
+        assert_eq!(fmt_pct(0, 0), "n/a");
+        assert_eq!(fmt_delta(-0.04), "0.0");
+        assert_eq!(fmt_delta(2.25), "+2.3");
+        assert_eq!(fmt_component(5.0 / 6.0), "83.3");
+    }
+
+    /// A share on a rounding tie is rounded half up, as the contract says; `{:.1}`
+    /// (round half to even on the binary value) wrote 1/16 = 6.25% as `6.2%`.
+    #[test]
+    fn shares_on_a_tie_round_half_up() {
+        assert_eq!(fmt_pct(1, 16), "6.3%");
+        assert_eq!(fmt_pct(1, 8), "12.5%");
+        assert_eq!(fmt_pct(3, 16), "18.8%");
+        assert_eq!(format!("{:.1}%", 100.0 / 16.0), "6.2%");
+    }
+}
