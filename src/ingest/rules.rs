@@ -107,8 +107,9 @@ impl ColumnMap {
                 return Err(FatalError::new(
                     path,
                     format!(
-                        "missing required column `{}` (columns are case-sensitive and not trimmed)",
-                        c.name
+                        "missing required column `{}`{}",
+                        c.name,
+                        header_hint(columns, c.name)
                     ),
                 ));
             }
@@ -125,6 +126,39 @@ impl ColumnMap {
             warnings,
         })
     }
+}
+
+/// Why a required column may be missing, as a user saving from a spreadsheet would need
+/// to hear it: the header split by another separator, or a column that differs only in
+/// case or surrounding spaces. Nothing is guessed or converted: the file stays refused.
+fn header_hint(columns: &[String], name: &str) -> String {
+    if columns.iter().any(|h| h.contains('\0')) {
+        return ": the file looks like UTF-16 (NUL bytes between characters); save it as UTF-8"
+            .to_string();
+    }
+    for (sep, what) in [
+        (
+            ';',
+            "`;`-separated (a spreadsheet in a German or French locale saves CSV so)",
+        ),
+        ('\t', "tab-separated"),
+        ('|', "`|`-separated"),
+    ] {
+        if columns
+            .iter()
+            .any(|h| h.contains(sep) && h.split(sep).any(|part| part.trim() == name))
+        {
+            return format!(": the header looks {what}; save the file with commas between columns");
+        }
+    }
+    let loose = |h: &str| h.trim().to_lowercase().replace([' ', '-'], "_");
+    if let Some(h) = columns.iter().find(|h| loose(h) == name) {
+        return format!(
+            ": column `{}` differs from it only in case or spaces (column names are exact); rename it `{name}`",
+            h.escape_debug()
+        );
+    }
+    " (column names are exact: case-sensitive and not trimmed)".to_string()
 }
 
 /// A problem with a row, before it is placed in its table and line.

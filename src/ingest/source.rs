@@ -395,10 +395,23 @@ fn line_col(bytes: &[u8], pos: usize) -> (u64, usize) {
 }
 
 fn check_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, FatalError> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let (line, col) = line_col(bytes, e.valid_up_to());
-        FatalError::new(path, "not valid UTF-8").at(line, Some(col.to_string()))
-    })
+    std::str::from_utf8(bytes).map_err(|e| not_utf8(path, bytes, e.valid_up_to()))
+}
+
+/// "not valid UTF-8" at byte `pos`, with the likely cause and the fix: a UTF-16 file (by
+/// its byte-order mark, or NUL bytes between ASCII characters) or a legacy 8-bit encoding.
+fn not_utf8(path: &Path, bytes: &[u8], pos: usize) -> FatalError {
+    let (line, col) = line_col(bytes, pos);
+    let head = &bytes[..bytes.len().min(64)];
+    let hint = if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        "the file starts with a UTF-16 byte-order mark; save it as UTF-8 (a spreadsheet's \
+         \"CSV UTF-8\")"
+    } else if head.len() >= 4 && head.iter().filter(|&&b| b == 0).count() * 3 >= head.len() {
+        "the file looks like UTF-16 (NUL bytes between characters); save it as UTF-8"
+    } else {
+        "it may be in a legacy encoding such as Windows-1252 or Latin-1; save it as UTF-8"
+    };
+    FatalError::new(path, format!("not valid UTF-8: {hint}")).at(line, Some(col.to_string()))
 }
 
 /// Scans CSV bytes as RFC 4180 reads quotes — only a quote at the start of a field opens
@@ -478,8 +491,7 @@ fn parse_csv_in<'a>(
         })
         .collect();
     if let Some(pos) = texts.iter().filter_map(|t| t.err()).min() {
-        let (line, col) = line_col(bytes, pos);
-        return Err(FatalError::new(path, "not valid UTF-8").at(line, Some(col.to_string())));
+        return Err(not_utf8(path, bytes, pos));
     }
     let starts = scanned.map_err(|line| {
         FatalError::new(
@@ -771,9 +783,11 @@ mod tests {
         }
         let quoted = b"a,b\nx,\"1\n\xff\"\n";
         let err = parse_csv_in(Path::new("t.csv"), quoted, 1).err().unwrap();
-        assert_eq!(
-            (err.line, err.message.as_str()),
-            (Some(3), "not valid UTF-8")
+        assert_eq!(err.line, Some(3));
+        assert!(
+            err.message.starts_with("not valid UTF-8"),
+            "{}",
+            err.message
         );
     }
 

@@ -43,22 +43,72 @@ fn two_files_for_one_table() {
 fn a_missing_required_column() {
     assert_eq!(
         fatal(&[("skills.csv", Some(b"partner_id,skill,staff,assessed_on\n"))]),
-        "skills.csv: missing required column `level` (columns are case-sensitive and not trimmed)"
+        "skills.csv: missing required column `level` (column names are exact: case-sensitive and not trimmed)"
     );
-    // Header names are exact: case and spaces matter.
-    assert!(
+    // Header names are exact: case and spaces matter — and the message says which
+    // column is the near miss.
+    assert_eq!(
         fatal(&[(
             "skills.csv",
             Some(b"partner_id,Skill,level,staff,assessed_on\n")
-        )])
-        .contains("`skill`")
+        )]),
+        "skills.csv: missing required column `skill`: column `Skill` differs from it only in case or spaces (column names are exact); rename it `skill`"
     );
-    assert!(
+    assert_eq!(
         fatal(&[(
             "skills.csv",
             Some(b"partner_id, skill,level,staff,assessed_on\n")
+        )]),
+        "skills.csv: missing required column `skill`: column ` skill` differs from it only in case or spaces (column names are exact); rename it `skill`"
+    );
+}
+
+/// Issue 12: files as spreadsheets save them are refused with the likely cause and the
+/// fix — still fatal, nothing guessed or converted.
+#[test]
+fn spreadsheet_exports_are_refused_with_the_cause_and_the_fix() {
+    let semicolons = "partner_id;name;region;country;track;status;joined_on;capacity\n\
+I1;Contoso;North;US;infrastructure;active;2007-06-01;2\n";
+    assert_eq!(
+        fatal(&[("partners.csv", Some(semicolons.as_bytes()))]),
+        "partners.csv: missing required column `partner_id`: the header looks `;`-separated (a spreadsheet in a German or French locale saves CSV so); save the file with commas between columns"
+    );
+    let tabs = "partner_id\tname\tregion\tcountry\ttrack\tstatus\tjoined_on\tcapacity\n";
+    assert!(
+        fatal(&[("partners.csv", Some(tabs.as_bytes()))]).ends_with(
+            "missing required column `partner_id`: the header looks tab-separated; save the file with commas between columns"
+        )
+    );
+    assert!(
+        fatal(&[(
+            "partners.csv",
+            Some(b"Partner_ID,Name,Region,Country,Track,Status,Joined On,Capacity\n")
         )])
-        .contains("`skill`")
+        .ends_with("column `Partner_ID` differs from it only in case or spaces (column names are exact); rename it `partner_id`")
+    );
+    // UTF-16, as a spreadsheet's "Unicode text" saves it: with its byte-order mark, and
+    // without one.
+    let utf16: Vec<u8> = "partner_id,name,region,country,track,status,joined_on,capacity\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let with_bom: Vec<u8> = [&b"\xFF\xFE"[..], &utf16].concat();
+    assert_eq!(
+        fatal(&[("partners.csv", Some(&with_bom))]),
+        "partners.csv:1:1: not valid UTF-8: the file starts with a UTF-16 byte-order mark; save it as UTF-8 (a spreadsheet's \"CSV UTF-8\")"
+    );
+    assert!(
+        fatal(&[("partners.csv", Some(&utf16))]).ends_with(
+            "the file looks like UTF-16 (NUL bytes between characters); save it as UTF-8"
+        ),
+    );
+    // Windows-1252: é as one byte.
+    assert_eq!(
+        fatal(&[(
+            "targets.csv",
+            Some(b"region,track,due_on,partners,pairs\nQu\xe9bec,all,2008-01-01,1,\n")
+        )]),
+        "targets.csv:2:3: not valid UTF-8: it may be in a legacy encoding such as Windows-1252 or Latin-1; save it as UTF-8"
     );
 }
 
@@ -93,7 +143,7 @@ fn invalid_utf8_names_line_and_column() {
             "targets.csv",
             Some(b"region,track,due_on,partners,pairs\nNor\xffth,all,2008-01-01,1,\n")
         )]),
-        "targets.csv:2:4: not valid UTF-8"
+        "targets.csv:2:4: not valid UTF-8: it may be in a legacy encoding such as Windows-1252 or Latin-1; save it as UTF-8"
     );
 }
 
