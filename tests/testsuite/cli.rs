@@ -122,15 +122,206 @@ fn validate_exits_2_on_a_bad_config_or_date() {
 
 #[test]
 fn as_of_flag_overrides_the_config() {
-    // On 2008-05-01 the later sip-trunking assessment is in effect: no longer ignored.
-    let out = bin()
-        .args(["validate", "--as-of", "2008-05-01", "--data"])
+    // On the config's date (2008-04-10) T2's sip-trunking assessment of 2008-05-01 is
+    // not yet in effect; on 2008-05-01 it is, so it is no longer listed as ignored.
+    let listing = |extra: &[&str]| {
+        let out = bin()
+            .arg("validate")
+            .args(extra)
+            .arg("--data")
+            .arg(fixture("tiny"))
+            .assert()
+            .code(1) // the example's rejected rows remain
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    assert!(listing(&[]).contains("skills.csv:13:assessed_on: assessed after the as-of date"));
+    assert!(!listing(&["--as-of", "2008-05-01"]).contains("[ignored]"));
+    // `report` names its run folder by the flag's date.
+    let out = tempfile::tempdir().unwrap();
+    bin()
+        .args(["report", "-q", "--as-of", "2008-05-01", "--data"])
+        .arg(fixture("tiny"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    assert!(out.path().join("2008-05-01/summary.json").is_file());
+    assert!(!out.path().join("2008-04-10").exists());
+}
+
+/// `--config FILE` is read instead of `DATA/readiness.toml`.
+#[test]
+fn config_flag_reads_another_file() {
+    let other = tempfile::tempdir().unwrap();
+    let toml = std::fs::read_to_string(fixture("tiny/readiness.toml"))
+        .unwrap()
+        .replace("Tiny worked example", "Elsewhere")
+        .replace("as_of = \"2008-04-10\"", "as_of = \"2008-03-01\"");
+    let path = other.path().join("custom.toml");
+    std::fs::write(&path, toml).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    bin()
+        .args(["report", "-q", "--formats", "json", "--config"])
+        .arg(&path)
+        .arg("--data")
+        .arg(fixture("tiny"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("2008-03-01/summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(summary["title"], "Elsewhere");
+    // A missing --config file is named.
+    let err = bin()
+        .args(["validate", "--config", "/no/such/custom.toml", "--data"])
         .arg(fixture("tiny"))
         .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        String::from_utf8(err)
+            .unwrap()
+            .contains("/no/such/custom.toml")
+    );
+}
+
+/// The data folder without its config, alone (every table present): exit 2 and the
+/// message names `readiness.toml`; nothing is written.
+#[test]
+fn a_missing_config_file_alone_is_named() {
+    let dir = tiny_with(&[("readiness.toml", None)]);
+    let out = tempfile::tempdir().unwrap();
+    for cmd in ["validate", "report"] {
+        let mut c = bin();
+        c.args([cmd, "--data"]).arg(dir.path());
+        if cmd == "report" {
+            c.arg("--out").arg(out.path());
+        }
+        let err = c.assert().code(2).get_output().stderr.clone();
+        let err = String::from_utf8(err).unwrap();
+        assert!(
+            err.starts_with("error: ") && err.contains("readiness.toml"),
+            "{cmd}: {err}"
+        );
+    }
+    assert!(
+        std::fs::read_dir(out.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
+
+/// One required table missing, alone (config and other tables present).
+#[test]
+fn a_missing_table_alone_is_named() {
+    let dir = tiny_with(&[("certifications.csv", None)]);
+    let out = tempfile::tempdir().unwrap();
+    let err = bin()
+        .args(["report", "-q", "--data"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(
+        err.contains("required table `certifications` is missing (expected certifications.csv, certifications.parquet, certifications.ndjson or certifications.jsonl)"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read_dir(out.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
+
+/// A CSV header may leave out the optional columns (partners' `country` and `capacity`,
+/// skills' `staff`, certifications' `expires_on`, installs' `product`, `partner_id` and
+/// `installed_on`, targets' `pairs`): the rows load with the defaults.
+#[test]
+fn a_csv_header_without_its_optional_columns() {
+    let dir = tiny_with(&[
+        (
+            "partners.csv",
+            Some(b"partner_id,name,region,track,status,joined_on\nI1,Contoso,North,infrastructure,active,2007-06-01\nT1,Northwind,North,telephony,active,2008-02-01\n"),
+        ),
+        ("skills.csv", Some(b"partner_id,skill,level,assessed_on\nI1,ocs-deployment,3,2008-01-10\n")),
+        (
+            "certifications.csv",
+            Some(b"partner_id,certification,holders,earned_on\nI1,mcts-ocs-2007,1,2007-01-31\n"),
+        ),
+        ("installs.csv", Some(b"install_id,customer,region,vendor,seats\nN1,Lucerne,North,avaya,10\n")),
+        ("targets.csv", Some(b"region,track,due_on,partners\nNorth,all,2008-06-30,2\n")),
+    ]);
+    let out = bin()
+        .args(["validate", "--data"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
         .get_output()
         .stdout
         .clone();
-    assert!(!String::from_utf8(out).unwrap().contains("[ignored]"));
+    let out = String::from_utf8(out).unwrap();
+    assert!(!out.contains(" rejected "), "{out}");
+    let got = crate::support::load(dir.path()).unwrap();
+    let d = &got.dataset;
+    assert_eq!(
+        (
+            d.partners.len(),
+            d.assessments.len(),
+            d.certifications.len()
+        ),
+        (2, 1, 1)
+    );
+    assert_eq!(
+        d.partners[0].capacity, None,
+        "the pairing's default capacity applies"
+    );
+    assert_eq!(d.assessments[0].staff, None);
+    // earned_on 2007-01-31 + 36 months.
+    assert_eq!(d.certifications[0].expires_on.to_string(), "2010-01-31");
+    assert_eq!((d.installs.len(), d.targets.len()), (1, 1));
+    assert_eq!(d.targets[0].pairs, None);
+}
+
+/// `report --strict` lists every rejected row on stderr, as `validate` does, then the
+/// count; exit 1, nothing written.
+#[test]
+fn strict_lists_every_rejected_row_on_stderr() {
+    let out = tempfile::tempdir().unwrap();
+    let assert = bin()
+        .args(["report", "--strict", "--data"])
+        .arg(fixture("tiny"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(1);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let dir = fixture("tiny").display().to_string();
+    let lines: Vec<&str> = err.lines().filter(|l| !l.starts_with("warning:")).collect();
+    assert_eq!(
+        lines,
+        [
+            format!("{dir}/partners.csv:8:status: invalid status (dormant)").as_str(),
+            format!("{dir}/skills.csv:18:partner_id: unknown partner (X1)").as_str(),
+            format!("{dir}/skills.csv:19:partner_id: unknown partner (T9)").as_str(),
+            format!("{dir}/installs.csv:7:seats: must be >= 0 (-5)").as_str(),
+            "--strict: 4 rows rejected; nothing written",
+        ]
+    );
+    assert!(
+        std::fs::read_dir(out.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
 }
 
 #[test]

@@ -359,23 +359,78 @@ fn every_rule_gives_one_exact_entry() {
     }
 }
 
+/// Rows on a rule's boundary are kept — and take part: each check below fails if the
+/// row were dropped (or, for the assessment dated D, ignored as not yet in effect).
 #[test]
 fn rows_on_the_boundaries_are_kept() {
+    use uc_readiness::config::Status;
     let baseline = load(&crate::support::fixture("tiny")).unwrap();
-    for (file, row) in [
-        ("skills.csv", "I1,ocs-deployment,4,0,2008-04-10"), // assessed on D: in effect
-        ("partners.csv", "N1,X,North,,telephony,prospect,,0"), // prospect without joined_on
+    type Check = fn(&uc_readiness::ingest::Ingested, &uc_readiness::ingest::Ingested);
+    let cases: [(&str, &str, Check); 5] = [
+        // Assessed on D: in effect, so I2's ocs-deployment level is 3, no longer 2.
+        (
+            "skills.csv",
+            "I2,ocs-deployment,3,0,2008-04-10",
+            |before, got| {
+                let config = crate::support::tiny_config();
+                let level = |i: &uc_readiness::ingest::Ingested| {
+                    let s = uc_readiness::score::score(
+                        &i.dataset,
+                        &config,
+                        crate::support::tiny_as_of(),
+                    )
+                    .unwrap();
+                    let p = i.dataset.partner_id("I2").unwrap() as usize;
+                    s.levels[p * s.n_skills + config.skill_id("ocs-deployment").unwrap() as usize]
+                };
+                assert_eq!((level(before), level(got)), (2, 3));
+            },
+        ),
+        // A prospect without joined_on, capacity 0.
+        (
+            "partners.csv",
+            "N1,X,North,,telephony,prospect,,0",
+            |_, got| {
+                let p = &got.dataset.partners[got.dataset.partner_id("N1").expect("kept") as usize];
+                assert_eq!(
+                    (p.status, p.joined_on, p.capacity),
+                    (Status::Prospect, None, Some(0))
+                );
+            },
+        ),
+        // Expires one day after it was earned.
         (
             "certifications.csv",
             "I1,mcts-ocs-2007,1,2007-01-01,2007-01-02",
+            |before, got| {
+                assert_eq!(
+                    got.dataset.certifications.len(),
+                    before.dataset.certifications.len() + 1
+                );
+            },
         ),
-        ("installs.csv", "N9,C,North,avaya,,0,,"),
-        ("targets.csv", "North,all,2008-01-01,0,0"),
-    ] {
+        // No seats.
+        ("installs.csv", "N9,C,North,avaya,,0,,", |before, got| {
+            assert_eq!(
+                got.dataset.installs.len(),
+                before.dataset.installs.len() + 1
+            );
+        }),
+        // A target of no partners and no pairs.
+        ("targets.csv", "North,all,2008-01-01,0,0", |before, got| {
+            assert_eq!(got.dataset.targets.len(), before.dataset.targets.len() + 1);
+            assert_eq!(
+                got.dataset.targets.last().map(|t| (t.partners, t.pairs)),
+                Some((0, Some(0)))
+            );
+        }),
+    ];
+    for (file, row, check) in cases {
         let bytes = tiny_file_plus(file, row);
         let dir = tiny_with(&[(file, Some(&bytes))]);
         let got = load(dir.path()).unwrap();
         assert_eq!(got.rejected, baseline.rejected, "{row}");
+        check(&baseline, &got);
     }
 }
 

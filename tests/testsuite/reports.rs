@@ -76,8 +76,48 @@ fn a_report_has_every_output_and_the_same_bytes_every_time() {
     assert_eq!(summary["total"]["pairs"], 1);
     assert_eq!(summary["total"]["seats"], 2600);
     assert_eq!(summary["regions"]["North"]["ready"], 2);
-    assert_eq!(summary["inputs"][0]["file_name"], "partners.csv");
-    assert_eq!(summary["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    // Provenance: the SHA-256 of each input and of the config, exactly (as `sha256sum`
+    // prints them for the fixture's files).
+    let hashes: Vec<(&str, &str)> = summary["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["file_name"].as_str().unwrap(),
+                i["sha256"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hashes,
+        [
+            (
+                "partners.csv",
+                "3f174ac313daaf9d8231560362babb36a0db6dada12bf6d63d2f8688a7e9c4fb"
+            ),
+            (
+                "skills.csv",
+                "f4fd40c4ffbaa830e3d2edc5f97db38a601395b0543c9bee1f29a20e25ff1851"
+            ),
+            (
+                "certifications.csv",
+                "c4f2a8e74a00bf3b3ea14821705f4407a0f5f303eeddece6952be42c82687b2d"
+            ),
+            (
+                "installs.csv",
+                "dfe34773b84ac02682ed076446928ccf619b4ebf1e919526d384c24ed1588e3d"
+            ),
+            (
+                "targets.csv",
+                "90bf2fda51c079228a97facf7c0db2a78411be0ac6ef8d84450a630ea45ff7cd"
+            ),
+        ]
+    );
+    assert_eq!(
+        summary["config_sha256"],
+        "2fbcc587c84457edb5afc6314dc63de9a91fb827b31b9eb74970482209379057"
+    );
     // Per region and track: counted partners per month (SPEC §6). North counts I1 (joined
     // 2007-06), T2 (2007-11), I2 (2008-01) and T1 (2008-02).
     let north = String::from_utf8(ta["2008-04-10/regions/north.md"].clone()).unwrap();
@@ -95,9 +135,59 @@ fn a_report_has_every_output_and_the_same_bytes_every_time() {
     );
     let index = String::from_utf8(ta["2008-04-10/index.html"].clone()).unwrap();
     assert!(index.starts_with("<!DOCTYPE html>"));
-    assert!(
-        !index.contains("src=\"http") && !index.contains("href=\"http"),
-        "no network fetch"
+    for (name, bytes) in ta.iter().filter(|(n, _)| n.ends_with(".html")) {
+        assert_self_contained(name, &String::from_utf8_lossy(bytes));
+    }
+}
+
+/// A page fetches nothing when opened: no absolute or protocol-relative address in a
+/// `src` or `href` (either quote style), no CSS `url(` or `@import`.
+fn assert_self_contained(name: &str, html: &str) {
+    let lower = html.to_ascii_lowercase();
+    for attr in ["src=", "href=", "srcset=", "poster=", "data=", "action="] {
+        for (i, _) in lower.match_indices(attr) {
+            let value = lower[i + attr.len()..].trim_start_matches(['"', '\'', ' ']);
+            let external = value.starts_with("http:")
+                || value.starts_with("https:")
+                || value.starts_with("//")
+                || value.starts_with("ftp:")
+                || value.starts_with("data:");
+            // Links to the web are fine only as links a reader clicks (notes' http links).
+            let is_link = attr == "href="
+                && lower[..i]
+                    .rfind('<')
+                    .is_some_and(|t| lower[t..].starts_with("<a "));
+            assert!(
+                !external || is_link,
+                "{name}: fetches {}",
+                &html[i..(i + 60).min(html.len())]
+            );
+        }
+    }
+    assert!(!lower.contains("url("), "{name}: CSS url(");
+    assert!(!lower.contains("@import"), "{name}: CSS @import");
+    assert!(!lower.contains("<link "), "{name}: <link>");
+    assert!(!lower.contains("<script src"), "{name}: external script");
+}
+
+#[test]
+fn the_self_contained_check_catches_every_way_of_fetching() {
+    for bad in [
+        "<img src=\"https://x/y.png\">",
+        "<img src='http://x/y.png'>",
+        "<img src=\"//x/y.png\">",
+        "<style>body{background:url(x.png)}</style>",
+        "<style>@import 'x.css';</style>",
+        "<link rel=stylesheet href=x.css>",
+        "<script src=x.js></script>",
+        "<a href=x><img srcset=\"//x/y.png 2x\"></a>",
+    ] {
+        let caught = std::panic::catch_unwind(|| assert_self_contained("t", bad)).is_err();
+        assert!(caught, "not caught: {bad}");
+    }
+    assert_self_contained(
+        "t",
+        "<a href=\"https://example.com\">ok</a><a href=\"#x\">in</a>",
     );
 }
 
@@ -179,7 +269,8 @@ Z3,-cmd|calc,A B,US,infrastructure,active,2008-01-01,",
     let notes = dir.path().join("notes.md");
     std::fs::write(
         &notes,
-        "Q2 <script>alert(2)</script> [go](javascript:alert(3)) <img src=x onerror=alert(4)>",
+        "Q2 <script>alert(2)</script> [go](javascript:alert(3)) <img src=x onerror=alert(4)> \
+         ![pixel](https://tracker.example/p.png) ![p2](//tracker.example/p.png)",
     )
     .unwrap();
     report(
@@ -211,9 +302,10 @@ Z3,-cmd|calc,A B,US,infrastructure,active,2008-01-01,",
         ]
     );
     assert!(!out.path().join("etc").exists());
-    // HTML: no live markup from the data or the notes.
+    // HTML: no live markup from the data or the notes, and nothing fetched.
     for file in ["index.html", "regions/etc.html", "regions/a-b.html"] {
         let h = text(&run.join(file));
+        assert_self_contained(file, &h);
         assert!(!h.contains("<script>alert"), "{file}");
         assert!(!h.contains("<img src=x"), "{file}");
         assert!(!h.to_lowercase().contains("href=\"javascript"), "{file}");
@@ -276,15 +368,33 @@ fn history_compares_with_the_previous_run_and_a_rerun_replaces_its_snapshot() {
         std::fs::read_link(out.path().join("latest")).unwrap(),
         Path::new("2008-06-10")
     );
-    // Rerunning the earlier date keeps `latest` on the newest run and replaces only the
-    // earlier snapshot.
-    let snap = text(&out.path().join("history/2008-06-10.json"));
-    report(&fixture("tiny"), out.path(), &[]).success();
+    // Rerunning the earlier date with changed data keeps `latest` on the newest run and
+    // replaces only the earlier snapshot — with the new figures.
+    let later_snap = text(&out.path().join("history/2008-06-10.json"));
+    let earlier_snap = text(&out.path().join("history/2008-04-10.json"));
+    let partners = tiny_file_plus(
+        "partners.csv",
+        "I3,Litware Integration,North,US,infrastructure,active,2008-01-01,",
+    );
+    let changed = tiny_with(&[("partners.csv", Some(&partners))]);
+    report(changed.path(), out.path(), &[]).success();
     assert_eq!(
         std::fs::read_link(out.path().join("latest")).unwrap(),
         Path::new("2008-06-10")
     );
-    assert_eq!(text(&out.path().join("history/2008-06-10.json")), snap);
+    assert_eq!(
+        text(&out.path().join("history/2008-06-10.json")),
+        later_snap
+    );
+    let rerun: serde_json::Value =
+        serde_json::from_str(&text(&out.path().join("history/2008-04-10.json"))).unwrap();
+    let before: serde_json::Value = serde_json::from_str(&earlier_snap).unwrap();
+    assert_eq!(before["total"]["partners"], 6);
+    assert_eq!(rerun["total"]["partners"], 7);
+    let detail = text(&out.path().join("history/2008-04-10.detail.json"));
+    assert!(detail.contains("\"I3\""), "{detail}");
+    let run = text(&out.path().join("2008-04-10/data/partner_scores.csv"));
+    assert!(run.contains("I3,Litware Integration"), "{run}");
     let names: Vec<String> = std::fs::read_dir(out.path().join("history"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
