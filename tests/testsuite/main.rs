@@ -7,6 +7,7 @@ mod coverage;
 mod fatal;
 mod formats;
 mod golden;
+mod oracle;
 mod pairing;
 mod rejections;
 mod reports;
