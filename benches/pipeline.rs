@@ -22,11 +22,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 use uc_readiness::config::Config;
+use uc_readiness::ingest;
+use uc_readiness::pipeline::{self, Inputs, Scope, Watch, peak_memory_mb, stage};
 use uc_readiness::report::history::History;
 use uc_readiness::report::output::OutputDir;
-use uc_readiness::report::{self, Formats, exports, model, render};
+use uc_readiness::report::{self, Formats, model, render};
 use uc_readiness::sample::{SampleSpec, write};
-use uc_readiness::{coverage, ingest, pair, score};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -54,59 +55,50 @@ fn dataset(size: &str) -> PathBuf {
     dir
 }
 
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
+/// Records each stage's wall time.
+#[derive(Default)]
+struct Laps {
+    started: Option<Instant>,
+    times: Vec<(&'static str, f64)>,
 }
 
-/// One full run; returns the wall time of each stage in ms.
+impl Watch for Laps {
+    fn start(&mut self, _: &'static str) {
+        self.started = Some(Instant::now());
+    }
+
+    fn done(&mut self, stage: &'static str) {
+        let t = self.started.take().expect("started");
+        self.times.push((stage, t.elapsed().as_secs_f64() * 1e3));
+    }
+}
+
+/// One full run, through the same library calls as the `report` command; returns the
+/// wall time of each stage in ms.
 fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
-    let mut times = Vec::new();
-    let mut lap = |name, t: Instant| times.push((name, t.elapsed().as_secs_f64() * 1e3));
     let config = Config::load(&dir.join("readiness.toml")).expect("config");
     let as_of = config
         .report
         .as_of
         .expect("the dataset fixes its as-of date");
-
-    let t = Instant::now();
-    let ingested = ingest::load(dir, &config, as_of).expect("ingest");
-    lap("ingest+validate", t);
-    let d = &ingested.dataset;
-    let t = Instant::now();
-    let scores = score::score(d, &config, as_of).expect("score");
-    lap("score", t);
-    let t = Instant::now();
-    let pairing = pair::pair(d, &config, &scores);
-    lap("pair", t);
-    let t = Instant::now();
-    let cov = coverage::coverage(d, &config, &scores, &pairing);
-    lap("coverage/gaps", t);
-
-    let t = Instant::now();
-    let scope = vec![true; d.regions.len()];
+    let mut laps = Laps::default();
+    let ingested = stage(&mut laps, "ingest+validate", || {
+        ingest::load(dir, &config, as_of)
+    })
+    .expect("ingest");
     let templates = render::Templates::load(None).expect("templates");
     let (out_dir, _) = OutputDir::lock(out).expect("output folder");
-    let history = History::default();
-    let m = model::build(
-        &scope, &ingested, &config, "", &scores, &pairing, &cov, &history, None,
-    );
-    let sources = exports::Sources {
-        scope: &scope,
-        dataset: d,
-        config: &config,
-        scores: &scores,
-        pairing: &pairing,
-        coverage: &cov,
-        rejected: &ingested.rejected,
+    let history = History::load(out_dir.path(), as_of);
+    let staging = out_dir.stage(&as_of.to_string()).expect("staging folder");
+    let inputs = Inputs {
+        scope: Scope::all(&ingested.dataset),
+        ingested,
+        config,
+        config_sha256: String::new(),
+        as_of,
+        history,
     };
+    let run = pipeline::run(inputs, &mut laps).expect("pipeline");
     let formats = Formats {
         html: true,
         md: true,
@@ -114,24 +106,15 @@ fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
         json: true,
         parquet: false,
     };
-    let staging = out_dir.stage(&as_of.to_string()).expect("staging folder");
-    report::write_run(
-        &templates,
-        &m,
-        &ingested,
-        &sources,
-        &staging.path(),
-        formats,
-    )
-    .expect("outputs");
-    staging
-        .put_history(&render::snapshot_files(&m.snapshot).expect("snapshot"))
-        .expect("snapshot");
-    lap("model+render+csv", t);
-    let t = Instant::now();
-    staging.commit().expect("commit");
-    lap("commit", t);
-    times
+    stage(&mut laps, "model+render+csv", || {
+        let m = model::build(&run, None);
+        report::write_run(&templates, &run, &m, &staging.path(), formats).expect("outputs");
+        staging
+            .put_history(&render::snapshot_files(&m.snapshot).expect("snapshot"))
+            .expect("snapshot");
+    });
+    stage(&mut laps, "commit", || staging.commit().expect("commit"));
+    laps.times
 }
 
 fn main() {
@@ -169,7 +152,7 @@ fn main() {
     for i in 0..runs.max(1) {
         let times = run_once(&dir, out.path());
         if i == 0 {
-            first_peak = peak_rss_mb();
+            first_peak = peak_memory_mb().unwrap_or(f64::NAN);
         }
         let total: f64 = times.iter().map(|t| t.1).sum();
         if total < best_total {

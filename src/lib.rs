@@ -16,6 +16,7 @@ pub mod explain;
 pub mod format;
 pub mod ingest;
 pub mod pair;
+pub mod pipeline;
 pub mod report;
 pub mod sample;
 pub mod score;

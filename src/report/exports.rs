@@ -13,6 +13,7 @@ use crate::coverage::Coverage;
 use crate::format::{fmt_component as pct, fmt_tenths};
 use crate::ingest::{Dataset, RejectedRow};
 use crate::pair::Pairing;
+use crate::pipeline::{Run, Scope};
 use crate::score::{Scores, VendorSet};
 
 /// The type of an export column.
@@ -39,44 +40,21 @@ pub struct Export {
     pub rows: Vec<Vec<String>>,
 }
 
-/// What [`write_all`] exports from: the scope of the run and the stages' outputs.
-pub struct Sources<'a> {
-    /// The regions in the run (`--region`), by region id.
-    pub scope: &'a [bool],
-    /// The dataset.
-    pub dataset: &'a Dataset,
-    /// The config.
-    pub config: &'a Config,
-    /// Partner scores.
-    pub scores: &'a Scores,
-    /// The pairing.
-    pub pairing: &'a Pairing,
-    /// Coverage and gaps.
-    pub coverage: &'a Coverage,
-    /// Every problem row.
-    pub rejected: &'a [RejectedRow],
-}
-
 /// Builds the five export tables and writes them into `dir` as CSV and/or Parquet, the
 /// tables in parallel (each is independent of the others; the files' bytes do not depend
 /// on the order they are written in).
-pub fn write_all(src: &Sources<'_>, dir: &Path, csv: bool, parquet: bool) -> anyhow::Result<()> {
+pub fn write_all(run: &Run, dir: &Path, csv: bool, parquet: bool) -> anyhow::Result<()> {
     if !csv && !parquet {
         return Ok(());
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let Sources {
-        scope,
-        dataset: d,
-        config: c,
-        ..
-    } = *src;
+    let (scope, d, c) = (&run.scope, run.dataset(), &run.config);
     let builders: [&(dyn Fn() -> Export + Sync); 5] = [
-        &|| partner_scores(scope, d, c, src.scores),
-        &|| pairs(scope, d, c, src.pairing),
-        &|| coverage(scope, d, c, src.coverage),
-        &|| gaps(scope, d, src.coverage),
-        &|| rejected(src.rejected),
+        &|| partner_scores(scope, d, c, &run.scores),
+        &|| pairs(scope, d, c, &run.pairing),
+        &|| coverage(scope, d, c, &run.coverage),
+        &|| gaps(scope, d, &run.coverage),
+        &|| rejected(&run.ingested.rejected),
     ];
     use rayon::prelude::*;
     builders.par_iter().try_for_each(|build| {
@@ -160,13 +138,13 @@ fn vendor_list(config: &Config, set: VendorSet) -> String {
 }
 
 /// `partner_scores`: one row per valid partner of the run's regions, by partner_id.
-pub fn partner_scores(scope: &[bool], d: &Dataset, config: &Config, scores: &Scores) -> Export {
+pub fn partner_scores(scope: &Scope, d: &Dataset, config: &Config, scores: &Scores) -> Export {
     use Kind::*;
     let rows = d
         .partners
         .iter()
         .zip(&scores.partners)
-        .filter(|(p, _)| scope[p.region as usize])
+        .filter(|(p, _)| scope.contains(p.region))
         .map(|(p, s)| {
             let n = &s.now;
             vec![
@@ -233,12 +211,12 @@ pub fn rejected(rejected: &[RejectedRow]) -> Export {
 }
 
 /// `pairs`: the selected pairs, by region, left and right partner id.
-pub fn pairs(scope: &[bool], d: &Dataset, config: &Config, pairing: &Pairing) -> Export {
+pub fn pairs(scope: &Scope, d: &Dataset, config: &Config, pairing: &Pairing) -> Export {
     use Kind::*;
     let rows = pairing
         .regions
         .iter()
-        .filter(|rp| scope[rp.region as usize])
+        .filter(|rp| scope.contains(rp.region))
         .flat_map(|rp| {
             rp.pairs.iter().map(move |p| {
                 vec![
@@ -265,12 +243,12 @@ pub fn pairs(scope: &[bool], d: &Dataset, config: &Config, pairing: &Pairing) ->
 }
 
 /// `coverage`: per region, the vendors with installs there.
-pub fn coverage(scope: &[bool], d: &Dataset, config: &Config, coverage: &Coverage) -> Export {
+pub fn coverage(scope: &Scope, d: &Dataset, config: &Config, coverage: &Coverage) -> Export {
     use Kind::*;
     let rows = coverage
         .regions
         .iter()
-        .filter(|rc| scope[rc.region as usize])
+        .filter(|rc| scope.contains(rc.region))
         .flat_map(|rc| {
             rc.vendors.iter().map(move |v| {
                 vec![
@@ -297,12 +275,12 @@ pub fn coverage(scope: &[bool], d: &Dataset, config: &Config, coverage: &Coverag
 }
 
 /// `gaps`: per region, every gap in report order.
-pub fn gaps(scope: &[bool], d: &Dataset, coverage: &Coverage) -> Export {
+pub fn gaps(scope: &Scope, d: &Dataset, coverage: &Coverage) -> Export {
     use Kind::*;
     let rows = coverage
         .regions
         .iter()
-        .filter(|rc| scope[rc.region as usize])
+        .filter(|rc| scope.contains(rc.region))
         .flat_map(|rc| {
             rc.gaps.iter().map(move |g| {
                 vec![

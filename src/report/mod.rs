@@ -17,7 +17,7 @@ use std::path::Path;
 
 use anyhow::bail;
 
-use crate::ingest::Ingested;
+use crate::pipeline::Run;
 
 /// Which outputs a run writes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,9 +62,8 @@ impl Formats {
 /// [`exports::write_all`] — the two are independent.
 pub fn write_run(
     templates: &render::Templates,
+    run: &Run,
     model: &model::ReportModel,
-    ingested: &Ingested,
-    sources: &exports::Sources<'_>,
     dir: &Path,
     formats: Formats,
 ) -> anyhow::Result<()> {
@@ -72,11 +71,11 @@ pub fn write_run(
         || -> anyhow::Result<()> {
             render::pages(templates, model, dir, formats.html, formats.md)?;
             if formats.json {
-                render::summary(model, ingested, &dir.join("summary.json"))?;
+                render::summary(model, run, &dir.join("summary.json"))?;
             }
             Ok(())
         },
-        || exports::write_all(sources, &dir.join("data"), formats.csv, formats.parquet),
+        || exports::write_all(run, &dir.join("data"), formats.csv, formats.parquet),
     );
     rendered.and(exported)
 }

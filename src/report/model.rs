@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, Status};
 use crate::coverage::{Coverage, RegionCoverage, Unit};
 use crate::format::{fmt_component, fmt_delta, fmt_int, fmt_pct, fmt_tenths, tenths};
-use crate::ingest::{Action, Dataset, Ingested, PartnerId, Table};
+use crate::ingest::{Action, Dataset, PartnerId, RegionId, Table};
 use crate::pair::Pairing;
+use crate::pipeline::{Run, Scope};
 use crate::score::{CLIFF_DAYS, Scores, cliff_date};
 
 /// Version of `summary.json` and of the history snapshots.
@@ -422,8 +423,8 @@ pub fn slugs(names: &[String]) -> Vec<String> {
 }
 
 struct Ctx<'a> {
-    /// Regions in this run (`--region`), by region id.
-    scope: &'a [bool],
+    /// Regions in this run (`--region`).
+    scope: &'a Scope,
     d: &'a Dataset,
     config: &'a Config,
     scores: &'a Scores,
@@ -452,7 +453,7 @@ impl Ctx<'_> {
     fn kpis(&self, region: Option<usize>) -> Kpis {
         let d = self.d;
         let in_scope = |p: &crate::ingest::Partner| {
-            self.scope[p.region as usize] && region.is_none_or(|r| p.region as usize == r)
+            self.scope.contains(p.region) && region.is_none_or(|r| p.region as usize == r)
         };
         let mut k = Kpis {
             partners: 0,
@@ -485,7 +486,7 @@ impl Ctx<'_> {
             k.mean_score_tenths = tenths(score_sum / k.eligible as f64);
         }
         for rc in self.coverage.regions.iter().filter(|rc| {
-            self.scope[rc.region as usize] && region.is_none_or(|r| rc.region as usize == r)
+            self.scope.contains(rc.region) && region.is_none_or(|r| rc.region as usize == r)
         }) {
             k.pairs += self.pairing.regions[rc.region as usize].pairs.len() as u64;
             k.seats += rc.seats.0;
@@ -597,21 +598,20 @@ fn recruit_line(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Option<String> {
     })
 }
 
-/// Builds the model. `history` holds every stored snapshot (sorted by date); the report
-/// compares with the greatest as-of date before this run's. `scope` marks the regions of
-/// this run (`--region`), by region id.
-#[allow(clippy::too_many_arguments)]
-pub fn build(
-    scope: &[bool],
-    ingested: &Ingested,
-    config: &Config,
-    config_sha256: &str,
-    scores: &Scores,
-    pairing: &Pairing,
-    coverage: &Coverage,
-    history: &super::history::History,
-    notes: Option<&str>,
-) -> ReportModel {
+/// Builds the model of a run: its regions in scope, compared with the previous run of
+/// its history; `notes` are the `--notes` Markdown.
+pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
+    let Run {
+        ingested,
+        config,
+        config_sha256,
+        scope,
+        history,
+        scores,
+        pairing,
+        coverage,
+        ..
+    } = run;
     let d = &ingested.dataset;
     let ctx = Ctx {
         scope,
@@ -639,7 +639,7 @@ pub fn build(
             .cloned()
             .zip(region_kpis.iter().cloned())
             .enumerate()
-            .filter(|(r, _)| scope[*r])
+            .filter(|(r, _)| scope.contains(*r as RegionId))
             .map(|(_, kv)| kv)
             .collect(),
         detail: SnapshotDetail {
@@ -647,7 +647,7 @@ pub fn build(
                 .partners
                 .iter()
                 .zip(&scores.partners)
-                .filter(|(p, _)| scope[p.region as usize])
+                .filter(|(p, _)| scope.contains(p.region))
                 .map(|(p, s)| {
                     (
                         p.id.clone(),
@@ -662,7 +662,7 @@ pub fn build(
             pairs: pairing
                 .regions
                 .iter()
-                .filter(|rp| scope[rp.region as usize])
+                .filter(|rp| scope.contains(rp.region))
                 .flat_map(|rp| {
                     rp.pairs.iter().map(move |p| {
                         format!(
@@ -677,7 +677,7 @@ pub fn build(
             covered: coverage
                 .regions
                 .iter()
-                .filter(|rc| scope[rc.region as usize])
+                .filter(|rc| scope.contains(rc.region))
                 .flat_map(|rc| {
                     rc.vendors.iter().filter(|v| v.covered).map(move |v| {
                         format!(
@@ -694,7 +694,7 @@ pub fn build(
     let regions_in_scope: Vec<&RegionCoverage> = coverage
         .regions
         .iter()
-        .filter(|rc| scope[rc.region as usize])
+        .filter(|rc| scope.contains(rc.region))
         .collect();
     let (rows, pages): (Vec<RegionRow>, Vec<RegionPage>) = regions_in_scope
         .par_iter()
@@ -865,8 +865,7 @@ pub fn build(
                     fmt_pct(u64::from(x.paired), u64::from(x.eligible))
                 )
             };
-            let only_here: Vec<bool> = (0..d.regions.len()).map(|x| x == r).collect();
-            let region_trend = trend(d, config, &only_here, as_of);
+            let region_trend = trend(d, config, &Scope::only(d, r as RegionId), as_of);
             let page = RegionPage {
                 name: d.regions[r].clone(),
                 slug: slug[r].clone(),
@@ -902,7 +901,7 @@ pub fn build(
         .partners
         .iter()
         .zip(&scores.partners)
-        .filter(|(p, s)| s.eligible && scope[p.region as usize])
+        .filter(|(p, s)| s.eligible && scope.contains(p.region))
     {
         buckets[((s.now.tenths / 100) as usize).min(9)] += 1;
     }
@@ -925,7 +924,7 @@ pub fn build(
     // Expiry cliff.
     let mut cliff = Vec::new();
     for (i, (p, s)) in d.partners.iter().zip(&scores.partners).enumerate() {
-        if !s.eligible || !scope[p.region as usize] {
+        if !s.eligible || !scope.contains(p.region) {
             continue;
         }
         if let Some(k) = s.cliff.iter().position(|c| c.band > s.now.band) {
@@ -942,7 +941,7 @@ pub fn build(
     for rc in coverage
         .regions
         .iter()
-        .filter(|rc| scope[rc.region as usize])
+        .filter(|rc| scope.contains(rc.region))
     {
         for v in &rc.vendors {
             if let Some(k) = v.lost_at {
@@ -1141,11 +1140,11 @@ fn last_months(
 fn trend(
     d: &Dataset,
     config: &Config,
-    scope: &[bool],
+    scope: &Scope,
     as_of: NaiveDate,
 ) -> Vec<(String, Vec<(String, u64)>)> {
     let counted =
-        |p: &&crate::ingest::Partner| p.status.counts_for_targets() && scope[p.region as usize];
+        |p: &&crate::ingest::Partner| p.status.counts_for_targets() && scope.contains(p.region);
     let Some(first) = d
         .partners
         .iter()

@@ -21,7 +21,7 @@ use super::charts;
 use super::escape;
 use super::model::{ReportModel, SCHEMA_VERSION, Snapshot};
 use super::rows::{Format, Rows};
-use crate::ingest::Ingested;
+use crate::pipeline::Run;
 
 /// The built-in templates: (file name, source).
 pub const TEMPLATES: [(&str, &str); 7] = [
@@ -251,7 +251,7 @@ fn summary_pages(
 
 /// Writes `summary.json`: every KPI per region and in total, the schema version, the
 /// as-of date and the SHA-256 of each input and of the config.
-pub fn summary(m: &ReportModel, ingested: &Ingested, path: &Path) -> anyhow::Result<()> {
+pub fn summary(m: &ReportModel, run: &Run, path: &Path) -> anyhow::Result<()> {
     #[derive(Serialize)]
     struct Summary<'a> {
         schema_version: u32,
@@ -269,9 +269,9 @@ pub fn summary(m: &ReportModel, ingested: &Ingested, path: &Path) -> anyhow::Res
         title: &m.title,
         as_of: &m.as_of,
         previous: m.previous.as_deref(),
-        inputs: &ingested.inputs,
+        inputs: &run.ingested.inputs,
         config_sha256: &m.config_sha256,
-        rejected_rows: ingested.rejected.len(),
+        rejected_rows: run.ingested.rejected.len(),
         total: &m.snapshot.total,
         regions: &m.snapshot.regions,
     };
