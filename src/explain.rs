@@ -39,6 +39,35 @@ pub struct SkillLine {
     pub superseded: Vec<u64>,
 }
 
+/// Where a certification row stands on the as-of date D.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CertState {
+    /// Valid, and not expiring within the warning window.
+    #[serde(rename = "valid")]
+    Valid,
+    /// Valid, but expiring within `scoring.expiry_warning_days`.
+    #[serde(rename = "expiring")]
+    Expiring,
+    /// `expires_on` ≤ D.
+    #[serde(rename = "expired")]
+    Expired,
+    /// `earned_on` after D.
+    #[serde(rename = "not yet earned")]
+    NotYetEarned,
+}
+
+impl CertState {
+    /// As `explain` writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertState::Valid => "valid",
+            CertState::Expiring => "expiring",
+            CertState::Expired => "expired",
+            CertState::NotYetEarned => "not yet earned",
+        }
+    }
+}
+
 /// One certification row of the partner.
 #[derive(Debug, Clone, Serialize)]
 pub struct CertLine {
@@ -46,8 +75,8 @@ pub struct CertLine {
     pub certification: String,
     /// Display name.
     pub name: String,
-    /// `valid`, `expiring` (within the warning window), `expired` or `not yet earned`.
-    pub state: &'static str,
+    /// Where the row stands on the as-of date.
+    pub state: CertState,
     /// Whether it counts for the partner's track.
     pub counts_for_track: bool,
     /// `holders` of the row.
@@ -219,13 +248,13 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
         .map(|c| {
             let cert = &config.certifications[c.certification as usize];
             let state = if c.earned_on > as_of {
-                "not yet earned"
+                CertState::NotYetEarned
             } else if c.expires_on <= as_of {
-                "expired"
+                CertState::Expired
             } else if c.expires_on < warn {
-                "expiring"
+                CertState::Expiring
             } else {
-                "valid"
+                CertState::Valid
             };
             CertLine {
                 certification: cert.id.clone(),
@@ -536,7 +565,7 @@ impl Explanation {
                 o,
                 "  {:<28} {:<14} {} holder{}, earned {}, expires {}{}  (certifications line {})",
                 c.certification,
-                c.state,
+                c.state.as_str(),
                 c.holders,
                 if c.holders == 1 { "" } else { "s" },
                 c.earned_on,

@@ -50,9 +50,6 @@ impl Settings {
             .report
             .as_of
             .unwrap_or_else(|| chrono::Local::now().date_naive());
-        if args.threads == Some(0) {
-            bail!("--threads must be at least 1");
-        }
         Ok(Settings {
             data_dir: args.data.clone(),
             config_sha256: crate::ingest::sha256_hex(text.as_bytes()),

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::cli::ExplainArgs;
+use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::explain::explain;
 use crate::ingest;
 use crate::score;
@@ -38,7 +38,7 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     };
     let scores = score::score(d, &settings.config, settings.as_of).context("scoring failed")?;
     let e = explain(d, &settings.config, &scores, p);
-    if args.format == "json" {
+    if args.format == ExplainFormat::Json {
         println!("{}", serde_json::to_string_pretty(&e)?);
     } else {
         print!("{}", e.to_text());

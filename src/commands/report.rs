@@ -19,7 +19,7 @@ use crate::settings::Settings;
 pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings::resolve(&args.data)?;
     settings.init_threads();
-    let formats = Formats::parse(&args.formats)?;
+    let formats = Formats::from(args.formats.as_slice());
     let templates = render::Templates::load(args.templates.as_deref())?;
     let notes = match &args.notes {
         Some(p) => Some(

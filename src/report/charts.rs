@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::escape::html;
-use super::model::Bar;
+use super::model::{Bar, TrendSeries};
 
 fn open(out: &mut String, id: &str, width: u32, height: u32, title: &str, desc: &str) {
     let _ = write!(
@@ -88,21 +88,21 @@ pub fn vbars(id: &str, title: &str, bars: &[Bar]) -> String {
 }
 
 /// Lines over months, one per series.
-pub fn lines(id: &str, title: &str, series: &[(String, Vec<(String, u64)>)]) -> String {
+pub fn lines(id: &str, title: &str, series: &[TrendSeries]) -> String {
     let (w, h, left, bottom) = (660u32, 220u32, 50u32, 30u32);
-    let months = series.first().map_or(0, |s| s.1.len());
+    let months = series.first().map_or(0, |s| s.points.len());
     let max = series
         .iter()
-        .flat_map(|s| s.1.iter().map(|p| p.1))
+        .flat_map(|s| s.points.iter().map(|p| p.count))
         .max()
         .unwrap_or(0)
         .max(1);
     let desc = series
         .iter()
-        .map(|(name, pts)| {
-            let last = pts.last().map_or(0, |p| p.1);
-            let first = pts.first().map_or(String::new(), |p| p.0.clone());
-            format!("{name}: {last} counted partners by the last month (series from {first})")
+        .map(|TrendSeries { track, points }| {
+            let last = points.last().map_or(0, |p| p.count);
+            let first = points.first().map_or(String::new(), |p| p.month.clone());
+            format!("{track}: {last} counted partners by the last month (series from {first})")
         })
         .collect::<Vec<_>>()
         .join("; ");
@@ -131,25 +131,25 @@ pub fn lines(id: &str, title: &str, series: &[(String, Vec<(String, u64)>)]) -> 
         plot_h + 14.0
     );
     if let (Some(first), Some(last)) = (
-        series.first().and_then(|s| s.1.first()),
-        series.first().and_then(|s| s.1.last()),
+        series.first().and_then(|s| s.points.first()),
+        series.first().and_then(|s| s.points.last()),
     ) {
         let _ = write!(
             s,
             r#"<text x="{left}" y="{}">{}</text><text x="{}" y="{}" text-anchor="end">{}</text>"#,
             plot_h + 28.0,
-            html(&first.0),
+            html(&first.month),
             f64::from(left) + plot_w,
             plot_h + 28.0,
-            html(&last.0)
+            html(&last.month)
         );
     }
     let dashes = ["", "6 3", "2 3"];
-    for (k, (name, pts)) in series.iter().enumerate() {
-        let path: Vec<String> = pts
+    for (k, TrendSeries { track, points }) in series.iter().enumerate() {
+        let path: Vec<String> = points
             .iter()
             .enumerate()
-            .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.1)))
+            .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.count)))
             .collect();
         let _ = write!(
             s,
@@ -168,7 +168,7 @@ pub fn lines(id: &str, title: &str, series: &[(String, Vec<(String, u64)>)]) -> 
             dashes[k % 3],
             lx + 30.0,
             ly + 4,
-            html(name)
+            html(track)
         );
     }
     s.push_str("</svg>");

@@ -15,8 +15,6 @@ pub mod rows;
 
 use std::path::Path;
 
-use anyhow::bail;
-
 use crate::pipeline::Run;
 
 /// Which outputs a run writes.
@@ -32,29 +30,6 @@ pub struct Formats {
     pub json: bool,
     /// `data/*.parquet`.
     pub parquet: bool,
-}
-
-impl Formats {
-    /// Parses `--formats` values.
-    pub fn parse(list: &[String]) -> anyhow::Result<Formats> {
-        let mut f = Formats::default();
-        for item in list {
-            match item.trim() {
-                "html" => f.html = true,
-                "md" => f.md = true,
-                "csv" => f.csv = true,
-                "json" => f.json = true,
-                "parquet" => f.parquet = true,
-                other => {
-                    bail!("--formats: unknown format `{other}` (html, md, csv, json, parquet)")
-                }
-            }
-        }
-        if f == Formats::default() {
-            bail!("--formats: name at least one format");
-        }
-        Ok(f)
-    }
 }
 
 /// Writes a run's files into `dir` (the staging folder): the pages and `summary.json`

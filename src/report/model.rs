@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, Status};
-use crate::coverage::{Coverage, RegionCoverage, Unit};
+use crate::coverage::{Coverage, RegionCoverage, TargetState, Unit};
 use crate::format::{fmt_component, fmt_delta, fmt_int, fmt_pct, fmt_tenths, tenths};
 use crate::ingest::{Action, Dataset, PartnerId, RegionId, Table};
 use crate::pair::Pairing;
@@ -105,8 +105,116 @@ pub struct Tile {
     pub value: String,
     /// Change since the previous run, formatted, if there is one.
     pub delta: Option<String>,
-    /// `up`, `down` or `flat` (for styling; never colour alone).
-    pub trend: &'static str,
+    /// Which way it moved (for styling, never told by colour alone).
+    pub trend: Trend,
+}
+
+/// Which way a figure moved since the previous run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trend {
+    /// Up.
+    Up,
+    /// Down.
+    Down,
+    /// Unchanged (at one decimal), or nothing to compare with.
+    Flat,
+}
+
+/// Whether a vendor is covered in a region, as the vendor table says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VendorState {
+    /// Some delivery unit is qualified for it.
+    Covered,
+    /// None is.
+    Uncovered,
+}
+
+/// A track's counted partners over time.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendSeries {
+    /// Track id.
+    pub track: String,
+    /// One point per month, oldest first.
+    pub points: Vec<TrendPoint>,
+}
+
+/// Counted partners at a month's end.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Partners counted by the month's end (or the as-of date, in its month).
+    pub count: u64,
+}
+
+/// The last months of a trend as a table.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendTable {
+    /// The months, oldest first (`YYYY-MM`).
+    pub months: Vec<String>,
+    /// One row per track.
+    pub rows: Vec<TrendTableRow>,
+}
+
+/// A track's counts in a [`TrendTable`], one per month.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendTableRow {
+    /// Track id.
+    pub track: String,
+    /// Counted partners, one per month of the table.
+    pub counts: Vec<u64>,
+}
+
+/// A track's partners by status in a region.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusRow {
+    /// Track id.
+    pub track: String,
+    /// Partners per status.
+    pub prospect: u64,
+    /// Recruited partners.
+    pub recruited: u64,
+    /// Enabled partners.
+    pub enabled: u64,
+    /// Active partners.
+    pub active: u64,
+    /// Inactive partners.
+    pub inactive: u64,
+}
+
+/// A run in the trend across runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryRow {
+    /// Its as-of date.
+    pub date: String,
+    /// Its seat coverage (`n/a` without installs).
+    pub coverage: String,
+    /// Its ready partners.
+    pub ready: u64,
+}
+
+/// A covered vendor that lapsing certifications would uncover.
+#[derive(Debug, Clone, Serialize)]
+pub struct CliffVendorRow {
+    /// Region name.
+    pub region: String,
+    /// Vendor name.
+    pub vendor: String,
+    /// By when (`by 2008-06-09 (D+60)`).
+    pub when: String,
+}
+
+/// Problems in the data by action.
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityTotals {
+    /// Rows rejected.
+    pub rejected: String,
+    /// Rows ignored (not yet in effect).
+    pub ignored: String,
+    /// Rows kept with a value cleared.
+    pub cleared: String,
 }
 
 /// A labelled bar of a chart (value 0..=100 of the chart's scale).
@@ -203,8 +311,8 @@ pub struct VendorRow {
     pub seats: String,
     /// Share of the region's seats.
     pub share: String,
-    /// `covered` or `uncovered`.
-    pub state: &'static str,
+    /// Covered or not.
+    pub state: VendorState,
     /// Who covers it.
     pub covered_by: String,
     /// When it would be lost to lapsing certifications, if it would.
@@ -239,8 +347,8 @@ pub struct TargetRow {
     pub attainment: String,
     /// Pairs wanted, if any, and selected.
     pub pairs: Option<String>,
-    /// `met`, `missed` or `open`.
-    pub state: &'static str,
+    /// Met, missed or open.
+    pub state: TargetState,
 }
 
 /// A region page.
@@ -270,8 +378,8 @@ pub struct RegionPage {
     pub gaps: Vec<GapRow>,
     /// Targets.
     pub targets: Vec<TargetRow>,
-    /// Partners by status per track: (track, counts in [`Status::ALL`] order).
-    pub statuses: Vec<(String, Vec<u64>)>,
+    /// Partners by status per track.
+    pub statuses: Vec<StatusRow>,
     /// Recruit-next line.
     pub recruit_next: Option<String>,
     /// Partner table (rendered by `rows.rs`, not part of the template
@@ -279,9 +387,9 @@ pub struct RegionPage {
     #[serde(skip)]
     pub partners: Vec<PartnerRow>,
     /// Counted partners per month and track in this region (cumulative by `joined_on`).
-    pub trend: Vec<(String, Vec<(String, u64)>)>,
-    /// The last six months of `trend` as a table: (months, per track (track, counts)).
-    pub trend_table: (Vec<String>, Vec<(String, Vec<u64>)>),
+    pub trend: Vec<TrendSeries>,
+    /// The last six months of `trend` as a table.
+    pub trend_table: TrendTable,
 }
 
 /// A rejected-row count.
@@ -358,22 +466,22 @@ pub struct ReportModel {
     pub coverage_bars: Vec<Bar>,
     /// Score distribution in tenths of 100 (chart).
     pub score_bars: Vec<Bar>,
-    /// Counted partners per month and track: (track, [(month, count)]).
-    pub trend: Vec<(String, Vec<(String, u64)>)>,
-    /// History of seat coverage and ready partners across snapshots: (date, coverage, ready).
-    pub history: Vec<(String, String, u64)>,
+    /// Counted partners per month and track.
+    pub trend: Vec<TrendSeries>,
+    /// Seat coverage and ready partners across runs, this one last.
+    pub history: Vec<HistoryRow>,
     /// Seat coverage per snapshot (chart).
     pub history_bars: Vec<Bar>,
     /// Partners who would drop a band.
     pub cliff: Vec<CliffRow>,
-    /// Vendors that would become uncovered: (region, vendor, date).
-    pub cliff_vendors: Vec<(String, String, String)>,
+    /// Vendors that would become uncovered.
+    pub cliff_vendors: Vec<CliffVendorRow>,
     /// Changes since the previous run.
     pub diff: Vec<DiffRow>,
     /// Rejected rows by table, action and reason.
     pub quality: Vec<QualityRow>,
-    /// Rows rejected / ignored / cleared.
-    pub quality_totals: [String; 3],
+    /// Rows rejected, ignored and cleared.
+    pub quality_totals: QualityTotals,
     /// Notes rendered to sanitised HTML (HTML report) and escaped Markdown (Markdown
     /// report); empty when none.
     pub notes_html: String,
@@ -513,15 +621,15 @@ enum Delta {
 
 fn tile(label: &str, value: String, now: f64, before: Option<f64>, delta: Delta) -> Tile {
     let (delta, trend) = match before {
-        None => (None, "flat"),
+        None => (None, Trend::Flat),
         Some(b) => {
             let diff = now - b;
             let trend = if tenths(diff.abs()) == 0 {
-                "flat"
+                Trend::Flat
             } else if diff > 0.0 {
-                "up"
+                Trend::Up
             } else {
-                "down"
+                Trend::Down
             };
             let text = match delta {
                 Delta::Count => match diff.round() as i64 {
@@ -761,7 +869,11 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
                     installs: fmt_int(v.installs),
                     seats: fmt_int(v.seats),
                     share: fmt_pct(v.seats, rc.seats.0),
-                    state: if v.covered { "covered" } else { "uncovered" },
+                    state: if v.covered {
+                        VendorState::Covered
+                    } else {
+                        VendorState::Uncovered
+                    },
                     covered_by: if v.units.is_empty() {
                         "—".to_string()
                     } else {
@@ -806,7 +918,7 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
                         partners: t.partners,
                         attainment: fmt_pct(u64::from(ts.counted), u64::from(t.partners)),
                         pairs: t.pairs.map(|want| format!("{} of {want}", ts.pairs)),
-                        state: ts.state.as_str(),
+                        state: ts.state,
                     }
                 })
                 .collect();
@@ -815,20 +927,22 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
                 .iter()
                 .enumerate()
                 .map(|(ti, t)| {
-                    let counts = Status::ALL
-                        .iter()
-                        .map(|st| {
-                            d.partners
-                                .iter()
-                                .filter(|p| {
-                                    p.region as usize == r
-                                        && p.track as usize == ti
-                                        && p.status == *st
-                                })
-                                .count() as u64
-                        })
-                        .collect();
-                    (t.id.clone(), counts)
+                    let count = |st: Status| {
+                        d.partners
+                            .iter()
+                            .filter(|p| {
+                                p.region as usize == r && p.track as usize == ti && p.status == st
+                            })
+                            .count() as u64
+                    };
+                    StatusRow {
+                        track: t.id.clone(),
+                        prospect: count(Status::Prospect),
+                        recruited: count(Status::Recruited),
+                        enabled: count(Status::Enabled),
+                        active: count(Status::Active),
+                        inactive: count(Status::Inactive),
+                    }
                 })
                 .collect();
             let pair_count = |p: PartnerId| rp.pairs_of(p) as usize;
@@ -945,11 +1059,11 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
     {
         for v in &rc.vendors {
             if let Some(k) = v.lost_at {
-                cliff_vendors.push((
-                    d.regions[rc.region as usize].clone(),
-                    config.vendors[v.vendor as usize].name.clone(),
-                    format!("by {} (D+{})", cliff_date(as_of, k), CLIFF_DAYS[k]),
-                ));
+                cliff_vendors.push(CliffVendorRow {
+                    region: d.regions[rc.region as usize].clone(),
+                    vendor: config.vendors[v.vendor as usize].name.clone(),
+                    when: format!("by {} (D+{})", cliff_date(as_of, k), CLIFF_DAYS[k]),
+                });
             }
         }
     }
@@ -1014,23 +1128,18 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
             &mut diff,
         );
     }
-    let mut history_rows: Vec<(String, String, u64)> = history
+    let row = |date: NaiveDate, k: &Kpis| HistoryRow {
+        date: date.to_string(),
+        coverage: fmt_pct(k.seats_covered, k.seats),
+        ready: k.ready,
+    };
+    let mut history_rows: Vec<HistoryRow> = history
         .snapshots
         .iter()
         .filter(|s| s.as_of < as_of)
-        .map(|s| {
-            (
-                s.as_of.to_string(),
-                fmt_pct(s.total.seats_covered, s.total.seats),
-                s.total.ready,
-            )
-        })
+        .map(|s| row(s.as_of, &s.total))
         .collect();
-    history_rows.push((
-        as_of.to_string(),
-        fmt_pct(total.seats_covered, total.seats),
-        total.ready,
-    ));
+    history_rows.push(row(as_of, &total));
     let history_bars = history
         .snapshots
         .iter()
@@ -1038,10 +1147,10 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
         .map(|s| &s.total)
         .chain(std::iter::once(&total))
         .zip(&history_rows)
-        .map(|(k, (date, text, _))| Bar {
-            label: date.clone(),
+        .map(|(k, h)| Bar {
+            label: h.date.clone(),
             percent: k.coverage_tenths().map_or(0.0, |t| t as f64 / 10.0),
-            text: text.clone(),
+            text: h.coverage.clone(),
         })
         .collect();
 
@@ -1090,7 +1199,11 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
         cliff_vendors,
         diff,
         quality,
-        quality_totals: totals.map(fmt_int),
+        quality_totals: QualityTotals {
+            rejected: fmt_int(totals[Action::Rejected as usize]),
+            ignored: fmt_int(totals[Action::Ignored as usize]),
+            cleared: fmt_int(totals[Action::Cleared as usize]),
+        },
         notes_html,
         notes_md,
         inputs: ingested
@@ -1108,41 +1221,31 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
 }
 
 /// The last `n` months of a trend as a table.
-fn last_months(
-    trend: &[(String, Vec<(String, u64)>)],
-    n: usize,
-) -> (Vec<String>, Vec<(String, Vec<u64>)>) {
-    let months = trend
-        .first()
-        .map(|(_, pts)| {
-            pts.iter()
-                .rev()
-                .take(n)
-                .rev()
-                .map(|p| p.0.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    let rows = trend
-        .iter()
-        .map(|(track, pts)| {
-            (
-                track.clone(),
-                pts.iter().rev().take(n).rev().map(|p| p.1).collect(),
-            )
-        })
-        .collect();
-    (months, rows)
+fn last_months(trend: &[TrendSeries], n: usize) -> TrendTable {
+    let last = |s: &TrendSeries| s.points.len().saturating_sub(n);
+    TrendTable {
+        months: trend
+            .first()
+            .map(|s| {
+                s.points[last(s)..]
+                    .iter()
+                    .map(|p| p.month.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        rows: trend
+            .iter()
+            .map(|s| TrendTableRow {
+                track: s.track.clone(),
+                counts: s.points[last(s)..].iter().map(|p| p.count).collect(),
+            })
+            .collect(),
+    }
 }
 
 /// Counted partners per month-end and track (cumulative by `joined_on`), from the first
 /// month anyone joined to the as-of month, at most the last 36 months.
-fn trend(
-    d: &Dataset,
-    config: &Config,
-    scope: &Scope,
-    as_of: NaiveDate,
-) -> Vec<(String, Vec<(String, u64)>)> {
+fn trend(d: &Dataset, config: &Config, scope: &Scope, as_of: NaiveDate) -> Vec<TrendSeries> {
     let counted =
         |p: &&crate::ingest::Partner| p.status.counts_for_targets() && scope.contains(p.region);
     let Some(first) = d
@@ -1182,14 +1285,15 @@ fn trend(
             joined.sort_unstable();
             let points = months
                 .iter()
-                .map(|m| {
-                    (
-                        format!("{:04}-{:02}", m.year(), m.month()),
-                        joined.partition_point(|j| j <= m) as u64,
-                    )
+                .map(|m| TrendPoint {
+                    month: format!("{:04}-{:02}", m.year(), m.month()),
+                    count: joined.partition_point(|j| j <= m) as u64,
                 })
                 .collect();
-            (t.id.clone(), points)
+            TrendSeries {
+                track: t.id.clone(),
+                points,
+            }
         })
         .collect()
 }

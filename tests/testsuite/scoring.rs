@@ -5,7 +5,7 @@ use assert_cmd::Command;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use uc_readiness::config::Config;
-use uc_readiness::explain::explain;
+use uc_readiness::explain::{CertState, explain};
 use uc_readiness::ingest;
 use uc_readiness::score::{self, HeldCert, standing};
 
@@ -147,7 +147,7 @@ fn explain_traces_every_point() {
     assert_eq!((ad.level, ad.evidence.map(|e| e.0)), (1, Some(5)));
     // Points per skill: 100 × 0.5 × credit / 2 skills.
     assert!((ocs.points - 25.0).abs() < 1e-9 && (ad.points - 12.5).abs() < 1e-9);
-    let states: Vec<(&str, &str, bool)> = a
+    let states: Vec<(&str, CertState, bool)> = a
         .certifications
         .iter()
         .map(|c| (c.certification.as_str(), c.state, c.counts_for_track))
@@ -155,9 +155,9 @@ fn explain_traces_every_point() {
     assert_eq!(
         states,
         vec![
-            ("av", "expiring", false),
-            ("ms", "valid", true),
-            ("ms", "valid", true)
+            ("av", CertState::Expiring, false),
+            ("ms", CertState::Valid, true),
+            ("ms", CertState::Valid, true)
         ]
     );
     assert_eq!((a.certification_points, a.installs.len()), (4, 3));
@@ -165,8 +165,8 @@ fn explain_traces_every_point() {
 
     let b = explain(d, &config, &scores, d.partner_id("B").unwrap());
     assert!(b.gated);
-    let states: Vec<&str> = b.certifications.iter().map(|c| c.state).collect();
-    assert_eq!(states, vec!["expired", "expired"]);
+    let states: Vec<CertState> = b.certifications.iter().map(|c| c.state).collect();
+    assert_eq!(states, vec![CertState::Expired, CertState::Expired]);
     let avaya = b.vendors.iter().find(|v| v.vendor == "avaya").unwrap();
     assert_eq!(
         avaya.lacks,
