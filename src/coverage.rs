@@ -26,13 +26,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{CertId, Config, SkillId, TrackId, VendorId};
-use crate::format::fmt_pct;
 use crate::ingest::{Dataset, PartnerId, RegionId};
 use crate::pair::{
     PairRules, Pairing, Profile, RegionPairing, RegionSeats, capacity, pair_score, profile,
     qualified_together,
 };
-use crate::score::{CLIFF_DAYS, Scores, VendorSet, shortfall};
+use crate::score::{CLIFF_DAYS, Scores, Shortfall, VendorSet, shortfall};
 
 /// How serious a gap is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -86,18 +85,87 @@ impl GapKind {
     }
 }
 
-/// One gap: a line of `gaps.csv` and of the report. `subject` and `detail` carry data
-/// values (partner names, ...) unescaped; renderers escape them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One gap: a line of `gaps.csv` and of the report. `subject` names what it is about as
+/// an identifier (a vendor id, `skill ≥ level`, `partner / certification`, `track by
+/// date`); `fact` holds the figures behind it, which [`crate::format::gap_detail`] turns
+/// into the plain-language line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gap {
-    /// The kind.
-    pub kind: GapKind,
-    /// What it is about (a vendor, a skill level, a partner and certification, a target).
+    /// What it is about.
     pub subject: String,
-    /// The plain-language line.
-    pub detail: String,
+    /// The figures.
+    pub fact: GapFact,
     /// How serious.
     pub severity: Severity,
+}
+
+impl Gap {
+    /// The kind of gap.
+    pub fn kind(&self) -> GapKind {
+        match self.fact {
+            GapFact::UncoveredVendor { .. } => GapKind::UncoveredVendor,
+            GapFact::ClosestCandidate { .. } => GapKind::ClosestCandidate,
+            GapFact::ThinSkill { .. } => GapKind::ThinSkill,
+            GapFact::ExpiringCertification { .. } => GapKind::ExpiringCertification,
+            GapFact::TargetBehind { .. } => GapKind::TargetBehind,
+        }
+    }
+}
+
+/// The figures behind a gap, by kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum GapFact {
+    /// No delivery unit of the region is qualified for `vendor`.
+    UncoveredVendor {
+        /// The vendor.
+        vendor: VendorId,
+        /// Its valid installs in the region.
+        installs: u64,
+        /// Their seats.
+        seats: u64,
+        /// All seats of the region.
+        region_seats: u64,
+    },
+    /// A partner close to covering an uncovered vendor alone.
+    ClosestCandidate {
+        /// The vendor.
+        vendor: VendorId,
+        /// The partner and what it lacks.
+        candidate: Candidate,
+    },
+    /// Too few eligible partners of the region have `skill` at `level`.
+    ThinSkill {
+        /// The skill.
+        skill: SkillId,
+        /// The level the pairing tracks require.
+        level: u8,
+        /// Eligible partners at that level or higher.
+        partners: u32,
+        /// `gaps.min_partners_per_skill`.
+        needed: u32,
+    },
+    /// An eligible partner's certification that lapses within the warning window.
+    ExpiringCertification {
+        /// The partner.
+        partner: PartnerId,
+        /// The certification.
+        certification: CertId,
+        /// Its latest valid expiry.
+        expires_on: NaiveDate,
+        /// Days from D to it.
+        days: i64,
+    },
+    /// A recruitment target not met.
+    TargetBehind {
+        /// Index into [`Dataset::targets`].
+        target: usize,
+        /// Partners counted.
+        counted: u32,
+        /// Selected pairs of the region.
+        pairs: u32,
+        /// Missed or open.
+        state: TargetState,
+    },
 }
 
 /// A delivery unit.
@@ -114,11 +182,8 @@ pub enum Unit {
 pub struct Candidate {
     /// The partner.
     pub partner: PartnerId,
-    /// Missing levels plus 1 for a missing certification (0: it qualifies, but is in no
-    /// delivery unit).
-    pub distance: u32,
-    /// What it lacks.
-    pub lacks: Vec<String>,
+    /// What it lacks (nothing: it qualifies, but is in no delivery unit).
+    pub shortfall: Shortfall,
 }
 
 /// Coverage of one vendor in one region.
@@ -394,48 +459,39 @@ fn region(
         } else {
             closest(d, config, scores, &eligible, v)
         };
-        let name = &config.vendors[v as usize].name;
         if !covered {
             let share = if seats.total == 0 {
                 0.0
             } else {
                 s as f64 / seats.total as f64
             };
-            gaps.push((u64::MAX - s, Gap {
-                kind: GapKind::UncoveredVendor,
-                subject: config.vendors[v as usize].id.clone(),
-                detail: format!(
-                    "No partner or pair here can serve {name}: {n} installs, {s} seats ({}) at risk.",
-                    fmt_pct(s, seats.total)
-                ),
-                severity: if share >= 0.2 {
-                    Severity::High
-                } else if share >= 0.05 {
-                    Severity::Medium
-                } else {
-                    Severity::Low
+            gaps.push((
+                u64::MAX - s,
+                Gap {
+                    subject: config.vendors[v as usize].id.clone(),
+                    fact: GapFact::UncoveredVendor {
+                        vendor: v,
+                        installs: n,
+                        seats: s,
+                        region_seats: seats.total,
+                    },
+                    severity: if share >= 0.2 {
+                        Severity::High
+                    } else if share >= 0.05 {
+                        Severity::Medium
+                    } else {
+                        Severity::Low
+                    },
                 },
-            }));
+            ));
             for c in &candidates {
-                let p = &d.partners[c.partner as usize];
                 gaps.push((
                     u64::MAX - s,
                     Gap {
-                        kind: GapKind::ClosestCandidate,
                         subject: config.vendors[v as usize].id.clone(),
-                        detail: if c.distance == 0 {
-                            format!(
-                                "{} ({}) qualifies for {name} but is in no delivery unit: pair it.",
-                                p.name, p.id
-                            )
-                        } else {
-                            format!(
-                                "{} ({}) is {} step(s) away: lacks {}.",
-                                p.name,
-                                p.id,
-                                c.distance,
-                                c.lacks.join("; ")
-                            )
+                        fact: GapFact::ClosestCandidate {
+                            vendor: v,
+                            candidate: c.clone(),
                         },
                         severity: Severity::Low,
                     },
@@ -490,12 +546,13 @@ fn region(
         gaps.push((
             u64::from(n),
             Gap {
-                kind: GapKind::ThinSkill,
                 subject: format!("{} ≥ {lvl}", config.skills[s as usize].id),
-                detail: format!(
-                    "{n} eligible partner(s) at {} level {lvl} or higher; {min} needed.",
-                    config.skills[s as usize].name
-                ),
+                fact: GapFact::ThinSkill {
+                    skill: s,
+                    level: lvl,
+                    partners: n,
+                    needed: min,
+                },
                 severity: if n == 0 {
                     Severity::High
                 } else {
@@ -521,12 +578,13 @@ fn region(
         gaps.push((
             days.max(0) as u64,
             Gap {
-                kind: GapKind::ExpiringCertification,
                 subject: format!("{} / {}", partner.id, config.certifications[c as usize].id),
-                detail: format!(
-                    "{}'s {} expires on {when} ({days} days): renew it.",
-                    partner.name, config.certifications[c as usize].name
-                ),
+                fact: GapFact::ExpiringCertification {
+                    partner: p,
+                    certification: c,
+                    expires_on: when,
+                    days,
+                },
                 severity: if days <= 30 {
                     Severity::High
                 } else {
@@ -563,20 +621,16 @@ fn region(
             let track = t
                 .track
                 .map_or("all tracks", |tr| config.tracks[tr as usize].id.as_str());
-            let pair_part = match t.pairs {
-                Some(want) => format!(", {pairs} of {want} pairs"),
-                None => String::new(),
-            };
             gaps.push((
                 u64::from(state != TargetState::Missed),
                 Gap {
-                    kind: GapKind::TargetBehind,
                     subject: format!("{track} by {}", t.due_on),
-                    detail: format!(
-                        "{counted} of {} partners counted{pair_part} ({}).",
-                        t.partners,
-                        state.as_str()
-                    ),
+                    fact: GapFact::TargetBehind {
+                        target: i,
+                        counted,
+                        pairs,
+                        state,
+                    },
                     severity: if state == TargetState::Missed {
                         Severity::High
                     } else {
@@ -593,7 +647,7 @@ fn region(
         });
     }
 
-    gaps.sort_by(|(ka, a), (kb, b)| (a.kind, ka, &a.subject).cmp(&(b.kind, kb, &b.subject)));
+    gaps.sort_by(|(ka, a), (kb, b)| (a.kind(), ka, &a.subject).cmp(&(b.kind(), kb, &b.subject)));
     let gaps: Vec<Gap> = gaps.into_iter().map(|(_, g)| g).collect();
     let recruit_next = recruit_next(d, config, rules, scores, rp, seats, covered_now);
     RegionCoverage {
@@ -622,12 +676,11 @@ fn closest(
     eligible: &[PartnerId],
     v: VendorId,
 ) -> Vec<Candidate> {
-    let mut all: Vec<(u32, f64, PartnerId, Vec<String>)> = eligible
+    let mut all: Vec<(u32, f64, PartnerId, Shortfall)> = eligible
         .iter()
         .map(|&p| {
-            let (distance, lacks) =
-                shortfall(config, scores.levels_of(p), &scores.certs[p as usize], v);
-            (distance, scores.partners[p as usize].now.score, p, lacks)
+            let s = shortfall(config, scores.levels_of(p), &scores.certs[p as usize], v);
+            (s.distance(), scores.partners[p as usize].now.score, p, s)
         })
         .collect();
     all.sort_by(|a, b| {
@@ -639,11 +692,7 @@ fn closest(
     });
     all.into_iter()
         .take(config.gaps.closest_candidates as usize)
-        .map(|(distance, _, partner, lacks)| Candidate {
-            partner,
-            distance,
-            lacks,
-        })
+        .map(|(_, _, partner, shortfall)| Candidate { partner, shortfall })
         .collect()
 }
 

@@ -12,10 +12,10 @@ wins (then the first in a fixed order), so the answer is exact and deterministic
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::config::{CertId, Config, SkillId};
+use crate::config::{CertId, Config, SkillId, VendorId};
 use crate::format::{fmt_component as pct, fmt_tenths};
 use crate::ingest::{Dataset, PartnerId};
-use crate::score::{HeldCert, Scores, Standing, cliff_date, standing};
+use crate::score::{HeldCert, Scores, Standing, cliff_date, shortfall, standing};
 
 /// Longest combination of unit steps searched for the next band.
 pub const MAX_STEPS: usize = 8;
@@ -210,11 +210,55 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
     let ps = &scores.partners[p as usize];
     let track = &config.tracks[partner.track as usize];
     let sc = &config.scoring;
-    let wsum = sc.skill_weight + sc.certification_weight + sc.experience_weight;
     let levels = scores.levels_of(p);
-    let as_of = scores.as_of;
+    let certs = &scores.certs[p as usize];
+    let n = &ps.now;
+    Explanation {
+        partner_id: partner.id.clone(),
+        name: partner.name.clone(),
+        region: d.regions[partner.region as usize].clone(),
+        track: track.id.clone(),
+        status: partner.status.as_str().to_string(),
+        eligible: ps.eligible,
+        as_of: scores.as_of,
+        weights: [
+            sc.skill_weight,
+            sc.certification_weight,
+            sc.experience_weight,
+        ],
+        skills: skill_lines(d, config, p, levels),
+        skill_score: pct(n.skill),
+        certifications: cert_lines(d, config, p, scores.as_of),
+        certification_points: n.points,
+        certification_target: track.certification_target,
+        certification_score: pct(n.certification),
+        installs: install_lines(d, config, p),
+        experience_target: sc.experience_target_installs,
+        experience_score: pct(n.experience),
+        score: fmt_tenths(n.tenths),
+        band: sc.bands[n.band].name.clone(),
+        gated: n.gated,
+        first_band: n.band == 0,
+        vendors: vendor_lines(config, levels, certs, n),
+        cliff: cliff_lines(config, scores, p),
+        next_band: next_band(
+            config,
+            partner.track as usize,
+            levels,
+            certs,
+            scores.serviced[p as usize],
+            n,
+        ),
+    }
+}
 
-    let skills = track
+/// Each skill the partner's track requires: the assessment that set its level, the ones
+/// it superseded, and the points it earns.
+fn skill_lines(d: &Dataset, config: &Config, p: PartnerId, levels: &[u8]) -> Vec<SkillLine> {
+    let track = &config.tracks[d.partners[p as usize].track as usize];
+    let sc = &config.scoring;
+    let wsum = sc.skill_weight + sc.certification_weight + sc.experience_weight;
+    track
         .skills
         .iter()
         .map(|&(s, r)| {
@@ -238,10 +282,14 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
                 superseded: rows.iter().map(|a| a.line).collect(),
             }
         })
-        .collect();
+        .collect()
+}
 
-    let warn = as_of + chrono::Duration::days(i64::from(sc.expiry_warning_days));
-    let mut certifications: Vec<CertLine> = d
+/// Every certification row of the partner, with where it stands on `as_of`.
+fn cert_lines(d: &Dataset, config: &Config, p: PartnerId, as_of: NaiveDate) -> Vec<CertLine> {
+    let track = d.partners[p as usize].track;
+    let warn = as_of + chrono::Duration::days(i64::from(config.scoring.expiry_warning_days));
+    let mut lines: Vec<CertLine> = d
         .certifications
         .iter()
         .filter(|c| c.partner == p)
@@ -260,7 +308,7 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
                 certification: cert.id.clone(),
                 name: cert.name.clone(),
                 state,
-                counts_for_track: cert.tracks.contains(&partner.track),
+                counts_for_track: cert.tracks.contains(&track),
                 holders: c.holders,
                 earned_on: c.earned_on,
                 expires_on: c.expires_on,
@@ -268,12 +316,14 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
             }
         })
         .collect();
-    certifications.sort_by(|a, b| (&a.certification, a.line).cmp(&(&b.certification, b.line)));
-    let certs = &scores.certs[p as usize];
-    let certification_points = ps.now.points;
+    lines.sort_by(|a, b| (&a.certification, a.line).cmp(&(&b.certification, b.line)));
+    lines
+}
 
-    // The rows are there with Detail::Full, as `explain` loads the dataset.
-    let installs = d.installs.rows.as_ref().map_or_else(Vec::new, |inst| {
+/// The installs the partner services (the rows are there with `Detail::Full`, as
+/// `explain` loads the dataset).
+fn install_lines(d: &Dataset, config: &Config, p: PartnerId) -> Vec<InstallLine> {
+    d.installs.rows.as_ref().map_or_else(Vec::new, |inst| {
         (0..inst.len())
             .filter(|&i| inst.partner[i] == Some(p))
             .map(|i| InstallLine {
@@ -284,76 +334,46 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
                 line: inst.line[i],
             })
             .collect()
-    });
+    })
+}
 
-    let vendors = config
+/// Every vendor: qualified for alone, or what the partner lacks.
+fn vendor_lines(
+    config: &Config,
+    levels: &[u8],
+    certs: &[HeldCert],
+    now: &Standing,
+) -> Vec<VendorLine> {
+    config
         .vendors
         .iter()
         .enumerate()
-        .map(|(v, vendor)| {
-            let (_, lacks) = crate::score::shortfall(config, levels, certs, v as u16);
-            VendorLine {
-                vendor: vendor.id.clone(),
-                qualified: ps.now.qualified.contains(v as u16),
-                lacks,
-            }
+        .map(|(v, vendor)| VendorLine {
+            vendor: vendor.id.clone(),
+            qualified: now.qualified.contains(v as VendorId),
+            lacks: crate::format::lacks(config, &shortfall(config, levels, certs, v as VendorId)),
         })
-        .collect();
+        .collect()
+}
 
-    let cliff = ps
+/// The standing at each cliff date, with the certifications lapsed by then.
+fn cliff_lines(config: &Config, scores: &Scores, p: PartnerId) -> Vec<CliffLine> {
+    let certs = &scores.certs[p as usize];
+    scores.partners[p as usize]
         .cliff
         .iter()
         .enumerate()
         .map(|(i, st)| CliffLine {
-            date: cliff_date(as_of, i),
+            date: cliff_date(scores.as_of, i),
             score: fmt_tenths(st.tenths),
-            band: sc.bands[st.band].name.clone(),
+            band: config.scoring.bands[st.band].name.clone(),
             lapsed: certs
                 .iter()
                 .filter(|c| c.holders[i + 1].is_none())
                 .map(|c| config.certifications[c.cert as usize].id.clone())
                 .collect(),
         })
-        .collect();
-
-    let n = &ps.now;
-    Explanation {
-        partner_id: partner.id.clone(),
-        name: partner.name.clone(),
-        region: d.regions[partner.region as usize].clone(),
-        track: track.id.clone(),
-        status: partner.status.as_str().to_string(),
-        eligible: ps.eligible,
-        as_of,
-        weights: [
-            sc.skill_weight,
-            sc.certification_weight,
-            sc.experience_weight,
-        ],
-        skills,
-        skill_score: pct(n.skill),
-        certifications,
-        certification_points,
-        certification_target: track.certification_target,
-        certification_score: pct(n.certification),
-        installs,
-        experience_target: sc.experience_target_installs,
-        experience_score: pct(n.experience),
-        score: fmt_tenths(n.tenths),
-        band: sc.bands[n.band].name.clone(),
-        gated: n.gated,
-        first_band: n.band == 0,
-        vendors,
-        cliff,
-        next_band: next_band(
-            config,
-            partner.track as usize,
-            levels,
-            certs,
-            scores.serviced[p as usize],
-            n,
-        ),
-    }
+        .collect()
 }
 
 /// The fewest unit steps that lift the partner into a higher band.
@@ -506,147 +526,4 @@ fn describe(
             serviced + k
         ),
     }
-}
-
-impl Explanation {
-    /// The terminal rendering.
-    pub fn to_text(&self) -> String {
-        use std::fmt::Write;
-        let mut o = String::new();
-        let [ws, wc, we] = self.weights;
-        let _ = writeln!(
-            o,
-            "{} — {} ({} track, {}, region {}) as of {}",
-            self.partner_id, self.name, self.track, self.status, self.region, self.as_of
-        );
-        let _ = writeln!(
-            o,
-            "score {} → {}{}{}\n",
-            self.score,
-            self.band,
-            if self.gated {
-                " (held out of the first band: a component is zero)"
-            } else {
-                ""
-            },
-            if self.eligible {
-                ""
-            } else {
-                "; not eligible for pairing and coverage"
-            }
-        );
-        let _ = writeln!(o, "skills (weight {ws}): {}", self.skill_score);
-        for s in &self.skills {
-            let evidence = match s.evidence {
-                Some((line, date)) => format!("skills line {line}, assessed {date}"),
-                None => "no assessment".to_string(),
-            };
-            let superseded = if s.superseded.is_empty() {
-                String::new()
-            } else {
-                format!("; superseded: lines {}", join(&s.superseded))
-            };
-            let _ = writeln!(
-                o,
-                "  {:<28} level {} of {}  {:>5.1} pts  ({evidence}{superseded})",
-                s.skill, s.level, s.required, s.points
-            );
-        }
-        let _ = writeln!(
-            o,
-            "\ncertifications (weight {wc}): {} — {} of {} points",
-            self.certification_score, self.certification_points, self.certification_target
-        );
-        if self.certifications.is_empty() {
-            let _ = writeln!(o, "  none");
-        }
-        for c in &self.certifications {
-            let _ = writeln!(
-                o,
-                "  {:<28} {:<14} {} holder{}, earned {}, expires {}{}  (certifications line {})",
-                c.certification,
-                c.state.as_str(),
-                c.holders,
-                if c.holders == 1 { "" } else { "s" },
-                c.earned_on,
-                c.expires_on,
-                if c.counts_for_track {
-                    ""
-                } else {
-                    "; not counted for this track"
-                },
-                c.line
-            );
-        }
-        let _ = writeln!(
-            o,
-            "\nexperience (weight {we}): {} — {} of {} installs",
-            self.experience_score,
-            self.installs.len(),
-            self.experience_target
-        );
-        for i in &self.installs {
-            let _ = writeln!(
-                o,
-                "  {:<16} {} ({}, {} seats)  (installs line {})",
-                i.install_id, i.customer, i.vendor, i.seats, i.line
-            );
-        }
-        let _ = writeln!(
-            o,
-            "\nscore = ({ws}·{} + {wc}·{} + {we}·{}) / {} = {}",
-            self.skill_score,
-            self.certification_score,
-            self.experience_score,
-            ws + wc + we,
-            self.score
-        );
-        let _ = writeln!(o, "\nvendors:");
-        for v in &self.vendors {
-            if v.qualified {
-                let _ = writeln!(o, "  {:<16} qualified", v.vendor);
-            } else {
-                let _ = writeln!(o, "  {:<16} lacks {}", v.vendor, v.lacks.join("; "));
-            }
-        }
-        let _ = writeln!(o, "\nexpiry cliff (no renewals):");
-        for c in &self.cliff {
-            let lapsed = if c.lapsed.is_empty() {
-                String::new()
-            } else {
-                format!("  (lapsed: {})", c.lapsed.join(", "))
-            };
-            let _ = writeln!(o, "  {}  {:>5} {}{lapsed}", c.date, c.score, c.band);
-        }
-        let _ = writeln!(o);
-        match &self.next_band {
-            Some(n) => {
-                let _ = writeln!(
-                    o,
-                    "cheapest change to {} (score {}): {}",
-                    n.band,
-                    n.score,
-                    n.changes.join(", ")
-                );
-            }
-            None if self.first_band => {
-                let _ = writeln!(o, "already in the first band");
-            }
-            None => {
-                let _ = writeln!(
-                    o,
-                    "no change of up to {MAX_STEPS} steps reaches the next band"
-                );
-            }
-        }
-        o
-    }
-}
-
-fn join(lines: &[u64]) -> String {
-    lines
-        .iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -1,12 +1,18 @@
 /*!
-Numbers as every output writes them: pages, exports and `explain` call these functions
-and no others, so one figure never comes out two ways.
+Numbers and sentences as every output writes them: pages, exports and `explain` call these
+functions and no others, so one figure never comes out two ways. The compute stages return
+typed facts (a [`Gap`] with its [`GapFact`], a [`Shortfall`]); the words are written here.
 
 Rounding is the data contract's (SPEC §3, "Rounding" in the manual): to one decimal, half
 away from zero, with a 10⁻⁹ allowance so that floating-point error cannot flip a tie —
 `floor(10·x + 0.5 + 1e-9) / 10`. Pair weights are the same tenths, so a pair score on a
 page and the weight the pairing maximised are one number.
 */
+
+use crate::config::Config;
+use crate::coverage::{Gap, GapFact};
+use crate::ingest::Dataset;
+use crate::score::Shortfall;
 
 /// `x` rounded to tenths by the contract's rule, as an integer number of tenths.
 pub fn tenths(x: f64) -> i64 {
@@ -59,6 +65,96 @@ pub fn fmt_delta(x: f64) -> String {
         "+"
     };
     format!("{sign}{}", fmt_tenths(t))
+}
+
+/// What a [`Shortfall`] lacks, one phrase per requirement: `pbx-integration 1 → 2`,
+/// `a valid certification: one of avaya-aca-cm, avaya-acis-cm`.
+pub fn lacks(config: &Config, s: &Shortfall) -> Vec<String> {
+    let mut out: Vec<String> = s
+        .skills
+        .iter()
+        .map(|&(skill, have, need)| format!("{} {have} → {need}", config.skills[skill as usize].id))
+        .collect();
+    if !s.certification.is_empty() {
+        let names: Vec<&str> = s
+            .certification
+            .iter()
+            .map(|&c| config.certifications[c as usize].id.as_str())
+            .collect();
+        out.push(format!(
+            "a valid certification: one of {}",
+            names.join(", ")
+        ));
+    }
+    out
+}
+
+/// The plain-language line of a gap, as `gaps.csv` and the region pages show it.
+pub fn gap_detail(d: &Dataset, config: &Config, g: &Gap) -> String {
+    match &g.fact {
+        GapFact::UncoveredVendor {
+            vendor,
+            installs,
+            seats,
+            region_seats,
+        } => format!(
+            "No partner or pair here can serve {}: {installs} installs, {seats} seats ({}) at risk.",
+            config.vendors[*vendor as usize].name,
+            fmt_pct(*seats, *region_seats)
+        ),
+        GapFact::ClosestCandidate { vendor, candidate } => {
+            let p = &d.partners[candidate.partner as usize];
+            let distance = candidate.shortfall.distance();
+            if distance == 0 {
+                format!(
+                    "{} ({}) qualifies for {} but is in no delivery unit: pair it.",
+                    p.name, p.id, config.vendors[*vendor as usize].name
+                )
+            } else {
+                format!(
+                    "{} ({}) is {distance} step(s) away: lacks {}.",
+                    p.name,
+                    p.id,
+                    lacks(config, &candidate.shortfall).join("; ")
+                )
+            }
+        }
+        GapFact::ThinSkill {
+            skill,
+            level,
+            partners,
+            needed,
+        } => format!(
+            "{partners} eligible partner(s) at {} level {level} or higher; {needed} needed.",
+            config.skills[*skill as usize].name
+        ),
+        GapFact::ExpiringCertification {
+            partner,
+            certification,
+            expires_on,
+            days,
+        } => format!(
+            "{}'s {} expires on {expires_on} ({days} days): renew it.",
+            d.partners[*partner as usize].name, config.certifications[*certification as usize].name
+        ),
+        GapFact::TargetBehind {
+            target,
+            counted,
+            pairs,
+            state,
+        } => {
+            let t = &d.targets[*target];
+            let pair_part = match t.pairs {
+                Some(want) => format!(", {pairs} of {want} pairs"),
+                None => String::new(),
+            };
+            format!(
+                "{counted} of {} partners counted{pair_part} ({}).",
+                t.partners,
+                state.as_str()
+            )
+        }
+    }
 }
 
 #[cfg(test)]

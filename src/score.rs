@@ -13,7 +13,7 @@ use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::config::{CertId, Config, VendorId};
+use crate::config::{CertId, Config, SkillId, VendorId};
 use crate::ingest::{Dataset, PartnerId};
 
 /// Days after D at which the expiry cliff is computed.
@@ -261,42 +261,50 @@ pub fn qualifies(
                 .any(|c| c.holders[h].is_some() && vendor.interop_certifications.contains(&c.cert)))
 }
 
-/// How far a partner with these levels and certifications (valid on D) is from
-/// qualifying for vendor `v` alone: the distance of SPEC §5 — the sum of missing levels,
-/// plus 1 when a required certification is missing — and what it lacks, in words.
-pub fn shortfall(
-    config: &Config,
-    levels: &[u8],
-    certs: &[HeldCert],
-    v: VendorId,
-) -> (u32, Vec<String>) {
-    let vendor = &config.vendors[v as usize];
-    let mut distance = 0;
-    let mut lacks = Vec::new();
-    for &(s, r) in &vendor.interop_skills {
-        let have = levels[s as usize];
-        if have < r {
-            distance += u32::from(r - have);
-            lacks.push(format!("{} {} → {}", config.skills[s as usize].id, have, r));
-        }
+/// What a partner (or any set of skills and certifications) lacks to qualify for a vendor
+/// alone: the levels short of each interop skill, and whether a required certification is
+/// missing. The words are written by [`crate::format::lacks`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Shortfall {
+    /// (skill, level held, level required), for each interop skill held below its level.
+    pub skills: Vec<(SkillId, u8, u8)>,
+    /// The certifications of which one valid is required and none is held (empty: none
+    /// is missing).
+    pub certification: Vec<CertId>,
+}
+
+impl Shortfall {
+    /// The distance to qualifying: missing levels, plus 1 for a missing certification.
+    pub fn distance(&self) -> u32 {
+        self.skills
+            .iter()
+            .map(|&(_, have, need)| u32::from(need - have))
+            .sum::<u32>()
+            + u32::from(!self.certification.is_empty())
     }
+}
+
+/// What `levels` and `certs` (valid on D) lack for vendor `v`.
+pub fn shortfall(config: &Config, levels: &[u8], certs: &[HeldCert], v: VendorId) -> Shortfall {
+    let vendor = &config.vendors[v as usize];
+    let skills = vendor
+        .interop_skills
+        .iter()
+        .filter(|&&(s, r)| levels[s as usize] < r)
+        .map(|&(s, r)| (s, levels[s as usize], r))
+        .collect();
     let has_cert = vendor.interop_certifications.is_empty()
         || certs
             .iter()
             .any(|c| c.holders[0].is_some() && vendor.interop_certifications.contains(&c.cert));
-    if !has_cert {
-        distance += 1;
-        let names: Vec<&str> = vendor
-            .interop_certifications
-            .iter()
-            .map(|&c| config.certifications[c as usize].id.as_str())
-            .collect();
-        lacks.push(format!(
-            "a valid certification: one of {}",
-            names.join(", ")
-        ));
+    Shortfall {
+        skills,
+        certification: if has_cert {
+            Vec::new()
+        } else {
+            vendor.interop_certifications.clone()
+        },
     }
-    (distance, lacks)
 }
 
 /// The standing of one partner with these inputs at horizon `h` (0 = D).

@@ -1,11 +1,13 @@
-//! `uc-readiness explain PARTNER_ID`: the evidence behind one partner's score.
+//! `uc-readiness explain PARTNER_ID`: the evidence behind one partner's score, printed
+//! for people ([`Text`]) or as JSON.
 
+use std::fmt::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
 use crate::cli::{ExplainArgs, ExplainFormat};
-use crate::explain::explain;
+use crate::explain::{Explanation, MAX_STEPS, explain};
 use crate::ingest;
 use crate::score;
 use crate::settings::Settings;
@@ -41,7 +43,178 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     if args.format == ExplainFormat::Json {
         println!("{}", serde_json::to_string_pretty(&e)?);
     } else {
-        print!("{}", e.to_text());
+        print!("{}", Text(&e));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An explanation as the terminal shows it.
+pub(crate) struct Text<'a>(pub(crate) &'a Explanation);
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, o: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = self.0;
+        header(o, e)?;
+        skills(o, e)?;
+        certifications(o, e)?;
+        experience(o, e)?;
+        let [ws, wc, we] = e.weights;
+        writeln!(
+            o,
+            "\nscore = ({ws}·{} + {wc}·{} + {we}·{}) / {} = {}",
+            e.skill_score,
+            e.certification_score,
+            e.experience_score,
+            ws + wc + we,
+            e.score
+        )?;
+        vendors(o, e)?;
+        cliff(o, e)?;
+        next_band(o, e)
+    }
+}
+
+fn header(o: &mut impl Write, e: &Explanation) -> fmt::Result {
+    writeln!(
+        o,
+        "{} — {} ({} track, {}, region {}) as of {}",
+        e.partner_id, e.name, e.track, e.status, e.region, e.as_of
+    )?;
+    writeln!(
+        o,
+        "score {} → {}{}{}\n",
+        e.score,
+        e.band,
+        if e.gated {
+            " (held out of the first band: a component is zero)"
+        } else {
+            ""
+        },
+        if e.eligible {
+            ""
+        } else {
+            "; not eligible for pairing and coverage"
+        }
+    )
+}
+
+fn skills(o: &mut impl Write, e: &Explanation) -> fmt::Result {
+    writeln!(o, "skills (weight {}): {}", e.weights[0], e.skill_score)?;
+    for s in &e.skills {
+        let evidence = match s.evidence {
+            Some((line, date)) => format!("skills line {line}, assessed {date}"),
+            None => "no assessment".to_string(),
+        };
+        let superseded = if s.superseded.is_empty() {
+            String::new()
+        } else {
+            format!("; superseded: lines {}", join(&s.superseded))
+        };
+        writeln!(
+            o,
+            "  {:<28} level {} of {}  {:>5.1} pts  ({evidence}{superseded})",
+            s.skill, s.level, s.required, s.points
+        )?;
+    }
+    Ok(())
+}
+
+fn certifications(o: &mut impl Write, e: &Explanation) -> fmt::Result {
+    writeln!(
+        o,
+        "\ncertifications (weight {}): {} — {} of {} points",
+        e.weights[1], e.certification_score, e.certification_points, e.certification_target
+    )?;
+    if e.certifications.is_empty() {
+        writeln!(o, "  none")?;
+    }
+    for c in &e.certifications {
+        writeln!(
+            o,
+            "  {:<28} {:<14} {} holder{}, earned {}, expires {}{}  (certifications line {})",
+            c.certification,
+            c.state.as_str(),
+            c.holders,
+            if c.holders == 1 { "" } else { "s" },
+            c.earned_on,
+            c.expires_on,
+            if c.counts_for_track {
+                ""
+            } else {
+                "; not counted for this track"
+            },
+            c.line
+        )?;
+    }
+    Ok(())
+}
+
+fn experience(o: &mut impl Write, e: &Explanation) -> fmt::Result {
+    writeln!(
+        o,
+        "\nexperience (weight {}): {} — {} of {} installs",
+        e.weights[2],
+        e.experience_score,
+        e.installs.len(),
+        e.experience_target
+    )?;
+    for i in &e.installs {
+        writeln!(
+            o,
+            "  {:<16} {} ({}, {} seats)  (installs line {})",
+            i.install_id, i.customer, i.vendor, i.seats, i.line
+        )?;
+    }
+    Ok(())
+}
+
+fn vendors(o: &mut impl Write, e: &Explanation) -> fmt::Result {
+    writeln!(o, "\nvendors:")?;
+    for v in &e.vendors {
+        if v.qualified {
+            writeln!(o, "  {:<16} qualified", v.vendor)?;
+        } else {
+            writeln!(o, "  {:<16} lacks {}", v.vendor, v.lacks.join("; "))?;
+        }
+    }
+    Ok(())
+}
+
+fn cliff(o: &mut impl Write, e: &Explanation) -> fmt::Result {
+    writeln!(o, "\nexpiry cliff (no renewals):")?;
+    for c in &e.cliff {
+        let lapsed = if c.lapsed.is_empty() {
+            String::new()
+        } else {
+            format!("  (lapsed: {})", c.lapsed.join(", "))
+        };
+        writeln!(o, "  {}  {:>5} {}{lapsed}", c.date, c.score, c.band)?;
+    }
+    writeln!(o)
+}
+
+fn next_band(o: &mut impl Write, e: &Explanation) -> fmt::Result {
+    match &e.next_band {
+        Some(n) => writeln!(
+            o,
+            "cheapest change to {} (score {}): {}",
+            n.band,
+            n.score,
+            n.changes.join(", ")
+        ),
+        None if e.first_band => writeln!(o, "already in the first band"),
+        None => writeln!(
+            o,
+            "no change of up to {MAX_STEPS} steps reaches the next band"
+        ),
+    }
+}
+
+/// Line numbers, comma-separated.
+fn join(lines: &[u64]) -> String {
+    lines
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

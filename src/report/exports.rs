@@ -53,7 +53,7 @@ pub fn write_all(run: &Run, dir: &Path, csv: bool, parquet: bool) -> anyhow::Res
         &|| partner_scores(scope, d, c, &run.scores),
         &|| pairs(scope, d, c, &run.pairing),
         &|| coverage(scope, d, c, &run.coverage),
-        &|| gaps(scope, d, &run.coverage),
+        &|| gaps(scope, d, c, &run.coverage),
         &|| rejected(&run.ingested.rejected),
     ];
     use rayon::prelude::*;
@@ -275,7 +275,7 @@ pub fn coverage(scope: &Scope, d: &Dataset, config: &Config, coverage: &Coverage
 }
 
 /// `gaps`: per region, every gap in report order.
-pub fn gaps(scope: &Scope, d: &Dataset, coverage: &Coverage) -> Export {
+pub fn gaps(scope: &Scope, d: &Dataset, config: &Config, coverage: &Coverage) -> Export {
     use Kind::*;
     let rows = coverage
         .regions
@@ -285,9 +285,9 @@ pub fn gaps(scope: &Scope, d: &Dataset, coverage: &Coverage) -> Export {
             rc.gaps.iter().map(move |g| {
                 vec![
                     d.regions[rc.region as usize].clone(),
-                    g.kind.as_str().to_string(),
+                    g.kind().as_str().to_string(),
                     g.subject.clone(),
-                    g.detail.clone(),
+                    crate::format::gap_detail(d, config, g),
                     g.severity.as_str().to_string(),
                 ]
             })

@@ -898,10 +898,10 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
                 .gaps
                 .iter()
                 .map(|g| GapRow {
-                    kind: g.kind.as_str(),
+                    kind: g.kind().as_str(),
                     severity: g.severity.as_str(),
                     subject: g.subject.clone(),
-                    detail: g.detail.clone(),
+                    detail: crate::format::gap_detail(d, config, g),
                 })
                 .collect();
             let targets = rc

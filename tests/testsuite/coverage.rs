@@ -90,7 +90,7 @@ fn the_worked_example_pairing_and_gaps() {
                 (
                     names[rc.region as usize].as_str(),
                     g.subject.as_str(),
-                    g.kind,
+                    g.kind(),
                     g.severity,
                 )
             })
@@ -183,11 +183,11 @@ fn the_coverage_fixture_matches_its_hand_worked_figures() {
     let candidates: Vec<(&str, u32)> = nortel
         .candidates
         .iter()
-        .map(|c| (id(c.partner), c.distance))
+        .map(|c| (id(c.partner), c.shortfall.distance()))
         .collect();
     assert_eq!(candidates, vec![("WH1", 2), ("WT1", 4)]);
     assert_eq!(
-        nortel.candidates[0].lacks,
+        uc_readiness::format::lacks(&r.config, &nortel.candidates[0].shortfall),
         vec!["ocs-deployment 1 → 2", "qsig-tie-lines 1 → 2"]
     );
     assert!(
@@ -210,7 +210,7 @@ fn the_coverage_fixture_matches_its_hand_worked_figures() {
     let gaps: Vec<(GapKind, &str, Severity)> = west
         .gaps
         .iter()
-        .map(|g| (g.kind, g.subject.as_str(), g.severity))
+        .map(|g| (g.kind(), g.subject.as_str(), g.severity))
         .collect();
     assert_eq!(
         gaps,
