@@ -24,7 +24,7 @@ use std::time::Instant;
 use uc_readiness::config::Config;
 use uc_readiness::ingest;
 use uc_readiness::pipeline::{self, Inputs, Scope, Watch, peak_memory_mb, stage};
-use uc_readiness::report::history::History;
+use uc_readiness::report::history::{self, History};
 use uc_readiness::report::output::OutputDir;
 use uc_readiness::report::{self, Formats, model, render};
 use uc_readiness::sample::{SampleSpec, write};
@@ -110,7 +110,7 @@ fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
         let m = model::build(&run, None);
         report::write_run(&templates, &run, &m, &staging.path(), formats).expect("outputs");
         staging
-            .put_history(&render::snapshot_files(&m.snapshot).expect("snapshot"))
+            .put_history(&history::snapshot_files(&m.snapshot).expect("snapshot"))
             .expect("snapshot");
     });
     stage(&mut laps, "commit", || staging.commit().expect("commit"));

@@ -11,7 +11,7 @@ use super::problem_line;
 use crate::cli::ReportArgs;
 use crate::ingest::{self, Action};
 use crate::pipeline::{self, Inputs, Scope, Watch, stage};
-use crate::report::history::History;
+use crate::report::history::{self, History};
 use crate::report::output::OutputDir;
 use crate::report::{self, Formats, model, render};
 use crate::settings::Settings;
@@ -90,7 +90,7 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let model = stage(&mut watch, "model", || model::build(&run, notes.as_deref()));
     stage(&mut watch, "render", || -> anyhow::Result<()> {
         report::write_run(&templates, &run, &model, &staging.path(), formats)?;
-        staging.put_history(&render::snapshot_files(&model.snapshot)?)
+        staging.put_history(&history::snapshot_files(&model.snapshot)?)
     })?;
     let target = stage(&mut watch, "write", || staging.commit())?;
     say(format!("wrote {}", target.display()));

@@ -14,11 +14,162 @@ no diff. An unreadable previous run is never shown as "everything changed", and 
 before it is not silently taken in its place ("since the last run" would be untrue).
 */
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
-use super::model::{SCHEMA_VERSION, Snapshot, SnapshotDetail};
+use crate::format::tenths;
+
+/// Version of `summary.json` and of the history snapshots.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The figures a snapshot keeps of one scope (a region or the total).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Kpis {
+    /// Valid partners.
+    pub partners: u64,
+    /// Eligible partners.
+    pub eligible: u64,
+    /// Eligible partners in the first band.
+    pub ready: u64,
+    /// Selected pairs.
+    pub pairs: u64,
+    /// Seats of valid installs.
+    pub seats: u64,
+    /// Covered seats.
+    pub seats_covered: u64,
+    /// Valid installs.
+    pub installs: u64,
+    /// Covered installs.
+    pub installs_covered: u64,
+    /// Mean score of eligible partners, in tenths (0 when none).
+    pub mean_score_tenths: i64,
+    /// Partners counted for targets / partners targeted (latest target per region and track).
+    pub counted: u64,
+    /// Partners targeted.
+    pub targeted: u64,
+}
+
+impl Kpis {
+    /// Seat coverage in tenths of a percent, if there are seats.
+    pub fn coverage_tenths(&self) -> Option<i64> {
+        (self.seats > 0).then(|| tenths(100.0 * self.seats_covered as f64 / self.seats as f64))
+    }
+}
+
+/// One partner in a snapshot, for the run-over-run diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotPartner {
+    /// Band name.
+    pub band: String,
+    /// Band index (0 = first).
+    pub band_index: usize,
+    /// Rounded score, tenths.
+    pub score_tenths: i64,
+}
+
+/// What a run keeps of itself in `OUT/history/`: the KPIs in `<as-of>.json` (read for
+/// the trend on every later run) and the detail in `<as-of>.detail.json` (read only by the
+/// next run, for its diff). A snapshot file that carries its detail inline is read too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The as-of date.
+    pub as_of: NaiveDate,
+    /// Totals.
+    pub total: Kpis,
+    /// Per region name.
+    pub regions: BTreeMap<String, Kpis>,
+    /// Per partner, pair and covered vendor.
+    #[serde(flatten)]
+    pub detail: SnapshotDetail,
+}
+
+/// The part of a snapshot only the run-over-run diff reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SnapshotDetail {
+    /// Per partner id.
+    pub partners: BTreeMap<String, SnapshotPartner>,
+    /// Selected pairs as `region|left|right`.
+    pub pairs: Vec<String>,
+    /// Covered vendors as `region|vendor`.
+    pub covered: Vec<String>,
+}
+
+/// What changed since the previous run, from the two runs' snapshot detail.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    /// Partners now in a higher band: (id, before, now).
+    pub up: Vec<(String, SnapshotPartner, SnapshotPartner)>,
+    /// Partners now in a lower band: (id, before, now).
+    pub down: Vec<(String, SnapshotPartner, SnapshotPartner)>,
+    /// Pairs selected now and not before, as `region|left|right`.
+    pub pairs_gained: Vec<String>,
+    /// Pairs selected before and not now.
+    pub pairs_lost: Vec<String>,
+    /// Vendors covered now and not before, as `region|vendor`.
+    pub newly_covered: Vec<String>,
+    /// Vendors covered before and not now.
+    pub newly_uncovered: Vec<String>,
+}
+
+impl Changes {
+    /// The changes from `before` to `now` (partners by id, the rest sorted).
+    pub fn between(before: &SnapshotDetail, now: &SnapshotDetail) -> Changes {
+        let mut c = Changes::default();
+        for (id, n) in &now.partners {
+            if let Some(b) = before.partners.get(id)
+                && b.band_index != n.band_index
+            {
+                let change = (id.clone(), b.clone(), n.clone());
+                if n.band_index < b.band_index {
+                    c.up.push(change);
+                } else {
+                    c.down.push(change);
+                }
+            }
+        }
+        let set = |v: &[String]| v.iter().cloned().collect::<BTreeSet<String>>();
+        let (pairs_now, pairs_before) = (set(&now.pairs), set(&before.pairs));
+        let (cov_now, cov_before) = (set(&now.covered), set(&before.covered));
+        c.pairs_gained = pairs_now.difference(&pairs_before).cloned().collect();
+        c.pairs_lost = pairs_before.difference(&pairs_now).cloned().collect();
+        c.newly_covered = cov_now.difference(&cov_before).cloned().collect();
+        c.newly_uncovered = cov_before.difference(&cov_now).cloned().collect();
+        c
+    }
+}
+
+/// This run's snapshot as the files it is stored in under `OUT/history/`: the detail
+/// (`<as-of>.detail.json`, compact: one program reads it, the next run) and the KPIs
+/// (`<as-of>.json`, readable), as (file name, text). The output folder's commit puts them
+/// in place together with the run folder.
+pub fn snapshot_files(s: &Snapshot) -> anyhow::Result<Vec<(String, String)>> {
+    #[derive(Serialize)]
+    struct Head<'a> {
+        schema_version: u32,
+        as_of: NaiveDate,
+        total: &'a Kpis,
+        regions: &'a BTreeMap<String, Kpis>,
+    }
+    let mut detail = serde_json::to_string(&s.detail)?;
+    detail.push('\n');
+    let mut head = serde_json::to_string_pretty(&Head {
+        schema_version: s.schema_version,
+        as_of: s.as_of,
+        total: &s.total,
+        regions: &s.regions,
+    })?;
+    head.push('\n');
+    Ok(vec![
+        (format!("{}.detail.json", s.as_of), detail),
+        (format!("{}.json", s.as_of), head),
+    ])
+}
 
 /// What a run knows of the runs before it.
 #[derive(Debug, Clone, Default)]

@@ -12,14 +12,14 @@ and the notes, sanitised by ammonia.
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use chrono::NaiveDate;
 use handlebars::Handlebars;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::charts;
 use super::escape;
-use super::model::{ReportModel, SCHEMA_VERSION, Snapshot};
+use super::history::{Kpis, SCHEMA_VERSION};
+use super::model::ReportModel;
 use super::rows::{Format, Rows};
 use crate::pipeline::Run;
 
@@ -261,8 +261,8 @@ pub fn summary(m: &ReportModel, run: &Run, path: &Path) -> anyhow::Result<()> {
         inputs: &'a [crate::ingest::InputFile],
         config_sha256: &'a str,
         rejected_rows: usize,
-        total: &'a super::model::Kpis,
-        regions: &'a std::collections::BTreeMap<String, super::model::Kpis>,
+        total: &'a Kpis,
+        regions: &'a std::collections::BTreeMap<String, Kpis>,
     }
     let s = Summary {
         schema_version: SCHEMA_VERSION,
@@ -278,31 +278,4 @@ pub fn summary(m: &ReportModel, run: &Run, path: &Path) -> anyhow::Result<()> {
     let mut text = serde_json::to_string_pretty(&s)?;
     text.push('\n');
     write(path, &text)
-}
-
-/// This run's snapshot as the files it is stored in under `OUT/history/`: the detail
-/// (`<as-of>.detail.json`, compact: one program reads it, the next run) and the KPIs
-/// (`<as-of>.json`, readable), as (file name, text). The output folder's commit puts them
-/// in place together with the run folder.
-pub fn snapshot_files(s: &Snapshot) -> anyhow::Result<Vec<(String, String)>> {
-    #[derive(Serialize)]
-    struct Head<'a> {
-        schema_version: u32,
-        as_of: NaiveDate,
-        total: &'a super::model::Kpis,
-        regions: &'a std::collections::BTreeMap<String, super::model::Kpis>,
-    }
-    let mut detail = serde_json::to_string(&s.detail)?;
-    detail.push('\n');
-    let mut head = serde_json::to_string_pretty(&Head {
-        schema_version: s.schema_version,
-        as_of: s.as_of,
-        total: &s.total,
-        regions: &s.regions,
-    })?;
-    head.push('\n');
-    Ok(vec![
-        (format!("{}.detail.json", s.as_of), detail),
-        (format!("{}.json", s.as_of), head),
-    ])
 }

@@ -1,0 +1,767 @@
+/*!
+The report model: everything the HTML and Markdown templates and `summary.json` show,
+built once from a [`Run`]. Numbers and sentences are written by [`crate::format`]; data
+values stay unescaped (each renderer escapes for its format). The summary's parts are
+here; a region's row and page are in [`region`], the counted-partner trends in [`trend`],
+the run's snapshot and what changed since the previous one in [`super::history`].
+*/
+
+mod region;
+mod trend;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use region::{
+    GapRow, PairRow, PartnerRow, RegionPage, RegionRow, StatusRow, TargetRow, VendorRow,
+    VendorState,
+};
+pub use trend::{TrendPoint, TrendSeries, TrendTable, TrendTableRow};
+
+use super::history::{Changes, Kpis, SCHEMA_VERSION, Snapshot, SnapshotDetail, SnapshotPartner};
+use crate::config::Config;
+use crate::coverage::Coverage;
+use crate::format::{fmt_delta, fmt_int, fmt_pct, fmt_tenths, tenths};
+use crate::ingest::{Action, Dataset, PartnerId, RegionId, Table};
+use crate::pair::Pairing;
+use crate::pipeline::{Run, Scope};
+use crate::score::{CLIFF_DAYS, Scores, cliff_date};
+
+/// A KPI tile.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tile {
+    /// Label.
+    pub label: String,
+    /// Value, formatted.
+    pub value: String,
+    /// Change since the previous run, formatted, if there is one.
+    pub delta: Option<String>,
+    /// Which way it moved (for styling, never told by colour alone).
+    pub trend: Trend,
+}
+
+/// Which way a figure moved since the previous run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trend {
+    /// Up.
+    Up,
+    /// Down.
+    Down,
+    /// Unchanged (at one decimal), or nothing to compare with.
+    Flat,
+}
+
+/// A run in the trend across runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryRow {
+    /// Its as-of date.
+    pub date: String,
+    /// Its seat coverage (`n/a` without installs).
+    pub coverage: String,
+    /// Its ready partners.
+    pub ready: u64,
+}
+
+/// A covered vendor that lapsing certifications would uncover.
+#[derive(Debug, Clone, Serialize)]
+pub struct CliffVendorRow {
+    /// Region name.
+    pub region: String,
+    /// Vendor name.
+    pub vendor: String,
+    /// By when (`by 2008-06-09 (D+60)`).
+    pub when: String,
+}
+
+/// Problems in the data by action.
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityTotals {
+    /// Rows rejected.
+    pub rejected: String,
+    /// Rows ignored (not yet in effect).
+    pub ignored: String,
+    /// Rows kept with a value cleared.
+    pub cleared: String,
+}
+
+/// A labelled bar of a chart (value 0..=100 of the chart's scale).
+#[derive(Debug, Clone, Serialize)]
+pub struct Bar {
+    /// Label.
+    pub label: String,
+    /// Length on a 0..=100 scale.
+    pub percent: f64,
+    /// Text shown beside it.
+    pub text: String,
+}
+
+/// A rejected-row count.
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityRow {
+    /// Table.
+    pub table: &'static str,
+    /// Action.
+    pub action: &'static str,
+    /// Reason.
+    pub reason: String,
+    /// Count.
+    pub count: String,
+}
+
+/// A partner who would drop a band at a cliff date.
+#[derive(Debug, Clone, Serialize)]
+pub struct CliffRow {
+    /// Partner id and name.
+    pub partner: String,
+    /// Region.
+    pub region: String,
+    /// Band now → band then.
+    pub change: String,
+    /// First date at which it drops.
+    pub on: String,
+}
+
+/// A change since the previous run.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffRow {
+    /// What changed.
+    pub what: String,
+    /// Details.
+    pub detail: String,
+}
+
+/// An input file's provenance.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputRow {
+    /// File name.
+    pub file: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256.
+    pub sha256: String,
+}
+
+/// Everything the reports show.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportModel {
+    /// Report title.
+    pub title: String,
+    /// As-of date.
+    pub as_of: String,
+    /// The previous snapshot's date, if any (and readable).
+    pub previous: Option<String>,
+    /// Why the previous run's snapshot could not be read, when it could not: the report
+    /// says so instead of comparing.
+    pub previous_unreadable: Option<String>,
+    /// Pairing tracks.
+    pub left_track: String,
+    /// Right pairing track.
+    pub right_track: String,
+    /// KPI tiles.
+    pub tiles: Vec<Tile>,
+    /// Region table.
+    pub regions: Vec<RegionRow>,
+    /// Region pages (rendered one by one, each with only the fields it needs: see
+    /// `render.rs`).
+    #[serde(skip)]
+    pub pages: Vec<RegionPage>,
+    /// Coverage by region (chart).
+    pub coverage_bars: Vec<Bar>,
+    /// Score distribution in tenths of 100 (chart).
+    pub score_bars: Vec<Bar>,
+    /// Counted partners per month and track.
+    pub trend: Vec<TrendSeries>,
+    /// Seat coverage and ready partners across runs, this one last.
+    pub history: Vec<HistoryRow>,
+    /// Seat coverage per snapshot (chart).
+    pub history_bars: Vec<Bar>,
+    /// Partners who would drop a band.
+    pub cliff: Vec<CliffRow>,
+    /// Vendors that would become uncovered.
+    pub cliff_vendors: Vec<CliffVendorRow>,
+    /// Changes since the previous run.
+    pub diff: Vec<DiffRow>,
+    /// Rejected rows by table, action and reason.
+    pub quality: Vec<QualityRow>,
+    /// Rows rejected, ignored and cleared.
+    pub quality_totals: QualityTotals,
+    /// Notes rendered to sanitised HTML (HTML report) and escaped Markdown (Markdown
+    /// report); empty when none.
+    pub notes_html: String,
+    /// Notes for the Markdown report.
+    pub notes_md: String,
+    /// Input files and their hashes.
+    pub inputs: Vec<InputRow>,
+    /// SHA-256 of the config.
+    pub config_sha256: String,
+    /// The snapshot this run stores.
+    #[serde(skip)]
+    pub snapshot: Snapshot,
+}
+
+/// A region's file stem: lowercase ASCII letters, digits and `-`, never empty, never a
+/// reserved device name, unique among the regions (a numeric suffix on collision).
+pub fn slugs(names: &[String]) -> Vec<String> {
+    const RESERVED: [&str; 22] = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    let mut taken = std::collections::BTreeSet::new();
+    names
+        .iter()
+        .map(|name| {
+            let mut s = String::new();
+            for c in name.to_lowercase().chars() {
+                if c.is_ascii_alphanumeric() {
+                    s.push(c);
+                } else if !s.ends_with('-') {
+                    s.push('-');
+                }
+            }
+            let mut s = s.trim_matches('-').chars().take(60).collect::<String>();
+            if s.is_empty() || RESERVED.contains(&s.as_str()) || s == "index" || s == "report" {
+                s = format!("region-{s}").trim_end_matches('-').to_string();
+            }
+            let mut candidate = s.clone();
+            let mut n = 2;
+            while !taken.insert(candidate.clone()) {
+                candidate = format!("{s}-{n}");
+                n += 1;
+            }
+            candidate
+        })
+        .collect()
+}
+
+/// What every part of the model is built from: the run, and what is derived once.
+struct Ctx<'a> {
+    /// Regions in this run (`--region`).
+    scope: &'a Scope,
+    d: &'a Dataset,
+    config: &'a Config,
+    scores: &'a Scores,
+    pairing: &'a Pairing,
+    coverage: &'a Coverage,
+    as_of: NaiveDate,
+    /// Each region's file stem.
+    slugs: Vec<String>,
+    /// Each region's figures.
+    region_kpis: Vec<Kpis>,
+    /// The previous run, when it could be read whole.
+    previous: Option<&'a Snapshot>,
+}
+
+impl Ctx<'_> {
+    /// `id name` of a partner.
+    fn who(&self, p: PartnerId) -> String {
+        let p = &self.d.partners[p as usize];
+        format!("{} {}", p.id, p.name)
+    }
+
+    /// Vendor names, `, `-joined (`—` for none).
+    fn vendor_names(&self, set: crate::score::VendorSet) -> String {
+        let v: Vec<&str> = set
+            .iter()
+            .map(|v| self.config.vendors[v as usize].name.as_str())
+            .collect();
+        if v.is_empty() {
+            "—".to_string()
+        } else {
+            v.join(", ")
+        }
+    }
+
+    /// The figures of one region, or of every region in scope.
+    fn kpis(&self, region: Option<usize>) -> Kpis {
+        let d = self.d;
+        let in_scope = |p: &crate::ingest::Partner| {
+            self.scope.contains(p.region) && region.is_none_or(|r| p.region as usize == r)
+        };
+        let mut k = Kpis {
+            partners: 0,
+            eligible: 0,
+            ready: 0,
+            pairs: 0,
+            seats: 0,
+            seats_covered: 0,
+            installs: 0,
+            installs_covered: 0,
+            mean_score_tenths: 0,
+            counted: 0,
+            targeted: 0,
+        };
+        let mut score_sum = 0.0;
+        for (p, s) in d.partners.iter().zip(&self.scores.partners) {
+            if !in_scope(p) {
+                continue;
+            }
+            k.partners += 1;
+            if s.eligible {
+                k.eligible += 1;
+                score_sum += s.now.score;
+                if s.now.band == 0 {
+                    k.ready += 1;
+                }
+            }
+        }
+        if k.eligible > 0 {
+            k.mean_score_tenths = tenths(score_sum / k.eligible as f64);
+        }
+        for rc in self.coverage.regions.iter().filter(|rc| {
+            self.scope.contains(rc.region) && region.is_none_or(|r| rc.region as usize == r)
+        }) {
+            k.pairs += self.pairing.regions[rc.region as usize].pairs.len() as u64;
+            k.seats += rc.seats.0;
+            k.seats_covered += rc.seats.1;
+            k.installs += rc.installs.0;
+            k.installs_covered += rc.installs.1;
+            if let Some(rec) = &rc.recruitment {
+                k.counted += u64::from(rec.counted);
+                k.targeted += u64::from(rec.targeted);
+            }
+        }
+        k
+    }
+}
+
+/// How a tile's change is written.
+#[derive(Clone, Copy)]
+enum Delta {
+    /// A whole number (`+3`).
+    Count,
+    /// One decimal with a unit (`+1.5 pts`).
+    Decimal(&'static str),
+}
+
+/// One key figure.
+fn tile(label: &str, value: String, now: f64, before: Option<f64>, delta: Delta) -> Tile {
+    let (delta, trend) = match before {
+        None => (None, Trend::Flat),
+        Some(b) => {
+            let diff = now - b;
+            let trend = if tenths(diff.abs()) == 0 {
+                Trend::Flat
+            } else if diff > 0.0 {
+                Trend::Up
+            } else {
+                Trend::Down
+            };
+            let text = match delta {
+                Delta::Count => match diff.round() as i64 {
+                    0 => "0".to_string(),
+                    n => format!("{n:+}"),
+                },
+                Delta::Decimal(unit) => format!("{}{unit}", fmt_delta(diff)),
+            };
+            (Some(format!("{text} since the last run")), trend)
+        }
+    };
+    Tile {
+        label: label.to_string(),
+        value,
+        delta,
+        trend,
+    }
+}
+
+/// The key figures of a scope, with their changes since `prev`.
+fn tiles(k: &Kpis, prev: Option<&Kpis>) -> Vec<Tile> {
+    let cov = |k: &Kpis| k.coverage_tenths().map_or(0.0, |t| t as f64 / 10.0);
+    vec![
+        tile(
+            "Ready partners",
+            format!("{} of {}", fmt_int(k.ready), fmt_int(k.eligible)),
+            k.ready as f64,
+            prev.map(|p| p.ready as f64),
+            Delta::Count,
+        ),
+        tile(
+            "Pairs",
+            fmt_int(k.pairs),
+            k.pairs as f64,
+            prev.map(|p| p.pairs as f64),
+            Delta::Count,
+        ),
+        tile(
+            "Seat coverage",
+            fmt_pct(k.seats_covered, k.seats),
+            cov(k),
+            prev.map(cov),
+            Delta::Decimal(" pts"),
+        ),
+        tile(
+            "Mean score",
+            fmt_tenths(k.mean_score_tenths),
+            k.mean_score_tenths as f64 / 10.0,
+            prev.map(|p| p.mean_score_tenths as f64 / 10.0),
+            Delta::Decimal(""),
+        ),
+        tile(
+            "Recruited vs target",
+            format!("{} of {}", fmt_int(k.counted), fmt_int(k.targeted)),
+            k.counted as f64,
+            prev.map(|p| p.counted as f64),
+            Delta::Count,
+        ),
+    ]
+}
+
+/// Builds the model of a run: its regions in scope, compared with the previous run of
+/// its history; `notes` are the `--notes` Markdown.
+pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
+    let d = run.dataset();
+    let config = &run.config;
+    let mut ctx = Ctx {
+        scope: &run.scope,
+        d,
+        config,
+        scores: &run.scores,
+        pairing: &run.pairing,
+        coverage: &run.coverage,
+        as_of: run.as_of,
+        slugs: slugs(&d.regions),
+        region_kpis: Vec::new(),
+        previous: run.history.previous(),
+    };
+    ctx.region_kpis = (0..d.regions.len()).map(|r| ctx.kpis(Some(r))).collect();
+    let total = ctx.kpis(None);
+    let snapshot = snapshot(&ctx, &total);
+
+    // Region rows and pages, regions in parallel.
+    let in_scope: Vec<_> = run
+        .coverage
+        .regions
+        .iter()
+        .filter(|rc| ctx.scope.contains(rc.region))
+        .collect();
+    let (regions, pages): (Vec<RegionRow>, Vec<RegionPage>) = in_scope
+        .par_iter()
+        .map(|rc| region::region(&ctx, rc))
+        .unzip();
+
+    let (history, history_bars) = history_rows(run, &total);
+    let (notes_html, notes_md) = notes.map(super::notes::render).unwrap_or_default();
+    let (quality, quality_totals) = quality(run);
+    ReportModel {
+        title: config.report.title.clone(),
+        as_of: run.as_of.to_string(),
+        previous: ctx.previous.map(|p| p.as_of.to_string()),
+        previous_unreadable: run.history.unreadable_previous.as_ref().map(|(date, why)| {
+            format!(
+                "The previous run's snapshot ({date}) could not be read ({why}), so nothing is compared with it."
+            )
+        }),
+        left_track: config.tracks[config.pairing.left_track as usize].id.clone(),
+        right_track: config.tracks[config.pairing.right_track as usize]
+            .id
+            .clone(),
+        tiles: tiles(&total, ctx.previous.map(|p| &p.total)),
+        coverage_bars: coverage_bars(&regions),
+        score_bars: score_bars(&ctx),
+        trend: trend::trend(d, config, ctx.scope, run.as_of),
+        history,
+        history_bars,
+        cliff: cliff(&ctx),
+        cliff_vendors: cliff_vendors(&ctx),
+        diff: ctx
+            .previous
+            .map(|prev| diff_rows(&Changes::between(&prev.detail, &snapshot.detail)))
+            .unwrap_or_default(),
+        quality,
+        quality_totals,
+        notes_html,
+        notes_md,
+        inputs: run
+            .ingested
+            .inputs
+            .iter()
+            .map(|i| InputRow {
+                file: i.file_name.clone(),
+                bytes: i.bytes,
+                sha256: i.sha256.clone(),
+            })
+            .collect(),
+        config_sha256: run.config_sha256.clone(),
+        regions,
+        pages,
+        snapshot,
+    }
+}
+
+/// What this run stores in `OUT/history/`: its figures and, for the next run's diff,
+/// every partner's band, the pairs and the covered vendors of the regions in scope.
+fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
+    let (d, config, scope) = (ctx.d, ctx.config, ctx.scope);
+    let bands = &config.scoring.bands;
+    Snapshot {
+        schema_version: SCHEMA_VERSION,
+        as_of: ctx.as_of,
+        total: total.clone(),
+        regions: d
+            .regions
+            .iter()
+            .cloned()
+            .zip(ctx.region_kpis.iter().cloned())
+            .enumerate()
+            .filter(|(r, _)| scope.contains(*r as RegionId))
+            .map(|(_, kv)| kv)
+            .collect(),
+        detail: SnapshotDetail {
+            partners: d
+                .partners
+                .iter()
+                .zip(&ctx.scores.partners)
+                .filter(|(p, _)| scope.contains(p.region))
+                .map(|(p, s)| {
+                    (
+                        p.id.clone(),
+                        SnapshotPartner {
+                            band: bands[s.now.band].name.clone(),
+                            band_index: s.now.band,
+                            score_tenths: s.now.tenths,
+                        },
+                    )
+                })
+                .collect(),
+            pairs: ctx
+                .pairing
+                .regions
+                .iter()
+                .filter(|rp| scope.contains(rp.region))
+                .flat_map(|rp| {
+                    rp.pairs.iter().map(move |p| {
+                        format!(
+                            "{}|{}|{}",
+                            d.regions[rp.region as usize],
+                            d.partners[p.left as usize].id,
+                            d.partners[p.right as usize].id
+                        )
+                    })
+                })
+                .collect(),
+            covered: ctx
+                .coverage
+                .regions
+                .iter()
+                .filter(|rc| scope.contains(rc.region))
+                .flat_map(|rc| {
+                    rc.vendors.iter().filter(|v| v.covered).map(move |v| {
+                        format!(
+                            "{}|{}",
+                            d.regions[rc.region as usize], config.vendors[v.vendor as usize].id
+                        )
+                    })
+                })
+                .collect(),
+        },
+    }
+}
+
+/// Seat coverage by region (chart).
+fn coverage_bars(regions: &[RegionRow]) -> Vec<Bar> {
+    regions
+        .iter()
+        .map(|r| Bar {
+            label: r.name.clone(),
+            percent: r.coverage_percent,
+            text: r.coverage.clone(),
+        })
+        .collect()
+}
+
+/// Eligible partners' scores in bands of ten points (chart).
+fn score_bars(ctx: &Ctx<'_>) -> Vec<Bar> {
+    let mut buckets = [0u64; 10];
+    for (_, s) in ctx
+        .d
+        .partners
+        .iter()
+        .zip(&ctx.scores.partners)
+        .filter(|(p, s)| s.eligible && ctx.scope.contains(p.region))
+    {
+        buckets[((s.now.tenths / 100) as usize).min(9)] += 1;
+    }
+    let most = buckets.iter().copied().max().unwrap_or(0).max(1);
+    buckets
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| Bar {
+            label: if i == 9 {
+                "90–100".to_string()
+            } else {
+                format!("{}–{}", i * 10, i * 10 + 9)
+            },
+            percent: 100.0 * n as f64 / most as f64,
+            text: fmt_int(n),
+        })
+        .collect()
+}
+
+/// Eligible partners that would drop a band at a cliff date, and by when.
+fn cliff(ctx: &Ctx<'_>) -> Vec<CliffRow> {
+    let bands = &ctx.config.scoring.bands;
+    let mut rows = Vec::new();
+    for (i, (p, s)) in ctx.d.partners.iter().zip(&ctx.scores.partners).enumerate() {
+        if !s.eligible || !ctx.scope.contains(p.region) {
+            continue;
+        }
+        if let Some(k) = s.cliff.iter().position(|c| c.band > s.now.band) {
+            let worst = s.cliff.iter().map(|c| c.band).max().unwrap_or(s.now.band);
+            rows.push(CliffRow {
+                partner: ctx.who(i as PartnerId),
+                region: ctx.d.regions[p.region as usize].clone(),
+                change: format!("{} → {}", bands[s.now.band].name, bands[worst].name),
+                on: format!("by {} (D+{})", cliff_date(ctx.as_of, k), CLIFF_DAYS[k]),
+            });
+        }
+    }
+    rows
+}
+
+/// Covered vendors that lapsing certifications would uncover, and by when.
+fn cliff_vendors(ctx: &Ctx<'_>) -> Vec<CliffVendorRow> {
+    let mut rows = Vec::new();
+    for rc in ctx
+        .coverage
+        .regions
+        .iter()
+        .filter(|rc| ctx.scope.contains(rc.region))
+    {
+        for v in &rc.vendors {
+            if let Some(k) = v.lost_at {
+                rows.push(CliffVendorRow {
+                    region: ctx.d.regions[rc.region as usize].clone(),
+                    vendor: ctx.config.vendors[v.vendor as usize].name.clone(),
+                    when: format!("by {} (D+{})", cliff_date(ctx.as_of, k), CLIFF_DAYS[k]),
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// The changes since the previous run, one row per kind that has any.
+fn diff_rows(c: &Changes) -> Vec<DiffRow> {
+    let band = |(id, before, now): &(String, SnapshotPartner, SnapshotPartner)| {
+        format!(
+            "{id} {} → {} ({} → {})",
+            before.band,
+            now.band,
+            fmt_tenths(before.score_tenths),
+            fmt_tenths(now.score_tenths)
+        )
+    };
+    let mut rows = Vec::new();
+    let mut show = |label: &str, items: Vec<String>| {
+        if !items.is_empty() {
+            rows.push(DiffRow {
+                what: format!("{label} ({})", items.len()),
+                detail: items.join("; ").replace('|', " / "),
+            });
+        }
+    };
+    show("Partners up a band", c.up.iter().map(band).collect());
+    show("Partners down a band", c.down.iter().map(band).collect());
+    show("Pairs gained", c.pairs_gained.clone());
+    show("Pairs lost", c.pairs_lost.clone());
+    show("Vendors newly covered", c.newly_covered.clone());
+    show("Vendors newly uncovered", c.newly_uncovered.clone());
+    rows
+}
+
+/// Seat coverage and ready partners of every readable earlier run and this one (the
+/// table), and the same coverage as bars (the chart).
+fn history_rows(run: &Run, total: &Kpis) -> (Vec<HistoryRow>, Vec<Bar>) {
+    let runs: Vec<(NaiveDate, &Kpis)> = run
+        .history
+        .snapshots
+        .iter()
+        .filter(|s| s.as_of < run.as_of)
+        .map(|s| (s.as_of, &s.total))
+        .chain(std::iter::once((run.as_of, total)))
+        .collect();
+    let rows: Vec<HistoryRow> = runs
+        .iter()
+        .map(|(date, k)| HistoryRow {
+            date: date.to_string(),
+            coverage: fmt_pct(k.seats_covered, k.seats),
+            ready: k.ready,
+        })
+        .collect();
+    let bars = runs
+        .iter()
+        .zip(&rows)
+        .map(|((_, k), h)| Bar {
+            label: h.date.clone(),
+            percent: k.coverage_tenths().map_or(0.0, |t| t as f64 / 10.0),
+            text: h.coverage.clone(),
+        })
+        .collect();
+    (rows, bars)
+}
+
+/// Problems in the data by table, action and reason, and by action.
+fn quality(run: &Run) -> (Vec<QualityRow>, QualityTotals) {
+    let mut groups: BTreeMap<(Table, Action, &str), u64> = BTreeMap::new();
+    let mut totals = [0u64; 3];
+    for r in &run.ingested.rejected {
+        *groups
+            .entry((r.table, r.action, r.reason.as_str()))
+            .or_default() += 1;
+        totals[r.action as usize] += 1;
+    }
+    let rows = groups
+        .into_iter()
+        .map(|((t, a, reason), n)| QualityRow {
+            table: t.as_str(),
+            action: a.as_str(),
+            reason: reason.to_string(),
+            count: fmt_int(n),
+        })
+        .collect();
+    let totals = QualityTotals {
+        rejected: fmt_int(totals[Action::Rejected as usize]),
+        ignored: fmt_int(totals[Action::Ignored as usize]),
+        cleared: fmt_int(totals[Action::Cleared as usize]),
+    };
+    (rows, totals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_and_unique() {
+        let names: Vec<String> = [
+            "UK & Ireland",
+            "../../etc",
+            "CON",
+            "",
+            "uk-ireland",
+            "Ñandú",
+            "index",
+            "A/B",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            slugs(&names),
+            vec![
+                "uk-ireland",
+                "etc",
+                "region-con",
+                "region",
+                "uk-ireland-2",
+                "and",
+                "region-index",
+                "a-b"
+            ]
+        );
+    }
+}

@@ -1,0 +1,436 @@
+//! A region's row on the summary and its page: key figures, coverage by vendor, gaps,
+//! pairs, targets, partners by status and every partner.
+
+use serde::Serialize;
+
+use super::trend::{TrendSeries, TrendTable, last_months, trend};
+use super::{Ctx, Tile, tiles};
+use crate::config::Status;
+use crate::coverage::{Rate, RegionCoverage, Severity, TargetState, Unit};
+use crate::format::{fmt_component, fmt_int, fmt_pct, fmt_tenths};
+use crate::ingest::{PartnerId, RegionId};
+use crate::pipeline::Scope;
+use crate::score::cliff_date;
+
+/// Whether a vendor is covered in a region, as the vendor table says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VendorState {
+    /// Some delivery unit is qualified for it.
+    Covered,
+    /// None is.
+    Uncovered,
+}
+
+/// A track's partners by status in a region.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusRow {
+    /// Track id.
+    pub track: String,
+    /// Partners per status.
+    pub prospect: u64,
+    /// Recruited partners.
+    pub recruited: u64,
+    /// Enabled partners.
+    pub enabled: u64,
+    /// Active partners.
+    pub active: u64,
+    /// Inactive partners.
+    pub inactive: u64,
+}
+
+/// A row of the region table on the summary page.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionRow {
+    /// Region name.
+    pub name: String,
+    /// File stem of its pages.
+    pub slug: String,
+    /// Eligible partners.
+    pub eligible: String,
+    /// Ready partners.
+    pub ready: String,
+    /// Pairs.
+    pub pairs: String,
+    /// Seat coverage (`n/a` without installs).
+    pub coverage: String,
+    /// Coverage bar length, 0..=100.
+    pub coverage_percent: f64,
+    /// Uncovered seats.
+    pub uncovered_seats: String,
+    /// Recruited vs target (`—` without targets).
+    pub recruited: String,
+    /// The state of each target behind `recruited`: one word for the region's `all`
+    /// target, `track: state` per track otherwise (empty without targets).
+    pub target_state: String,
+    /// Gaps rated high.
+    pub high_gaps: usize,
+    /// The recruit-next line, if any.
+    pub recruit_next: Option<String>,
+}
+
+/// A partner row of a region page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnerRow {
+    /// Partner id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Track id.
+    pub track: String,
+    /// Status.
+    pub status: String,
+    /// Score.
+    pub score: String,
+    /// Band.
+    pub band: String,
+    /// Skill, certification and experience components.
+    pub components: [String; 3],
+    /// Vendors qualified for alone.
+    pub vendors: String,
+    /// Pairs it is in.
+    pub pairs: usize,
+    /// Capacity.
+    pub capacity: u32,
+}
+
+/// A pair row of a region page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairRow {
+    /// Left partner id and name.
+    pub left: String,
+    /// Right partner id and name.
+    pub right: String,
+    /// Pair score.
+    pub score: String,
+    /// Pair skill score ×100.
+    pub skill: String,
+    /// Pair vendor score ×100.
+    pub vendor: String,
+    /// Vendors it qualifies for.
+    pub vendors: String,
+}
+
+/// A vendor row of a region page.
+#[derive(Debug, Clone, Serialize)]
+pub struct VendorRow {
+    /// Vendor name.
+    pub name: String,
+    /// Installs.
+    pub installs: String,
+    /// Seats.
+    pub seats: String,
+    /// Share of the region's seats.
+    pub share: String,
+    /// Covered or not.
+    pub state: VendorState,
+    /// Who covers it.
+    pub covered_by: String,
+    /// When it would be lost to lapsing certifications, if it would.
+    pub lost_on: Option<String>,
+}
+
+/// A gap line.
+#[derive(Debug, Clone, Serialize)]
+pub struct GapRow {
+    /// Kind, spelled as in `gaps.csv`.
+    pub kind: &'static str,
+    /// Severity.
+    pub severity: &'static str,
+    /// Subject.
+    pub subject: String,
+    /// Plain-language line.
+    pub detail: String,
+}
+
+/// A target line.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetRow {
+    /// Track or `all`.
+    pub track: String,
+    /// Due date.
+    pub due_on: String,
+    /// Counted partners.
+    pub counted: u32,
+    /// Target partners.
+    pub partners: u32,
+    /// Attainment (counted / target).
+    pub attainment: String,
+    /// Pairs wanted, if any, and selected.
+    pub pairs: Option<String>,
+    /// Met, missed or open.
+    pub state: TargetState,
+}
+
+/// A region page.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionPage {
+    /// Region name.
+    pub name: String,
+    /// File stem.
+    pub slug: String,
+    /// KPI tiles.
+    pub tiles: Vec<Tile>,
+    /// Coverage by vendor.
+    pub vendors: Vec<VendorRow>,
+    /// Whether the region has installs.
+    pub has_installs: bool,
+    /// Selected pairs (rendered by `rows.rs`, not part of the template
+    /// context).
+    #[serde(skip)]
+    pub pairs: Vec<PairRow>,
+    /// Pairing rates, formatted.
+    pub left_rate: String,
+    /// Pairing rate of the right track.
+    pub right_rate: String,
+    /// Gaps as actions (rendered by `rows.rs`, not part of the template
+    /// context).
+    #[serde(skip)]
+    pub gaps: Vec<GapRow>,
+    /// Targets.
+    pub targets: Vec<TargetRow>,
+    /// Partners by status per track.
+    pub statuses: Vec<StatusRow>,
+    /// Recruit-next line.
+    pub recruit_next: Option<String>,
+    /// Partner table (rendered by `rows.rs`, not part of the template
+    /// context).
+    #[serde(skip)]
+    pub partners: Vec<PartnerRow>,
+    /// Counted partners per month and track in this region (cumulative by `joined_on`).
+    pub trend: Vec<TrendSeries>,
+    /// The last six months of `trend` as a table.
+    pub trend_table: TrendTable,
+}
+
+/// A region's row on the summary and its page.
+pub(super) fn region(ctx: &Ctx<'_>, rc: &RegionCoverage) -> (RegionRow, RegionPage) {
+    let d = ctx.d;
+    let r = rc.region as usize;
+    let k = &ctx.region_kpis[r];
+    let recruit_next = recruit_line(ctx, rc);
+    let row = RegionRow {
+        name: d.regions[r].clone(),
+        slug: ctx.slugs[r].clone(),
+        eligible: fmt_int(k.eligible),
+        ready: fmt_int(k.ready),
+        pairs: fmt_int(k.pairs),
+        coverage: fmt_pct(k.seats_covered, k.seats),
+        coverage_percent: k.coverage_tenths().map_or(0.0, |t| t as f64 / 10.0),
+        uncovered_seats: fmt_int(k.seats - k.seats_covered),
+        recruited: match rc.recruitment {
+            Some(_) => format!("{} of {}", fmt_int(k.counted), fmt_int(k.targeted)),
+            None => "—".to_string(),
+        },
+        target_state: target_state(ctx, rc),
+        high_gaps: rc
+            .gaps
+            .iter()
+            .filter(|g| g.severity == Severity::High)
+            .count(),
+        recruit_next: recruit_next.clone(),
+    };
+    let previous = ctx.previous.and_then(|p| p.regions.get(&d.regions[r]));
+    let region_trend = trend(d, ctx.config, &Scope::only(d, r as RegionId), ctx.as_of);
+    let page = RegionPage {
+        name: d.regions[r].clone(),
+        slug: ctx.slugs[r].clone(),
+        tiles: tiles(k, previous),
+        vendors: vendor_rows(ctx, rc),
+        has_installs: rc.seats.0 > 0 || rc.installs.0 > 0,
+        pairs: pair_rows(ctx, rc),
+        left_rate: rate(&rc.left_rate),
+        right_rate: rate(&rc.right_rate),
+        gaps: gap_rows(ctx, rc),
+        targets: target_rows(ctx, rc),
+        statuses: status_rows(ctx, rc),
+        recruit_next,
+        partners: partner_rows(ctx, rc),
+        trend_table: last_months(&region_trend, 6),
+        trend: region_trend,
+    };
+    (row, page)
+}
+
+/// The state of each target behind "recruited vs target": one word for an `all`
+/// target, `track: state` each otherwise.
+fn target_state(ctx: &Ctx<'_>, rc: &RegionCoverage) -> String {
+    let Some(rec) = &rc.recruitment else {
+        return String::new();
+    };
+    let states: Vec<String> = rec
+        .targets
+        .iter()
+        .map(|&i| {
+            let ts = &rc.targets[i];
+            match ctx.d.targets[ts.target].track {
+                None => ts.state.as_str().to_string(),
+                Some(tr) => format!(
+                    "{}: {}",
+                    ctx.config.tracks[tr as usize].id,
+                    ts.state.as_str()
+                ),
+            }
+        })
+        .collect();
+    states.join("; ")
+}
+
+/// The recruit-next line, if the region has one.
+fn recruit_line(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Option<String> {
+    rc.recruit_next.as_ref().map(|r| {
+        let track = &ctx.config.tracks[r.track as usize].id;
+        let vendor = &ctx.config.vendors[r.vendor as usize].name;
+        let with = r
+            .pair_with
+            .map(|p| format!(", paired with {}", ctx.who(p)))
+            .unwrap_or_default();
+        format!(
+            "a {track} partner qualified for {vendor}{with}: +{} seats ({})",
+            fmt_int(r.seats),
+            ctx.vendor_names(r.vendors)
+        )
+    })
+}
+
+/// A pairing rate: `paired of eligible (share)`.
+fn rate(x: &Rate) -> String {
+    format!(
+        "{} of {} ({})",
+        x.paired,
+        x.eligible,
+        fmt_pct(u64::from(x.paired), u64::from(x.eligible))
+    )
+}
+
+fn vendor_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<VendorRow> {
+    let d = ctx.d;
+    let unit_name = |u: &Unit| match *u {
+        Unit::Pair(a, b) => format!(
+            "{} + {}",
+            d.partners[a as usize].id, d.partners[b as usize].id
+        ),
+        Unit::Alone(p) => d.partners[p as usize].id.clone(),
+    };
+    rc.vendors
+        .iter()
+        .map(|v| VendorRow {
+            name: ctx.config.vendors[v.vendor as usize].name.clone(),
+            installs: fmt_int(v.installs),
+            seats: fmt_int(v.seats),
+            share: fmt_pct(v.seats, rc.seats.0),
+            state: if v.covered {
+                VendorState::Covered
+            } else {
+                VendorState::Uncovered
+            },
+            covered_by: if v.units.is_empty() {
+                "—".to_string()
+            } else {
+                v.units.iter().map(unit_name).collect::<Vec<_>>().join("; ")
+            },
+            lost_on: v.lost_at.map(|i| cliff_date(ctx.as_of, i).to_string()),
+        })
+        .collect()
+}
+
+fn pair_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<PairRow> {
+    ctx.pairing.regions[rc.region as usize]
+        .pairs
+        .iter()
+        .map(|p| PairRow {
+            left: ctx.who(p.left),
+            right: ctx.who(p.right),
+            score: fmt_tenths(i64::from(p.score.weight)),
+            skill: fmt_component(p.score.skill),
+            vendor: fmt_component(p.score.vendor),
+            vendors: ctx.vendor_names(p.score.qualified),
+        })
+        .collect()
+}
+
+fn gap_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<GapRow> {
+    rc.gaps
+        .iter()
+        .map(|g| GapRow {
+            kind: g.kind().as_str(),
+            severity: g.severity.as_str(),
+            subject: g.subject.clone(),
+            detail: crate::format::gap_detail(ctx.d, ctx.config, g),
+        })
+        .collect()
+}
+
+fn target_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<TargetRow> {
+    rc.targets
+        .iter()
+        .map(|ts| {
+            let t = &ctx.d.targets[ts.target];
+            TargetRow {
+                track: t.track.map_or("all".to_string(), |tr| {
+                    ctx.config.tracks[tr as usize].id.clone()
+                }),
+                due_on: t.due_on.to_string(),
+                counted: ts.counted,
+                partners: t.partners,
+                attainment: fmt_pct(u64::from(ts.counted), u64::from(t.partners)),
+                pairs: t.pairs.map(|want| format!("{} of {want}", ts.pairs)),
+                state: ts.state,
+            }
+        })
+        .collect()
+}
+
+fn status_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<StatusRow> {
+    let d = ctx.d;
+    ctx.config
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(ti, t)| {
+            let count = |st: Status| {
+                d.partners
+                    .iter()
+                    .filter(|p| p.region == rc.region && p.track as usize == ti && p.status == st)
+                    .count() as u64
+            };
+            StatusRow {
+                track: t.id.clone(),
+                prospect: count(Status::Prospect),
+                recruited: count(Status::Recruited),
+                enabled: count(Status::Enabled),
+                active: count(Status::Active),
+                inactive: count(Status::Inactive),
+            }
+        })
+        .collect()
+}
+
+fn partner_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<PartnerRow> {
+    let (d, config) = (ctx.d, ctx.config);
+    let rp = &ctx.pairing.regions[rc.region as usize];
+    d.partners
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.region == rc.region)
+        .map(|(i, p)| {
+            let s = &ctx.scores.partners[i].now;
+            PartnerRow {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                track: config.tracks[p.track as usize].id.clone(),
+                status: p.status.as_str().to_string(),
+                score: fmt_tenths(s.tenths),
+                band: config.scoring.bands[s.band].name.clone(),
+                components: [
+                    fmt_component(s.skill),
+                    fmt_component(s.certification),
+                    fmt_component(s.experience),
+                ],
+                vendors: ctx.vendor_names(s.qualified),
+                pairs: rp.pairs_of(i as PartnerId) as usize,
+                capacity: crate::pair::capacity(d, config, i as PartnerId),
+            }
+        })
+        .collect()
+}
