@@ -11,6 +11,22 @@ use uc_readiness::report::output::{OutputDir, Probe, Step};
 
 use crate::support::{Entry, entries, under};
 
+/// Locks `out` (recovering it). Another test's child process can hold a lock for a moment:
+/// a fork copies this process's open lock file until the child's exec closes it, so a
+/// lock just released here may still be held for a few milliseconds.
+fn lock(out: &Path) -> (OutputDir, Vec<String>) {
+    for _ in 0..200 {
+        match OutputDir::lock(out) {
+            Ok(locked) => return locked,
+            Err(e) if format!("{e}").contains("another uc-readiness run") => {
+                std::thread::sleep(std::time::Duration::from_millis(10))
+            }
+            Err(e) => panic!("{e:#}"),
+        }
+    }
+    panic!("{} stayed locked", out.display());
+}
+
 /// A synthetic run `name` whose every file says `tag`, committed with `probe`; returns
 /// the steps the probe was asked about and the commit's outcome.
 fn commit(
@@ -19,7 +35,7 @@ fn commit(
     tag: &str,
     probe: impl Fn(Step) -> Probe,
 ) -> (Vec<Step>, anyhow::Result<std::path::PathBuf>) {
-    let (dir, _) = OutputDir::lock(out).unwrap();
+    let (dir, _) = lock(out);
     let staging = dir.stage(name).unwrap();
     std::fs::create_dir(staging.path().join("regions")).unwrap();
     std::fs::write(staging.path().join("index.html"), tag).unwrap();
@@ -55,7 +71,7 @@ const NAME: &str = "2008-04-10";
 
 fn set_up(out: &Path, scenario: Scenario) {
     // The lock file exists from here on: it is part of "before".
-    drop(OutputDir::lock(out).unwrap());
+    drop(lock(out));
     if !matches!(scenario, Scenario::First) {
         let (_, r) = commit(out, "2008-03-10", "march", |_| Probe::Go);
         r.unwrap();
@@ -132,7 +148,7 @@ fn a_failure_at_any_step_leaves_the_tree_exactly_as_before() {
                 // The commit was done: a leftover transaction folder only, removed by
                 // the next run.
                 result.unwrap();
-                drop(OutputDir::lock(out.path()).unwrap());
+                drop(lock(out.path()));
                 assert_eq!(entries(out.path()), after, "{scenario:?}, {at:?}");
                 continue;
             }
@@ -190,7 +206,7 @@ fn a_kill_at_any_step_leaves_a_complete_run_and_the_next_run_recovers() {
             }
             // The next run recovers: the old state when killed before the commit was
             // done, the new one after.
-            let (dir, recovered) = OutputDir::lock(out.path()).unwrap();
+            let (dir, recovered) = lock(out.path());
             drop(dir);
             let expected = if at == Step::Cleanup { &after } else { &before };
             assert_eq!(
@@ -203,7 +219,7 @@ fn a_kill_at_any_step_leaves_a_complete_run_and_the_next_run_recovers() {
                 "{scenario:?}, {at:?}: recovery names what it did"
             );
             // Recovering again changes nothing.
-            let (_, again) = OutputDir::lock(out.path()).unwrap();
+            let (_, again) = lock(out.path());
             assert!(again.is_empty(), "{again:?}");
         }
     }
@@ -238,7 +254,7 @@ fn a_kill_during_a_roll_back_is_rolled_back_again() {
         p.join(format!("history/{NAME}.detail.json")),
     )
     .unwrap();
-    let (_, recovered) = OutputDir::lock(p).unwrap();
+    let (_, recovered) = lock(p);
     assert_eq!(entries(p), before, "{recovered:?}");
 }
 
@@ -256,7 +272,7 @@ fn leftovers_of_the_earlier_protocol_are_restored_or_removed() {
     std::fs::write(p.join(".staging-2008-05-10-Ab12Cd/index.html"), "partial").unwrap();
     std::os::unix::fs::symlink("2008-05-10", p.join(".latest-4242")).unwrap();
     std::fs::write(p.join("history/.tmpXyZ123"), "partial").unwrap();
-    let (_, recovered) = OutputDir::lock(p).unwrap();
+    let (_, recovered) = lock(p);
     assert_eq!(entries(p), before, "{recovered:?}");
     assert!(
         recovered.iter().any(|l| l.contains("restored 2008-04-10")),
@@ -264,7 +280,7 @@ fn leftovers_of_the_earlier_protocol_are_restored_or_removed() {
     );
     // A parked old run whose new run did arrive is removed.
     std::fs::create_dir(p.join(format!(".old-{NAME}-4243"))).unwrap();
-    drop(OutputDir::lock(p).unwrap());
+    drop(lock(p));
     assert_eq!(entries(p), before);
 }
 
