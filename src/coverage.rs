@@ -376,6 +376,18 @@ pub fn coverage(d: &Dataset, config: &Config, scores: &Scores, pairing: &Pairing
     Coverage { regions }
 }
 
+/// One region's partners and figures, as every part of its coverage reads them.
+struct RegionCtx<'a> {
+    d: &'a Dataset,
+    config: &'a Config,
+    rules: &'a PairRules,
+    scores: &'a Scores,
+    rp: &'a RegionPairing,
+    seats: &'a RegionSeats,
+    /// The region's eligible partners, in partner order.
+    eligible: Vec<PartnerId>,
+}
+
 fn region(
     d: &Dataset,
     config: &Config,
@@ -385,27 +397,67 @@ fn region(
     seats: &RegionSeats,
 ) -> RegionCoverage {
     let r = rp.region;
-    let as_of = scores.as_of;
-    let eligible: Vec<PartnerId> = (0..d.partners.len() as PartnerId)
-        .filter(|&p| d.partners[p as usize].region == r && scores.partners[p as usize].eligible)
-        .collect();
-    let standalone: Vec<PartnerId> = eligible
+    let ctx = RegionCtx {
+        d,
+        config,
+        rules,
+        scores,
+        rp,
+        seats,
+        eligible: (0..d.partners.len() as PartnerId)
+            .filter(|&p| d.partners[p as usize].region == r && scores.partners[p as usize].eligible)
+            .collect(),
+    };
+    let (units, covered_cliff) = delivery_units(&ctx);
+    let covered_now = units
         .iter()
-        .copied()
-        .filter(|&p| {
-            config
-                .pairing
-                .standalone_tracks
-                .contains(&d.partners[p as usize].track)
-        })
-        .collect();
+        .fold(VendorSet::default(), |s, (_, q)| VendorSet(s.0 | q.0));
+    let vendors = vendor_coverage(&ctx, &units, covered_now, &covered_cliff);
+    let covered = |v: &&VendorCoverage| v.covered;
+    let thin_skills = thin_skills(&ctx);
+    let expiring = expiring(&ctx);
+    let targets = targets(&ctx);
+    let gaps = gaps(&ctx, &vendors, &thin_skills, &expiring, &targets);
+    RegionCoverage {
+        region: r,
+        seats: (
+            seats.total,
+            vendors.iter().filter(covered).map(|v| v.seats).sum(),
+        ),
+        installs: (
+            seats.installs.iter().sum(),
+            vendors.iter().filter(covered).map(|v| v.installs).sum(),
+        ),
+        left_rate: pairing_rate(&ctx, config.pairing.left_track),
+        right_rate: pairing_rate(&ctx, config.pairing.right_track),
+        recruit_next: recruit_next(d, config, rules, scores, rp, seats, covered_now),
+        recruitment: Recruitment::of(d, &targets),
+        units,
+        vendors,
+        thin_skills,
+        expiring,
+        targets,
+        gaps,
+    }
+}
 
-    // Delivery units and what they qualify for, now and at each cliff date.
-    let unit_list: Vec<Unit> = rp
+/// The region's delivery units — its selected pairs, then its eligible standalone
+/// partners — with the vendors each qualifies for now; and the vendors they cover at each
+/// cliff date, certifications lapsing.
+fn delivery_units(ctx: &RegionCtx<'_>) -> (Vec<(Unit, VendorSet)>, Vec<VendorSet>) {
+    let (config, rules, scores) = (ctx.config, ctx.rules, ctx.scores);
+    let standalone = ctx.eligible.iter().copied().filter(|&p| {
+        config
+            .pairing
+            .standalone_tracks
+            .contains(&ctx.d.partners[p as usize].track)
+    });
+    let unit_list: Vec<Unit> = ctx
+        .rp
         .pairs
         .iter()
         .map(|p| Unit::Pair(p.left, p.right))
-        .chain(standalone.iter().map(|&p| Unit::Alone(p)))
+        .chain(standalone.map(Unit::Alone))
         .collect();
     let qualified_at = |u: &Unit, h: usize| -> VendorSet {
         match *u {
@@ -422,127 +474,192 @@ fn region(
             }
         }
     };
-    let units: Vec<(Unit, VendorSet)> =
-        unit_list.iter().map(|u| (*u, qualified_at(u, 0))).collect();
-    let covered_now = units
-        .iter()
-        .fold(VendorSet::default(), |s, (_, q)| VendorSet(s.0 | q.0));
-    let covered_cliff: Vec<VendorSet> = (1..=CLIFF_DAYS.len())
+    let units = unit_list.iter().map(|u| (*u, qualified_at(u, 0))).collect();
+    let covered_cliff = (1..=CLIFF_DAYS.len())
         .map(|h| {
             unit_list.iter().fold(VendorSet::default(), |s, u| {
                 VendorSet(s.0 | qualified_at(u, h).0)
             })
         })
         .collect();
+    (units, covered_cliff)
+}
 
-    // (order within the kind, gap): seats at risk first, fewest partners first, soonest
-    // expiry first, missed targets first.
-    let mut gaps: Vec<(u64, Gap)> = Vec::new();
-    let mut vendors = Vec::new();
-    let (mut seats_covered, mut installs_total, mut installs_covered) = (0u64, 0u64, 0u64);
-    for v in 0..config.vendors.len() as VendorId {
-        let (n, s) = (seats.installs[v as usize], seats.seats[v as usize]);
-        installs_total += n;
-        if n == 0 {
-            continue;
-        }
-        let covered = covered_now.contains(v);
-        if covered {
-            seats_covered += s;
-            installs_covered += n;
-        }
-        let lost_at = covered
-            .then(|| covered_cliff.iter().position(|c| !c.contains(v)))
-            .flatten();
-        let candidates = if covered {
-            Vec::new()
-        } else {
-            closest(d, config, scores, &eligible, v)
-        };
-        if !covered {
-            let share = if seats.total == 0 {
-                0.0
-            } else {
-                s as f64 / seats.total as f64
-            };
-            gaps.push((
-                u64::MAX - s,
-                Gap {
-                    subject: config.vendors[v as usize].id.clone(),
-                    fact: GapFact::UncoveredVendor {
-                        vendor: v,
-                        installs: n,
-                        seats: s,
-                        region_seats: seats.total,
-                    },
-                    severity: if share >= 0.2 {
-                        Severity::High
-                    } else if share >= 0.05 {
-                        Severity::Medium
-                    } else {
-                        Severity::Low
-                    },
+/// Each vendor with installs in the region: covered or not, by which units, when lapsing
+/// certifications would uncover it, and — uncovered — its closest candidates.
+fn vendor_coverage(
+    ctx: &RegionCtx<'_>,
+    units: &[(Unit, VendorSet)],
+    covered_now: VendorSet,
+    covered_cliff: &[VendorSet],
+) -> Vec<VendorCoverage> {
+    (0..ctx.config.vendors.len() as VendorId)
+        .filter(|&v| ctx.seats.installs[v as usize] > 0)
+        .map(|v| {
+            let covered = covered_now.contains(v);
+            VendorCoverage {
+                vendor: v,
+                installs: ctx.seats.installs[v as usize],
+                seats: ctx.seats.seats[v as usize],
+                covered,
+                units: units
+                    .iter()
+                    .filter(|(_, q)| q.contains(v))
+                    .map(|(u, _)| *u)
+                    .collect(),
+                lost_at: covered
+                    .then(|| covered_cliff.iter().position(|c| !c.contains(v)))
+                    .flatten(),
+                candidates: if covered {
+                    Vec::new()
+                } else {
+                    closest(ctx.d, ctx.config, ctx.scores, &ctx.eligible, v)
                 },
-            ));
-            for c in &candidates {
-                gaps.push((
-                    u64::MAX - s,
-                    Gap {
-                        subject: config.vendors[v as usize].id.clone(),
-                        fact: GapFact::ClosestCandidate {
-                            vendor: v,
-                            candidate: c.clone(),
-                        },
-                        severity: Severity::Low,
-                    },
-                ));
             }
-        }
-        vendors.push(VendorCoverage {
-            vendor: v,
-            installs: n,
-            seats: s,
-            covered,
-            units: units
-                .iter()
-                .filter(|(_, q)| q.contains(v))
-                .map(|(u, _)| *u)
-                .collect(),
-            lost_at,
-            candidates,
-        });
+        })
+        .collect()
+}
+
+/// Eligible partners of `track` in at least one pair, of all its eligible partners.
+fn pairing_rate(ctx: &RegionCtx<'_>, track: TrackId) -> Rate {
+    let side: Vec<PartnerId> = ctx
+        .eligible
+        .iter()
+        .copied()
+        .filter(|&p| ctx.d.partners[p as usize].track == track)
+        .collect();
+    Rate {
+        paired: side.iter().filter(|&&p| ctx.rp.pairs_of(p) > 0).count() as u32,
+        eligible: side.len() as u32,
     }
+}
 
-    // Pairing rates.
-    let rate = |track: TrackId| {
-        let side: Vec<PartnerId> = eligible
-            .iter()
-            .copied()
-            .filter(|&p| d.partners[p as usize].track == track)
-            .collect();
-        let paired = side.iter().filter(|&&p| rp.pairs_of(p) > 0).count();
-        Rate {
-            paired: paired as u32,
-            eligible: side.len() as u32,
-        }
-    };
-    let left_rate = rate(config.pairing.left_track);
-    let right_rate = rate(config.pairing.right_track);
-
-    // Thin skills over R.
-    let min = config.gaps.min_partners_per_skill;
-    let thin_skills: Vec<(SkillId, u8, u32)> = rules
+/// The pair skills (s, r) held at level r by fewer than `gaps.min_partners_per_skill`
+/// eligible partners: (skill, level, partners).
+fn thin_skills(ctx: &RegionCtx<'_>) -> Vec<(SkillId, u8, u32)> {
+    ctx.rules
         .skills
         .iter()
         .filter_map(|&(s, lvl)| {
-            let n = eligible
+            let n = ctx
+                .eligible
                 .iter()
-                .filter(|&&p| scores.levels_of(p)[s as usize] >= lvl)
+                .filter(|&&p| ctx.scores.levels_of(p)[s as usize] >= lvl)
                 .count() as u32;
-            (n < min).then_some((s, lvl, n))
+            (n < ctx.config.gaps.min_partners_per_skill).then_some((s, lvl, n))
         })
-        .collect();
-    for &(s, lvl, n) in &thin_skills {
+        .collect()
+}
+
+/// Eligible partners' certifications whose latest valid expiry falls within the warning
+/// window: (partner, certification, expiry).
+fn expiring(ctx: &RegionCtx<'_>) -> Vec<(PartnerId, CertId, NaiveDate)> {
+    let warn = ctx.scores.as_of
+        + chrono::Duration::days(i64::from(ctx.config.scoring.expiry_warning_days));
+    let mut out = Vec::new();
+    for &p in &ctx.eligible {
+        for c in &ctx.scores.certs[p as usize] {
+            if c.latest_expiry < warn {
+                out.push((p, c.cert, c.latest_expiry));
+            }
+        }
+    }
+    out
+}
+
+/// The region's targets with their counted partners, pairs and state.
+fn targets(ctx: &RegionCtx<'_>) -> Vec<TargetStatus> {
+    let (d, r, as_of) = (ctx.d, ctx.rp.region, ctx.scores.as_of);
+    let pairs = ctx.rp.pairs.len() as u32;
+    d.targets
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.region == r)
+        .map(|(i, t)| {
+            let cutoff = t.due_on.min(as_of);
+            let counted = d
+                .partners
+                .iter()
+                .filter(|p| {
+                    p.region == r
+                        && t.track.is_none_or(|tr| tr == p.track)
+                        && p.status.counts_for_targets()
+                        && p.joined_on.is_some_and(|j| j <= cutoff)
+                })
+                .count() as u32;
+            let met = counted >= t.partners && t.pairs.is_none_or(|want| pairs >= want);
+            let state = if met {
+                TargetState::Met
+            } else if t.due_on < as_of {
+                TargetState::Missed
+            } else {
+                TargetState::Open
+            };
+            TargetStatus {
+                target: i,
+                counted,
+                pairs,
+                state,
+            }
+        })
+        .collect()
+}
+
+/// Every gap of the region, from its facts, in report order: by kind; within a kind,
+/// uncovered vendors by seats at risk (their candidates in the same vendor order, nearest
+/// first), thin skills by fewest partners, expiring certifications soonest first, missed
+/// targets before open ones; then by subject.
+fn gaps(
+    ctx: &RegionCtx<'_>,
+    vendors: &[VendorCoverage],
+    thin_skills: &[(SkillId, u8, u32)],
+    expiring: &[(PartnerId, CertId, NaiveDate)],
+    targets: &[TargetStatus],
+) -> Vec<Gap> {
+    let (d, config, as_of) = (ctx.d, ctx.config, ctx.scores.as_of);
+    // (order within the kind, gap)
+    let mut gaps: Vec<(u64, Gap)> = Vec::new();
+    for v in vendors.iter().filter(|v| !v.covered) {
+        let share = if ctx.seats.total == 0 {
+            0.0
+        } else {
+            v.seats as f64 / ctx.seats.total as f64
+        };
+        let subject = config.vendors[v.vendor as usize].id.clone();
+        gaps.push((
+            u64::MAX - v.seats,
+            Gap {
+                subject: subject.clone(),
+                fact: GapFact::UncoveredVendor {
+                    vendor: v.vendor,
+                    installs: v.installs,
+                    seats: v.seats,
+                    region_seats: ctx.seats.total,
+                },
+                severity: if share >= 0.2 {
+                    Severity::High
+                } else if share >= 0.05 {
+                    Severity::Medium
+                } else {
+                    Severity::Low
+                },
+            },
+        ));
+        for c in &v.candidates {
+            gaps.push((
+                u64::MAX - v.seats,
+                Gap {
+                    subject: subject.clone(),
+                    fact: GapFact::ClosestCandidate {
+                        vendor: v.vendor,
+                        candidate: c.clone(),
+                    },
+                    severity: Severity::Low,
+                },
+            ));
+        }
+    }
+    for &(s, lvl, n) in thin_skills {
         gaps.push((
             u64::from(n),
             Gap {
@@ -551,7 +668,7 @@ fn region(
                     skill: s,
                     level: lvl,
                     partners: n,
-                    needed: min,
+                    needed: config.gaps.min_partners_per_skill,
                 },
                 severity: if n == 0 {
                     Severity::High
@@ -561,24 +678,15 @@ fn region(
             },
         ));
     }
-
-    // Expiring certifications.
-    let warn = as_of + chrono::Duration::days(i64::from(config.scoring.expiry_warning_days));
-    let mut expiring = Vec::new();
-    for &p in &eligible {
-        for c in &scores.certs[p as usize] {
-            if c.latest_expiry < warn {
-                expiring.push((p, c.cert, c.latest_expiry));
-            }
-        }
-    }
-    for &(p, c, when) in &expiring {
-        let partner = &d.partners[p as usize];
+    for &(p, c, when) in expiring {
         let days = (when - as_of).num_days();
         gaps.push((
             days.max(0) as u64,
             Gap {
-                subject: format!("{} / {}", partner.id, config.certifications[c as usize].id),
+                subject: format!(
+                    "{} / {}",
+                    d.partners[p as usize].id, config.certifications[c as usize].id
+                ),
                 fact: GapFact::ExpiringCertification {
                     partner: p,
                     certification: c,
@@ -593,78 +701,31 @@ fn region(
             },
         ));
     }
-
-    // Targets.
-    let mut targets = Vec::new();
-    for (i, t) in d.targets.iter().enumerate().filter(|(_, t)| t.region == r) {
-        let cutoff = t.due_on.min(as_of);
-        let counted = d
-            .partners
-            .iter()
-            .filter(|p| {
-                p.region == r
-                    && t.track.is_none_or(|tr| tr == p.track)
-                    && p.status.counts_for_targets()
-                    && p.joined_on.is_some_and(|j| j <= cutoff)
-            })
-            .count() as u32;
-        let pairs = rp.pairs.len() as u32;
-        let met = counted >= t.partners && t.pairs.is_none_or(|want| pairs >= want);
-        let state = if met {
-            TargetState::Met
-        } else if t.due_on < as_of {
-            TargetState::Missed
-        } else {
-            TargetState::Open
-        };
-        if !met {
-            let track = t
-                .track
-                .map_or("all tracks", |tr| config.tracks[tr as usize].id.as_str());
-            gaps.push((
-                u64::from(state != TargetState::Missed),
-                Gap {
-                    subject: format!("{track} by {}", t.due_on),
-                    fact: GapFact::TargetBehind {
-                        target: i,
-                        counted,
-                        pairs,
-                        state,
-                    },
-                    severity: if state == TargetState::Missed {
-                        Severity::High
-                    } else {
-                        Severity::Medium
-                    },
+    for ts in targets.iter().filter(|ts| ts.state != TargetState::Met) {
+        let t = &d.targets[ts.target];
+        let track = t
+            .track
+            .map_or("all tracks", |tr| config.tracks[tr as usize].id.as_str());
+        gaps.push((
+            u64::from(ts.state != TargetState::Missed),
+            Gap {
+                subject: format!("{track} by {}", t.due_on),
+                fact: GapFact::TargetBehind {
+                    target: ts.target,
+                    counted: ts.counted,
+                    pairs: ts.pairs,
+                    state: ts.state,
                 },
-            ));
-        }
-        targets.push(TargetStatus {
-            target: i,
-            counted,
-            pairs,
-            state,
-        });
+                severity: if ts.state == TargetState::Missed {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+            },
+        ));
     }
-
     gaps.sort_by(|(ka, a), (kb, b)| (a.kind(), ka, &a.subject).cmp(&(b.kind(), kb, &b.subject)));
-    let gaps: Vec<Gap> = gaps.into_iter().map(|(_, g)| g).collect();
-    let recruit_next = recruit_next(d, config, rules, scores, rp, seats, covered_now);
-    RegionCoverage {
-        region: r,
-        units,
-        vendors,
-        seats: (seats.total, seats_covered),
-        installs: (installs_total, installs_covered),
-        left_rate,
-        right_rate,
-        thin_skills,
-        expiring,
-        recruitment: Recruitment::of(d, &targets),
-        targets,
-        gaps,
-        recruit_next,
-    }
+    gaps.into_iter().map(|(_, g)| g).collect()
 }
 
 /// The eligible partners closest to qualifying alone for `v`: by distance, then higher
