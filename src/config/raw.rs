@@ -10,6 +10,63 @@ use super::{
     ScoringConfig, Skill, Status, Track, Vendor, parse_date,
 };
 
+/// Declares a config section twice: as written, every key optional (`$file`), and merged
+/// over the built-in default, every key set (`$merged`); `$file::over` merges the two.
+macro_rules! section {
+    ($file:ident, $merged:ident { $($(#[$doc:meta])* $key:ident: $ty:ty),* $(,)? }) => {
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct $file {
+            $($key: Option<$ty>,)*
+        }
+
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct $merged {
+            $($(#[$doc])* $key: $ty,)*
+        }
+
+        impl $file {
+            /// This section with every missing key taken from `default`.
+            fn over(self, default: $merged) -> $merged {
+                $merged {
+                    $($key: self.$key.unwrap_or(default.$key),)*
+                }
+            }
+        }
+    };
+}
+
+section!(ScoringFile, Scoring {
+    skill_weight: f64,
+    certification_weight: f64,
+    experience_weight: f64,
+    experience_target_installs: i64,
+    max_holders_counted: i64,
+    expiry_warning_days: i64,
+    gate_every_component: bool,
+    bands: Vec<BandFile>,
+});
+
+section!(PairingFile, Pairing {
+    left_track: String,
+    right_track: String,
+    standalone_tracks: Vec<String>,
+    eligible_status: Vec<String>,
+    default_capacity: i64,
+    skill_weight: f64,
+    vendor_weight: f64,
+    min_pair_score: f64,
+});
+
+section!(
+    GapsFile,
+    Gaps {
+        min_partners_per_skill: i64,
+        closest_candidates: i64,
+    }
+);
+
 /// `readiness.toml` as written, before merging and validation.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,24 +81,26 @@ pub struct ConfigFile {
     gaps: Option<GapsFile>,
 }
 
+/// The file merged over the built-in default: every key has its value (only `as_of` may
+/// be missing everywhere: it then means today).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Merged {
+    report: ReportFile,
+    scoring: Scoring,
+    tracks: BTreeMap<String, TrackFile>,
+    skills: BTreeMap<String, SkillFile>,
+    certifications: BTreeMap<String, CertificationFile>,
+    vendors: BTreeMap<String, VendorFile>,
+    pairing: Pairing,
+    gaps: Gaps,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ReportFile {
     title: Option<String>,
     as_of: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ScoringFile {
-    skill_weight: Option<f64>,
-    certification_weight: Option<f64>,
-    experience_weight: Option<f64>,
-    experience_target_installs: Option<i64>,
-    max_holders_counted: Option<i64>,
-    expiry_warning_days: Option<i64>,
-    gate_every_component: Option<bool>,
-    bands: Option<Vec<BandFile>>,
 }
 
 /// One `bands` entry as written.
@@ -85,26 +144,6 @@ struct VendorFile {
     interop_certifications: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PairingFile {
-    left_track: Option<String>,
-    right_track: Option<String>,
-    standalone_tracks: Option<Vec<String>>,
-    eligible_status: Option<Vec<String>>,
-    default_capacity: Option<i64>,
-    skill_weight: Option<f64>,
-    vendor_weight: Option<f64>,
-    min_pair_score: Option<f64>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GapsFile {
-    min_partners_per_skill: Option<i64>,
-    closest_candidates: Option<i64>,
-}
-
 impl ConfigFile {
     /// Parses config text; the error names the line, column and key.
     pub fn parse(text: &str) -> Result<ConfigFile, toml::de::Error> {
@@ -118,71 +157,36 @@ impl ConfigFile {
 
     /// This file with every missing key taken from the built-in default; the catalog
     /// tables are taken whole from whichever side defines any entry of them.
-    pub(super) fn merged_over_default(self) -> ConfigFile {
-        let d: ConfigFile =
-            toml::from_str(super::DEFAULT_CONFIG_TOML).expect("built-in default config parses");
-        let (dr, ds, dp, dg) = (
-            d.report.unwrap_or_default(),
-            d.scoring.unwrap_or_default(),
-            d.pairing.unwrap_or_default(),
-            d.gaps.unwrap_or_default(),
-        );
-        let (r, s, p, g) = (
-            self.report.unwrap_or_default(),
-            self.scoring.unwrap_or_default(),
-            self.pairing.unwrap_or_default(),
-            self.gaps.unwrap_or_default(),
-        );
+    pub(super) fn merged_over_default(self) -> Merged {
+        let d: Merged = toml::from_str(super::DEFAULT_CONFIG_TOML)
+            .expect("the built-in default config sets every key");
         fn catalog<T>(
             mine: Option<BTreeMap<String, T>>,
-            default: Option<BTreeMap<String, T>>,
-        ) -> Option<BTreeMap<String, T>> {
+            default: BTreeMap<String, T>,
+        ) -> BTreeMap<String, T> {
             match mine {
-                Some(m) if !m.is_empty() => Some(m),
+                Some(m) if !m.is_empty() => m,
                 _ => default,
             }
         }
-        ConfigFile {
-            report: Some(ReportFile {
-                title: r.title.or(dr.title),
-                as_of: r.as_of.or(dr.as_of),
-            }),
-            scoring: Some(ScoringFile {
-                skill_weight: s.skill_weight.or(ds.skill_weight),
-                certification_weight: s.certification_weight.or(ds.certification_weight),
-                experience_weight: s.experience_weight.or(ds.experience_weight),
-                experience_target_installs: s
-                    .experience_target_installs
-                    .or(ds.experience_target_installs),
-                max_holders_counted: s.max_holders_counted.or(ds.max_holders_counted),
-                expiry_warning_days: s.expiry_warning_days.or(ds.expiry_warning_days),
-                gate_every_component: s.gate_every_component.or(ds.gate_every_component),
-                bands: s.bands.or(ds.bands),
-            }),
+        let r = self.report.unwrap_or_default();
+        Merged {
+            report: ReportFile {
+                title: r.title.or(d.report.title),
+                as_of: r.as_of.or(d.report.as_of),
+            },
+            scoring: self.scoring.unwrap_or_default().over(d.scoring),
             tracks: catalog(self.tracks, d.tracks),
             skills: catalog(self.skills, d.skills),
             certifications: catalog(self.certifications, d.certifications),
             vendors: catalog(self.vendors, d.vendors),
-            pairing: Some(PairingFile {
-                left_track: p.left_track.or(dp.left_track),
-                right_track: p.right_track.or(dp.right_track),
-                standalone_tracks: p.standalone_tracks.or(dp.standalone_tracks),
-                eligible_status: p.eligible_status.or(dp.eligible_status),
-                default_capacity: p.default_capacity.or(dp.default_capacity),
-                skill_weight: p.skill_weight.or(dp.skill_weight),
-                vendor_weight: p.vendor_weight.or(dp.vendor_weight),
-                min_pair_score: p.min_pair_score.or(dp.min_pair_score),
-            }),
-            gaps: Some(GapsFile {
-                min_partners_per_skill: g.min_partners_per_skill.or(dg.min_partners_per_skill),
-                closest_candidates: g.closest_candidates.or(dg.closest_candidates),
-            }),
+            pairing: self.pairing.unwrap_or_default().over(d.pairing),
+            gaps: self.gaps.unwrap_or_default().over(d.gaps),
         }
     }
 }
 
-fn weight(key: &str, v: Option<f64>) -> Result<f64, ConfigError> {
-    let v = v.expect("merged config has every key");
+fn weight(key: &str, v: f64) -> Result<f64, ConfigError> {
     if !v.is_finite() || v < 0.0 {
         return Err(ConfigError::new(
             key,
@@ -192,8 +196,7 @@ fn weight(key: &str, v: Option<f64>) -> Result<f64, ConfigError> {
     Ok(v)
 }
 
-fn count(key: &str, v: Option<i64>, min: i64) -> Result<u32, ConfigError> {
-    let v = v.expect("merged config has every key");
+fn count(key: &str, v: i64, min: i64) -> Result<u32, ConfigError> {
     if v < min || v > i64::from(u32::MAX) {
         return Err(ConfigError::new(
             key,
@@ -230,17 +233,33 @@ fn check_id(key: &str, id: &str) -> Result<(), ConfigError> {
 }
 
 /// Validates a merged file and interns its catalog.
-pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
-    let r = f.report.expect("merged");
-    let s = f.scoring.expect("merged");
-    let p = f.pairing.expect("merged");
-    let g = f.gaps.expect("merged");
-    let tracks_f = f.tracks.unwrap_or_default();
-    let skills_f = f.skills.unwrap_or_default();
-    let certs_f = f.certifications.unwrap_or_default();
-    let vendors_f = f.vendors.unwrap_or_default();
+pub(super) fn build(m: Merged) -> Result<Config, ConfigError> {
+    let report = report(&m.report)?;
+    let scoring = scoring(&m.scoring)?;
+    let catalog = catalog(&m)?;
+    let pairing = pairing(&m.pairing, &catalog.track_ids)?;
+    let gaps = GapsConfig {
+        min_partners_per_skill: count(
+            "gaps.min_partners_per_skill",
+            m.gaps.min_partners_per_skill,
+            0,
+        )?,
+        closest_candidates: count("gaps.closest_candidates", m.gaps.closest_candidates, 0)?,
+    };
+    Ok(Config {
+        report,
+        scoring,
+        tracks: catalog.tracks,
+        skills: catalog.skills,
+        certifications: catalog.certifications,
+        vendors: catalog.vendors,
+        pairing,
+        gaps,
+    })
+}
 
-    let as_of = match r.as_of {
+fn report(r: &ReportFile) -> Result<ReportConfig, ConfigError> {
+    let as_of = match &r.as_of {
         None => None,
         Some(a) => Some(parse_date(a.trim()).ok_or_else(|| {
             ConfigError::new(
@@ -249,8 +268,13 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
             )
         })?),
     };
+    Ok(ReportConfig {
+        title: r.title.clone().unwrap_or_default(),
+        as_of,
+    })
+}
 
-    // Scoring.
+fn scoring(s: &Scoring) -> Result<ScoringConfig, ConfigError> {
     let skill_weight = weight("scoring.skill_weight", s.skill_weight)?;
     let certification_weight = weight("scoring.certification_weight", s.certification_weight)?;
     let experience_weight = weight("scoring.experience_weight", s.experience_weight)?;
@@ -260,7 +284,31 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
             "the three weights are all zero",
         ));
     }
-    let bands_f = s.bands.expect("merged");
+    let bands = bands(&s.bands)?;
+    if s.gate_every_component && bands.len() < 2 {
+        return Err(ConfigError::new(
+            "scoring.gate_every_component",
+            "the gate needs at least two bands",
+        ));
+    }
+    Ok(ScoringConfig {
+        skill_weight,
+        certification_weight,
+        experience_weight,
+        experience_target_installs: count(
+            "scoring.experience_target_installs",
+            s.experience_target_installs,
+            1,
+        )?,
+        max_holders_counted: count("scoring.max_holders_counted", s.max_holders_counted, 1)?,
+        expiry_warning_days: count("scoring.expiry_warning_days", s.expiry_warning_days, 0)?,
+        gate_every_component: s.gate_every_component,
+        bands,
+    })
+}
+
+/// Bands: named, unique, `min` within 0..=100 strictly descending, the last at 0.
+fn bands(bands_f: &[BandFile]) -> Result<Vec<Band>, ConfigError> {
     if bands_f.is_empty() {
         return Err(ConfigError::new(
             "scoring.bands",
@@ -307,40 +355,31 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
             "the last band must have min = 0, so that every score gets a band",
         ));
     }
-    let gate = s.gate_every_component.expect("merged");
-    if gate && bands.len() < 2 {
-        return Err(ConfigError::new(
-            "scoring.gate_every_component",
-            "the gate needs at least two bands",
-        ));
-    }
-    let scoring = ScoringConfig {
-        skill_weight,
-        certification_weight,
-        experience_weight,
-        experience_target_installs: count(
-            "scoring.experience_target_installs",
-            s.experience_target_installs,
-            1,
-        )?,
-        max_holders_counted: count("scoring.max_holders_counted", s.max_holders_counted, 1)?,
-        expiry_warning_days: count("scoring.expiry_warning_days", s.expiry_warning_days, 0)?,
-        gate_every_component: gate,
-        bands,
-    };
+    Ok(bands)
+}
 
+/// The catalog, ids interned in sorted order.
+struct Catalog {
+    track_ids: Vec<String>,
+    tracks: Vec<Track>,
+    skills: Vec<Skill>,
+    certifications: Vec<Certification>,
+    vendors: Vec<Vendor>,
+}
+
+fn catalog(m: &Merged) -> Result<Catalog, ConfigError> {
     // Catalog ids, sorted (BTreeMap keys are).
-    let track_ids: Vec<&String> = tracks_f.keys().collect();
-    let skill_ids: Vec<&String> = skills_f.keys().collect();
-    let cert_ids: Vec<&String> = certs_f.keys().collect();
+    let track_ids: Vec<&String> = m.tracks.keys().collect();
+    let skill_ids: Vec<&String> = m.skills.keys().collect();
+    let cert_ids: Vec<&String> = m.certifications.keys().collect();
     if track_ids.is_empty() || skill_ids.is_empty() {
         return Err(ConfigError::new(
             "tracks",
             "no tracks or no skills are defined",
         ));
     }
-
-    let skills = skills_f
+    let skills = m
+        .skills
         .iter()
         .map(|(id, sk)| {
             check_id(&format!("skills.{id}"), id)?;
@@ -350,9 +389,9 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
             })
         })
         .collect::<Result<Vec<_>, ConfigError>>()?;
-
-    let skill_levels = |prefix: &str, m: &BTreeMap<String, i64>| {
-        m.iter()
+    let skill_levels = |prefix: &str, levels: &BTreeMap<String, i64>| {
+        levels
+            .iter()
             .map(|(sid, &lvl)| {
                 let key = format!("{prefix}.{sid}");
                 let s = index_of(&skill_ids, &key, "skill", sid)?;
@@ -361,8 +400,8 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
             .collect::<Result<Vec<_>, ConfigError>>()
     };
 
-    let mut tracks = Vec::with_capacity(tracks_f.len());
-    for (id, t) in &tracks_f {
+    let mut tracks = Vec::with_capacity(m.tracks.len());
+    for (id, t) in &m.tracks {
         let key = format!("tracks.{id}");
         check_id(&key, id)?;
         if id == "all" {
@@ -382,14 +421,14 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
             skills: skill_levels(&format!("{key}.skills"), &t.skills)?,
             certification_target: count(
                 &format!("{key}.certification_target"),
-                Some(t.certification_target),
+                t.certification_target,
                 1,
             )?,
         });
     }
 
-    let mut certifications = Vec::with_capacity(certs_f.len());
-    for (id, c) in &certs_f {
+    let mut certifications = Vec::with_capacity(m.certifications.len());
+    for (id, c) in &m.certifications {
         let key = format!("certifications.{id}");
         check_id(&key, id)?;
         let mut ts = c
@@ -403,18 +442,14 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
             id: id.clone(),
             name: c.name.clone().unwrap_or_else(|| id.clone()),
             vendor: c.vendor.clone(),
-            points: count(&format!("{key}.points"), Some(c.points), 0)?,
-            validity_months: count(
-                &format!("{key}.validity_months"),
-                Some(c.validity_months),
-                1,
-            )?,
+            points: count(&format!("{key}.points"), c.points, 0)?,
+            validity_months: count(&format!("{key}.validity_months"), c.validity_months, 1)?,
             tracks: ts,
         });
     }
 
-    let mut vendors = Vec::with_capacity(vendors_f.len());
-    for (id, v) in &vendors_f {
+    let mut vendors = Vec::with_capacity(m.vendors.len());
+    for (id, v) in &m.vendors {
         let key = format!("vendors.{id}");
         check_id(&key, id)?;
         let mut certs = v
@@ -457,18 +492,19 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
             "at most 1024 skills, certifications and tracks are supported",
         ));
     }
+    Ok(Catalog {
+        track_ids: track_ids.into_iter().cloned().collect(),
+        tracks,
+        skills,
+        certifications,
+        vendors,
+    })
+}
 
-    // Pairing.
-    let track = |key: &str, v: Option<String>| {
-        index_of(
-            &track_ids,
-            key,
-            "track",
-            &v.expect("merged config has every key"),
-        )
-    };
-    let left_track = track("pairing.left_track", p.left_track)?;
-    let right_track = track("pairing.right_track", p.right_track)?;
+fn pairing(p: &Pairing, track_ids: &[String]) -> Result<PairingConfig, ConfigError> {
+    let track_ids: Vec<&String> = track_ids.iter().collect();
+    let left_track = index_of(&track_ids, "pairing.left_track", "track", &p.left_track)?;
+    let right_track = index_of(&track_ids, "pairing.right_track", "track", &p.right_track)?;
     if left_track == right_track {
         return Err(ConfigError::new(
             "pairing.right_track",
@@ -476,8 +512,8 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
         ));
     }
     let mut standalone_tracks = Vec::new();
-    for t in p.standalone_tracks.expect("merged") {
-        let id = index_of(&track_ids, "pairing.standalone_tracks", "track", &t)?;
+    for t in &p.standalone_tracks {
+        let id = index_of(&track_ids, "pairing.standalone_tracks", "track", t)?;
         if id == left_track || id == right_track {
             return Err(ConfigError::new(
                 "pairing.standalone_tracks",
@@ -489,8 +525,8 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
     standalone_tracks.sort_unstable();
     standalone_tracks.dedup();
     let mut eligible_status = Vec::new();
-    for st in p.eligible_status.expect("merged") {
-        let s = Status::parse(&st).ok_or_else(|| {
+    for st in &p.eligible_status {
+        let s = Status::parse(st).ok_or_else(|| {
             ConfigError::new(
                 "pairing.eligible_status",
                 format!(
@@ -502,47 +538,28 @@ pub(super) fn build(f: ConfigFile) -> Result<Config, ConfigError> {
     }
     eligible_status.sort_unstable();
     eligible_status.dedup();
-    let pair_skill_weight = weight("pairing.skill_weight", p.skill_weight)?;
+    let skill_weight = weight("pairing.skill_weight", p.skill_weight)?;
     let vendor_weight = weight("pairing.vendor_weight", p.vendor_weight)?;
-    if pair_skill_weight + vendor_weight <= 0.0 {
+    if skill_weight + vendor_weight <= 0.0 {
         return Err(ConfigError::new(
             "pairing",
             "skill_weight and vendor_weight are both zero",
         ));
     }
-    let min_pair_score = p.min_pair_score.expect("merged");
-    if !(0.0..=100.0).contains(&min_pair_score) {
+    if !(0.0..=100.0).contains(&p.min_pair_score) {
         return Err(ConfigError::new(
             "pairing.min_pair_score",
-            format!("must be within 0..=100, not {min_pair_score}"),
+            format!("must be within 0..=100, not {}", p.min_pair_score),
         ));
     }
-    let pairing = PairingConfig {
+    Ok(PairingConfig {
         left_track,
         right_track,
         standalone_tracks,
         eligible_status,
         default_capacity: count("pairing.default_capacity", p.default_capacity, 0)?,
-        skill_weight: pair_skill_weight,
+        skill_weight,
         vendor_weight,
-        min_pair_score,
-    };
-    let gaps = GapsConfig {
-        min_partners_per_skill: count("gaps.min_partners_per_skill", g.min_partners_per_skill, 0)?,
-        closest_candidates: count("gaps.closest_candidates", g.closest_candidates, 0)?,
-    };
-
-    Ok(Config {
-        report: ReportConfig {
-            title: r.title.expect("merged"),
-            as_of,
-        },
-        scoring,
-        tracks,
-        skills,
-        certifications,
-        vendors,
-        pairing,
-        gaps,
+        min_pair_score: p.min_pair_score,
     })
 }
