@@ -407,8 +407,54 @@ impl Table {
     }
 }
 
+/// What every table's generator reads and advances: one random source, consumed table by
+/// table in a fixed order, so the same spec gives the same bytes.
+struct Gen<'a> {
+    spec: &'a SampleSpec,
+    dir: &'a Path,
+    rng: Rng,
+    as_of: NaiveDate,
+    /// (name, profile) per region.
+    regions: Vec<(String, &'static RegionProfile)>,
+    /// Relative sizes of the regions.
+    region_weights: Vec<f64>,
+}
+
 /// Writes the sample dataset and its `readiness.toml` into `dir`.
 pub fn write(spec: &SampleSpec, dir: &Path) -> anyhow::Result<()> {
+    check(spec)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let regions: Vec<(String, &'static RegionProfile)> = (0..spec.regions as usize)
+        .map(|i| {
+            let p = &REGIONS[i % REGIONS.len()];
+            let name = if i < REGIONS.len() {
+                p.name.to_string()
+            } else {
+                format!("{} {}", p.name, i / REGIONS.len() + 1)
+            };
+            (name, p)
+        })
+        .collect();
+    let mut g = Gen {
+        spec,
+        dir,
+        rng: Rng(spec.seed ^ 0x5EED_0F0C_2008),
+        as_of: date(2008, 4, 10),
+        region_weights: (0..regions.len())
+            .map(|i| 1.0 + (i % 3) as f64 * 0.5)
+            .collect(),
+        regions,
+    };
+    let partners = g.partners()?;
+    g.skills(&partners)?;
+    g.certifications(&partners)?;
+    g.installs(&partners)?;
+    g.targets(&partners)?;
+    g.config()
+}
+
+/// The sizes the generator supports.
+fn check(spec: &SampleSpec) -> anyhow::Result<()> {
     if !(1..=1_000_000).contains(&spec.partners) {
         bail!("--partners must be within 1..=1000000");
     }
@@ -421,339 +467,350 @@ pub fn write(spec: &SampleSpec, dir: &Path) -> anyhow::Result<()> {
     if !(0.0..=1.0).contains(&spec.dirty) {
         bail!("--dirty must be within 0..=1");
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let as_of = date(2008, 4, 10);
-    let mut rng = Rng(spec.seed ^ 0x5EED_0F0C_2008);
-    let regions: Vec<(String, &RegionProfile)> = (0..spec.regions as usize)
-        .map(|i| {
-            let p = &REGIONS[i % REGIONS.len()];
-            let name = if i < REGIONS.len() {
-                p.name.to_string()
-            } else {
-                format!("{} {}", p.name, i / REGIONS.len() + 1)
+    Ok(())
+}
+
+impl Gen<'_> {
+    /// Partners: region by size, track, status, and a latent strength that drives their
+    /// skills, certifications and serviced installs.
+    fn partners(&mut self) -> anyhow::Result<Vec<GenPartner>> {
+        let (spec, dir, dirty) = (self.spec, self.dir, self.spec.dirty);
+        let (regions, region_weights) = (&self.regions, &self.region_weights);
+        let rng = &mut self.rng;
+        let mut partners = Vec::with_capacity(spec.partners as usize);
+        let mut t = Table::create(
+            dir,
+            "partners",
+            &[
+                "partner_id",
+                "name",
+                "region",
+                "country",
+                "track",
+                "status",
+                "joined_on",
+                "capacity",
+            ],
+            dirty,
+        )?;
+        for i in 0..spec.partners as usize {
+            let region = rng.weighted(region_weights);
+            let track = rng.weighted(&[0.4, 0.42, 0.18]);
+            let status = ["prospect", "recruited", "enabled", "active", "inactive"]
+                [rng.weighted(&[0.12, 0.2, 0.25, 0.35, 0.08])];
+            let strength = match status {
+                "active" => 0.35 + 0.65 * rng.unit(),
+                "prospect" => 0.6 * rng.unit(),
+                _ => 0.15 + 0.8 * rng.unit(),
             };
-            (name, p)
-        })
-        .collect();
-    let dirty = spec.dirty;
-
-    // Partners.
-    let mut partners = Vec::with_capacity(spec.partners as usize);
-    let mut t = Table::create(
-        dir,
-        "partners",
-        &[
-            "partner_id",
-            "name",
-            "region",
-            "country",
-            "track",
-            "status",
-            "joined_on",
-            "capacity",
-        ],
-        dirty,
-    )?;
-    let region_weights: Vec<f64> = (0..regions.len())
-        .map(|i| 1.0 + (i % 3) as f64 * 0.5)
-        .collect();
-    for i in 0..spec.partners as usize {
-        let region = rng.weighted(&region_weights);
-        let track = rng.weighted(&[0.4, 0.42, 0.18]);
-        let status = ["prospect", "recruited", "enabled", "active", "inactive"]
-            [rng.weighted(&[0.12, 0.2, 0.25, 0.35, 0.08])];
-        let strength = match status {
-            "active" => 0.35 + 0.65 * rng.unit(),
-            "prospect" => 0.6 * rng.unit(),
-            _ => 0.15 + 0.8 * rng.unit(),
-        };
-        let id = format!("UCP-{:05}", i + 1);
-        let (rname, profile) = &regions[region];
-        let name = format!(
-            "{} {}{}",
-            rng.pick(NAME_A),
-            rng.pick(NAME_B),
-            rng.pick(NAME_C)
-        );
-        let joined = if status == "prospect" {
-            String::new()
-        } else {
-            // Recruitment accelerates towards the as-of date.
-            let x = rng.unit().sqrt();
-            fmt_date(date(2005, 1, 1) + chrono::Duration::days((x * 1195.0) as i64))
-        };
-        let capacity = match rng.below(10) {
-            0 => "1".to_string(),
-            1 => "3".to_string(),
-            _ => String::new(),
-        };
-        let row = vec![
-            id.clone(),
-            name,
-            rname.clone(),
-            rng.pick(profile.country).to_string(),
-            TRACK_SKILLS[track].0.to_string(),
-            status.to_string(),
-            joined,
-            capacity,
-        ];
-        let earlier = partners
-            .get(rng.below(partners.len().max(1)))
-            .map(|p: &GenPartner| p.id.clone());
-        t.write(&mut rng, row, 9, |kind, row| match kind {
-            0 => row[1].clear(),
-            1 => row[4] = "voice-over-carrier-pigeon".into(),
-            2 => row[5] = "dormant".into(),
-            3 => row[6] = "10/04/2008".into(),
-            4 => {
-                row[5] = "active".into();
-                row[6].clear();
-            }
-            5 => row[7] = "-1".into(),
-            6 => row[7] = "two".into(),
-            7 => row[0] = earlier.unwrap_or_default(),
-            _ => row[2] = " ".into(),
-        })?;
-        partners.push(GenPartner {
-            id,
-            region,
-            track,
-            status,
-            strength,
-        });
-    }
-    t.finish()?;
-
-    // Skills: latent strength plus noise; some re-assessments, a few in the future.
-    let mut t = Table::create(
-        dir,
-        "skills",
-        &["partner_id", "skill", "level", "staff", "assessed_on"],
-        dirty,
-    )?;
-    for p in &partners {
-        for skill in TRACK_SKILLS[p.track].1 {
-            if !rng.chance(0.55 + 0.4 * p.strength) {
-                continue;
-            }
-            let level =
-                ((p.strength * 4.6 + (rng.unit() - 0.5) * 1.8).round()).clamp(0.0, 4.0) as u32;
-            let when = rng.date(date(2006, 6, 1), as_of);
-            if level > 0 && rng.chance(0.2) {
-                let older = rng.date(date(2005, 1, 1), when - chrono::Duration::days(1));
-                skill_row(&mut t, &mut rng, &p.id, skill, level - 1, older, as_of)?;
-            }
-            skill_row(&mut t, &mut rng, &p.id, skill, level, when, as_of)?;
-            if rng.chance(0.01) {
-                let future = rng.date(as_of + chrono::Duration::days(1), date(2008, 9, 30));
-                skill_row(
-                    &mut t,
-                    &mut rng,
-                    &p.id,
-                    skill,
-                    (level + 1).min(4),
-                    future,
-                    as_of,
-                )?;
-            }
-        }
-    }
-    t.finish()?;
-
-    // Certifications: stronger partners certify more, telephony in their region's vendors.
-    let mut t = Table::create(
-        dir,
-        "certifications",
-        &[
-            "partner_id",
-            "certification",
-            "holders",
-            "earned_on",
-            "expires_on",
-        ],
-        dirty,
-    )?;
-    for p in &partners {
-        let mix = &regions[p.region].1.vendors;
-        for &(cert, vendor) in TRACK_CERTS[p.track] {
-            let affinity = vendor.map_or(1.0, |v| (mix[v] * 3.0).clamp(0.15, 1.0));
-            if !rng.chance(p.strength * affinity) {
-                continue;
-            }
-            let holders = 1 + rng.weighted(&[0.5, 0.3, 0.15, 0.05]);
-            let earned = rng.date(date(2004, 9, 1), as_of - chrono::Duration::days(7));
-            let expires = if rng.chance(0.15) {
-                fmt_date(earned + chrono::Duration::days(365 + rng.below(730) as i64))
-            } else {
+            let id = format!("UCP-{:05}", i + 1);
+            let (rname, profile) = &regions[region];
+            let name = format!(
+                "{} {}{}",
+                rng.pick(NAME_A),
+                rng.pick(NAME_B),
+                rng.pick(NAME_C)
+            );
+            let joined = if status == "prospect" {
                 String::new()
+            } else {
+                // Recruitment accelerates towards the as-of date.
+                let x = rng.unit().sqrt();
+                fmt_date(date(2005, 1, 1) + chrono::Duration::days((x * 1195.0) as i64))
+            };
+            let capacity = match rng.below(10) {
+                0 => "1".to_string(),
+                1 => "3".to_string(),
+                _ => String::new(),
             };
             let row = vec![
-                p.id.clone(),
-                cert.to_string(),
-                holders.to_string(),
-                fmt_date(earned),
-                expires,
+                id.clone(),
+                name,
+                rname.clone(),
+                rng.pick(profile.country).to_string(),
+                TRACK_SKILLS[track].0.to_string(),
+                status.to_string(),
+                joined,
+                capacity,
             ];
-            t.write(&mut rng, row, 5, |kind, row| match kind {
-                0 => row[0] = "UCP-99999X".into(),
-                1 => row[1] = "mcse-nt4".into(),
-                2 => row[2] = "0".into(),
-                3 => row[3] = "2008-02-30".into(),
-                _ => row[4] = row[3].clone(),
+            let earlier = partners
+                .get(rng.below(partners.len().max(1)))
+                .map(|p: &GenPartner| p.id.clone());
+            t.write(rng, row, 9, |kind, row| match kind {
+                0 => row[1].clear(),
+                1 => row[4] = "voice-over-carrier-pigeon".into(),
+                2 => row[5] = "dormant".into(),
+                3 => row[6] = "10/04/2008".into(),
+                4 => {
+                    row[5] = "active".into();
+                    row[6].clear();
+                }
+                5 => row[7] = "-1".into(),
+                6 => row[7] = "two".into(),
+                7 => row[0] = earlier.unwrap_or_default(),
+                _ => row[2] = " ".into(),
             })?;
+            partners.push(GenPartner {
+                id,
+                region,
+                track,
+                status,
+                strength,
+            });
         }
+        t.finish()?;
+        Ok(partners)
     }
-    t.finish()?;
 
-    // Installs: by region size and vendor mix; most serviced by a partner of the region.
-    let mut t = Table::create(
-        dir,
-        "installs",
-        &[
-            "install_id",
-            "customer",
-            "region",
-            "vendor",
-            "product",
-            "seats",
-            "partner_id",
-            "installed_on",
-        ],
-        dirty,
-    )?;
-    let mut servicers: Vec<Vec<(usize, f64)>> = vec![Vec::new(); regions.len()];
-    for (i, p) in partners.iter().enumerate() {
-        if p.status != "prospect" {
-            let w = p.strength * if p.track == 0 { 0.5 } else { 1.0 };
-            servicers[p.region].push((i, w));
+    /// Skills: latent strength plus noise; some re-assessments, a few in the future.
+    fn skills(&mut self, partners: &[GenPartner]) -> anyhow::Result<()> {
+        let (dir, dirty, as_of) = (self.dir, self.spec.dirty, self.as_of);
+        let rng = &mut self.rng;
+        let mut t = Table::create(
+            dir,
+            "skills",
+            &["partner_id", "skill", "level", "staff", "assessed_on"],
+            dirty,
+        )?;
+        for p in partners {
+            for skill in TRACK_SKILLS[p.track].1 {
+                if !rng.chance(0.55 + 0.4 * p.strength) {
+                    continue;
+                }
+                let level =
+                    ((p.strength * 4.6 + (rng.unit() - 0.5) * 1.8).round()).clamp(0.0, 4.0) as u32;
+                let when = rng.date(date(2006, 6, 1), as_of);
+                if level > 0 && rng.chance(0.2) {
+                    let older = rng.date(date(2005, 1, 1), when - chrono::Duration::days(1));
+                    skill_row(&mut t, rng, &p.id, skill, level - 1, older, as_of)?;
+                }
+                skill_row(&mut t, rng, &p.id, skill, level, when, as_of)?;
+                if rng.chance(0.01) {
+                    let future = rng.date(as_of + chrono::Duration::days(1), date(2008, 9, 30));
+                    skill_row(&mut t, rng, &p.id, skill, (level + 1).min(4), future, as_of)?;
+                }
+            }
         }
+        t.finish()?;
+        Ok(())
     }
-    let cumulative: Vec<Vec<f64>> = servicers
-        .iter()
-        .map(|s| {
-            s.iter()
-                .scan(0.0, |acc, (_, w)| {
-                    *acc += w;
-                    Some(*acc)
-                })
-                .collect()
-        })
-        .collect();
-    let with_installs: Vec<usize> = (0..regions.len())
-        .filter(|&r| regions[r].1.vendors.iter().sum::<f64>() > 0.0)
-        .collect();
-    let install_region_weights: Vec<f64> =
-        with_installs.iter().map(|&r| region_weights[r]).collect();
-    let mut last_id = String::new();
-    for i in 0..spec.installs as usize {
-        if with_installs.is_empty() {
-            break;
-        }
-        let region = with_installs[rng.weighted(&install_region_weights)];
-        let vendor = rng.weighted(&regions[region].1.vendors);
-        let seats = (20.0 * (rng.unit() * 5.5).exp()).round() as u64;
-        let servicer = if rng.chance(0.6) && !servicers[region].is_empty() {
-            let c = &cumulative[region];
-            let x = rng.unit() * c[c.len() - 1];
-            let k = c.partition_point(|&v| v <= x).min(c.len() - 1);
-            partners[servicers[region][k].0].id.clone()
-        } else {
-            String::new()
-        };
-        let installed = if rng.chance(0.8) {
-            fmt_date(rng.date(date(1998, 1, 1), as_of))
-        } else {
-            String::new()
-        };
-        let id = format!("INS-{:07}", i + 1);
-        let row = vec![
-            id.clone(),
-            format!("{} {}", rng.pick(NAME_A), rng.pick(CUSTOMER_B)),
-            regions[region].0.clone(),
-            VENDORS[vendor].to_string(),
-            if rng.chance(0.9) {
-                rng.pick(PRODUCTS[vendor]).to_string()
-            } else {
-                String::new()
-            },
-            seats.to_string(),
-            servicer,
-            installed,
-        ];
-        let dup = last_id.clone();
-        t.write(&mut rng, row, 8, |kind, row| match kind {
-            0 => row[0] = dup,
-            1 => row[1].clear(),
-            2 => row[3] = "ericsson".into(),
-            3 => row[5] = "-40".into(),
-            4 => row[5] = "many".into(),
-            5 => row[6] = "UCP-GONE".into(),
-            6 => row[7] = "2007-1-5".into(),
-            _ => row[2].clear(),
-        })?;
-        last_id = id;
-    }
-    t.finish()?;
 
-    // Targets: per region, each track by mid-year and the whole program by year end.
-    let mut t = Table::create(
-        dir,
-        "targets",
-        &["region", "track", "due_on", "partners", "pairs"],
-        dirty,
-    )?;
-    let mut per_region_track = vec![[0usize; 3]; regions.len()];
-    for p in &partners {
-        per_region_track[p.region][p.track] += 1;
+    /// Certifications: stronger partners certify more, telephony in their region's vendors.
+    fn certifications(&mut self, partners: &[GenPartner]) -> anyhow::Result<()> {
+        let (dir, dirty, as_of) = (self.dir, self.spec.dirty, self.as_of);
+        let regions = &self.regions;
+        let rng = &mut self.rng;
+        let mut t = Table::create(
+            dir,
+            "certifications",
+            &[
+                "partner_id",
+                "certification",
+                "holders",
+                "earned_on",
+                "expires_on",
+            ],
+            dirty,
+        )?;
+        for p in partners {
+            let mix = &regions[p.region].1.vendors;
+            for &(cert, vendor) in TRACK_CERTS[p.track] {
+                let affinity = vendor.map_or(1.0, |v| (mix[v] * 3.0).clamp(0.15, 1.0));
+                if !rng.chance(p.strength * affinity) {
+                    continue;
+                }
+                let holders = 1 + rng.weighted(&[0.5, 0.3, 0.15, 0.05]);
+                let earned = rng.date(date(2004, 9, 1), as_of - chrono::Duration::days(7));
+                let expires = if rng.chance(0.15) {
+                    fmt_date(earned + chrono::Duration::days(365 + rng.below(730) as i64))
+                } else {
+                    String::new()
+                };
+                let row = vec![
+                    p.id.clone(),
+                    cert.to_string(),
+                    holders.to_string(),
+                    fmt_date(earned),
+                    expires,
+                ];
+                t.write(rng, row, 5, |kind, row| match kind {
+                    0 => row[0] = "UCP-99999X".into(),
+                    1 => row[1] = "mcse-nt4".into(),
+                    2 => row[2] = "0".into(),
+                    3 => row[3] = "2008-02-30".into(),
+                    _ => row[4] = row[3].clone(),
+                })?;
+            }
+        }
+        t.finish()?;
+        Ok(())
     }
-    for (r, (name, _)) in regions.iter().enumerate() {
-        for (track, (track_name, _)) in TRACK_SKILLS.iter().enumerate() {
-            let have = per_region_track[r][track] as f64;
-            let goal = (have * (0.55 + 0.4 * rng.unit())).round() as u32;
-            let due = *rng.pick(&["2007-12-31", "2008-03-31", "2008-06-30"]);
-            let pairs = if track == 1 {
-                ((goal as f64) * 0.6).round().to_string()
+
+    /// Installs: by region size and vendor mix; most serviced by a partner of the region.
+    fn installs(&mut self, partners: &[GenPartner]) -> anyhow::Result<()> {
+        let (spec, dir, dirty, as_of) = (self.spec, self.dir, self.spec.dirty, self.as_of);
+        let (regions, region_weights) = (&self.regions, &self.region_weights);
+        let rng = &mut self.rng;
+        let mut t = Table::create(
+            dir,
+            "installs",
+            &[
+                "install_id",
+                "customer",
+                "region",
+                "vendor",
+                "product",
+                "seats",
+                "partner_id",
+                "installed_on",
+            ],
+            dirty,
+        )?;
+        let mut servicers: Vec<Vec<(usize, f64)>> = vec![Vec::new(); regions.len()];
+        for (i, p) in partners.iter().enumerate() {
+            if p.status != "prospect" {
+                let w = p.strength * if p.track == 0 { 0.5 } else { 1.0 };
+                servicers[p.region].push((i, w));
+            }
+        }
+        let cumulative: Vec<Vec<f64>> = servicers
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .scan(0.0, |acc, (_, w)| {
+                        *acc += w;
+                        Some(*acc)
+                    })
+                    .collect()
+            })
+            .collect();
+        let with_installs: Vec<usize> = (0..regions.len())
+            .filter(|&r| regions[r].1.vendors.iter().sum::<f64>() > 0.0)
+            .collect();
+        let install_region_weights: Vec<f64> =
+            with_installs.iter().map(|&r| region_weights[r]).collect();
+        let mut last_id = String::new();
+        for i in 0..spec.installs as usize {
+            if with_installs.is_empty() {
+                break;
+            }
+            let region = with_installs[rng.weighted(&install_region_weights)];
+            let vendor = rng.weighted(&regions[region].1.vendors);
+            let seats = (20.0 * (rng.unit() * 5.5).exp()).round() as u64;
+            let servicer = if rng.chance(0.6) && !servicers[region].is_empty() {
+                let c = &cumulative[region];
+                let x = rng.unit() * c[c.len() - 1];
+                let k = c.partition_point(|&v| v <= x).min(c.len() - 1);
+                partners[servicers[region][k].0].id.clone()
             } else {
                 String::new()
             };
+            let installed = if rng.chance(0.8) {
+                fmt_date(rng.date(date(1998, 1, 1), as_of))
+            } else {
+                String::new()
+            };
+            let id = format!("INS-{:07}", i + 1);
+            let row = vec![
+                id.clone(),
+                format!("{} {}", rng.pick(NAME_A), rng.pick(CUSTOMER_B)),
+                regions[region].0.clone(),
+                VENDORS[vendor].to_string(),
+                if rng.chance(0.9) {
+                    rng.pick(PRODUCTS[vendor]).to_string()
+                } else {
+                    String::new()
+                },
+                seats.to_string(),
+                servicer,
+                installed,
+            ];
+            let dup = last_id.clone();
+            t.write(rng, row, 8, |kind, row| match kind {
+                0 => row[0] = dup,
+                1 => row[1].clear(),
+                2 => row[3] = "ericsson".into(),
+                3 => row[5] = "-40".into(),
+                4 => row[5] = "many".into(),
+                5 => row[6] = "UCP-GONE".into(),
+                6 => row[7] = "2007-1-5".into(),
+                _ => row[2].clear(),
+            })?;
+            last_id = id;
+        }
+        t.finish()?;
+        Ok(())
+    }
+
+    /// Targets: per region, each track by mid-year and the whole program by year end.
+    fn targets(&mut self, partners: &[GenPartner]) -> anyhow::Result<()> {
+        let (dir, dirty) = (self.dir, self.spec.dirty);
+        let regions = &self.regions;
+        let rng = &mut self.rng;
+        let mut t = Table::create(
+            dir,
+            "targets",
+            &["region", "track", "due_on", "partners", "pairs"],
+            dirty,
+        )?;
+        let mut per_region_track = vec![[0usize; 3]; regions.len()];
+        for p in partners {
+            per_region_track[p.region][p.track] += 1;
+        }
+        for (r, (name, _)) in regions.iter().enumerate() {
+            for (track, (track_name, _)) in TRACK_SKILLS.iter().enumerate() {
+                let have = per_region_track[r][track] as f64;
+                let goal = (have * (0.55 + 0.4 * rng.unit())).round() as u32;
+                let due = *rng.pick(&["2007-12-31", "2008-03-31", "2008-06-30"]);
+                let pairs = if track == 1 {
+                    ((goal as f64) * 0.6).round().to_string()
+                } else {
+                    String::new()
+                };
+                let row = vec![
+                    name.clone(),
+                    track_name.to_string(),
+                    due.to_string(),
+                    goal.to_string(),
+                    pairs,
+                ];
+                t.write(rng, row, 3, |kind, row| match kind {
+                    0 => row[1] = "carrier".into(),
+                    1 => row[3] = "-3".into(),
+                    _ => row[2] = "2008-06-31".into(),
+                })?;
+            }
+            let total: usize = per_region_track[r].iter().sum();
             let row = vec![
                 name.clone(),
-                track_name.to_string(),
-                due.to_string(),
-                goal.to_string(),
-                pairs,
+                "all".to_string(),
+                "2008-12-31".to_string(),
+                ((total as f64) * 0.9).round().to_string(),
+                String::new(),
             ];
-            t.write(&mut rng, row, 3, |kind, row| match kind {
-                0 => row[1] = "carrier".into(),
-                1 => row[3] = "-3".into(),
-                _ => row[2] = "2008-06-31".into(),
-            })?;
+            t.write(rng, row, 0, |_, _| {})?;
         }
-        let total: usize = per_region_track[r].iter().sum();
-        let row = vec![
-            name.clone(),
-            "all".to_string(),
-            "2008-12-31".to_string(),
-            ((total as f64) * 0.9).round().to_string(),
-            String::new(),
-        ];
-        t.write(&mut rng, row, 0, |_, _| {})?;
+        t.finish()?;
+        Ok(())
     }
-    t.finish()?;
 
-    let config = DEFAULT_CONFIG_TOML.replacen(
-        "# as_of = \"2008-04-10\"",
-        &format!("as_of = \"{SAMPLE_AS_OF}\""),
-        1,
-    );
-    let header = format!(
-        "# Generated by `uc-readiness sample --partners {} --installs {} --regions {} --seed {} --dirty {}`.\n\
-         # The as-of date is fixed so that the committed reports can be regenerated byte for byte.\n\n",
-        spec.partners, spec.installs, spec.regions, spec.seed, spec.dirty
-    );
-    std::fs::write(dir.join("readiness.toml"), header + &config)
-        .with_context(|| format!("cannot write {}", dir.join("readiness.toml").display()))?;
-    Ok(())
+    /// The documented default config with the sample's fixed as-of date.
+    fn config(&self) -> anyhow::Result<()> {
+        let (spec, dir) = (self.spec, self.dir);
+        let config = DEFAULT_CONFIG_TOML.replacen(
+            "# as_of = \"2008-04-10\"",
+            &format!("as_of = \"{SAMPLE_AS_OF}\""),
+            1,
+        );
+        let header = format!(
+            "# Generated by `uc-readiness sample --partners {} --installs {} --regions {} --seed {} --dirty {}`.\n\
+             # The as-of date is fixed so that the committed reports can be regenerated byte for byte.\n\n",
+            spec.partners, spec.installs, spec.regions, spec.seed, spec.dirty
+        );
+        std::fs::write(dir.join("readiness.toml"), header + &config)
+            .with_context(|| format!("cannot write {}", dir.join("readiness.toml").display()))?;
+        Ok(())
+    }
 }
 
 fn skill_row(
