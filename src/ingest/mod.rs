@@ -34,7 +34,7 @@ pub use dataset::{
 pub use source::{FatalError, Format};
 
 use crate::config::{Config, VendorId};
-use rules::{Catalog, ColumnMap, PartnerIndex};
+use rules::{Catalog, ColumnMap, PartnerIndex, RegionNames};
 use source::{Contents, Source};
 
 /// One input file of a run.
@@ -242,12 +242,14 @@ fn check(
     warnings.sort();
 
     let (psrc, pmap) = get(Table::Partners).expect("partners is required");
-    let (mut partner_rows, mut rejected, rejected_partner_ids) =
-        rules::partners(psrc, pmap, config);
-    partner_rows.sort_by(|a, b| a.1.id.cmp(&b.1.id));
-    let index = PartnerIndex::new(partner_rows.iter().map(|(_, p)| p.id.as_str()));
+    let mut partner_regions = RegionNames::default();
+    let (mut partners, mut rejected, rejected_partner_ids) =
+        rules::partners(psrc, pmap, config, &mut partner_regions);
+    partners.sort_by(|a, b| a.id.cmp(&b.id));
+    let index = PartnerIndex::new(partners.iter().map(|p| p.id.as_str()));
     let catalog = Catalog::new(config);
 
+    let mut target_regions = RegionNames::default();
     let ((skills, certs), (installs, targets)) = rayon::join(
         || {
             rayon::join(
@@ -268,85 +270,59 @@ fn check(
                     read_installs(s, m, config, &catalog, &index, detail)
                 },
                 || match get(Table::Targets) {
-                    Some((s, m)) => rules::targets(s, m, config),
+                    Some((s, m)) => rules::targets(s, m, config, &mut target_regions),
                     None => (Vec::new(), Vec::new()),
                 },
             )
         },
     );
-
-    // Regions: every region a valid row names, interned in sorted order.
-    let (skill_rows, skill_problems) = skills;
-    let (cert_rows, cert_problems) = certs;
+    let (assessments, skill_problems) = skills;
+    let (certifications, cert_problems) = certs;
     let (mut installs, install_regions, install_problems) = installs;
-    let (target_rows, target_problems) = targets;
-    let regions: Vec<String> = partner_rows
+    let (mut targets, target_problems) = targets;
+
+    // Regions: every region a valid row names, interned in sorted order; each table's
+    // local numbers replaced by those ids.
+    let regions: Vec<String> = partner_regions
+        .names
         .iter()
-        .map(|(_, p)| p.region.as_str())
-        .chain(install_regions.iter().map(String::as_str))
-        .chain(target_rows.iter().map(|(_, t)| t.region.as_str()))
+        .chain(&install_regions)
+        .chain(&target_regions.names)
+        .map(String::as_str)
         .collect::<BTreeSet<&str>>()
         .into_iter()
         .map(str::to_string)
         .collect();
-    let region_of = |name: &str| {
-        regions
-            .binary_search_by(|r| r.as_str().cmp(name))
-            .expect("interned") as RegionId
+    let remap = |names: &[String]| -> Vec<RegionId> {
+        names
+            .iter()
+            .map(|name| {
+                regions
+                    .binary_search_by(|r| r.as_str().cmp(name))
+                    .expect("interned") as RegionId
+            })
+            .collect()
     };
-    let remap: Vec<RegionId> = install_regions.iter().map(|r| region_of(r)).collect();
-    remap_regions(&mut installs, &remap, regions.len(), config.vendors.len());
+    let (to_partner, to_target) = (remap(&partner_regions.names), remap(&target_regions.names));
+    partners
+        .iter_mut()
+        .for_each(|p| p.region = to_partner[p.region as usize]);
+    targets
+        .iter_mut()
+        .for_each(|t| t.region = to_target[t.region as usize]);
+    remap_regions(
+        &mut installs,
+        &remap(&install_regions),
+        regions.len(),
+        config.vendors.len(),
+    );
 
     let dataset = Dataset {
-        partners: partner_rows
-            .into_iter()
-            .map(|(line, p)| Partner {
-                region: region_of(&p.region),
-                id: p.id,
-                name: p.name,
-                country: p.country,
-                track: p.track,
-                status: p.status,
-                joined_on: p.joined_on,
-                capacity: p.capacity,
-                line,
-            })
-            .collect(),
-        assessments: skill_rows
-            .into_iter()
-            .map(|(line, s)| Assessment {
-                partner: s.partner,
-                skill: s.skill,
-                level: s.level,
-                staff: s.staff,
-                assessed_on: s.assessed_on,
-                line,
-            })
-            .collect(),
-        certifications: cert_rows
-            .into_iter()
-            .map(|(line, c)| CertificationRow {
-                partner: c.partner,
-                certification: c.certification,
-                holders: c.holders,
-                earned_on: c.earned_on,
-                expires_on: c.expires_on,
-                expiry_given: c.expiry_given,
-                line,
-            })
-            .collect(),
+        partners,
+        assessments,
+        certifications,
         installs,
-        targets: target_rows
-            .into_iter()
-            .map(|(line, t)| Target {
-                region: region_of(&t.region),
-                track: t.track,
-                due_on: t.due_on,
-                partners: t.partners,
-                pairs: t.pairs,
-                line,
-            })
-            .collect(),
+        targets,
         regions,
     };
     rejected.extend(skill_problems);

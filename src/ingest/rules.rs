@@ -14,9 +14,11 @@ use chrono::{Months, NaiveDate};
 use rustc_hash::FxHashMap;
 
 use super::cell::Cell;
-use super::dataset::{Action, PartnerId, RejectedRow, Table};
+use super::dataset::{
+    Action, Assessment, CertificationRow, Partner, PartnerId, RegionId, RejectedRow, Table, Target,
+};
 use super::source::{FatalError, Row, Source};
-use crate::config::{CertId, Config, SkillId, Status, TrackId, VendorId};
+use crate::config::{Config, Status, VendorId};
 
 /// A column of the data contract.
 pub(crate) struct Column {
@@ -29,47 +31,65 @@ const fn col(name: &'static str, required: bool) -> Column {
     Column { name, required }
 }
 
-const PARTNERS: &[Column] = &[
-    col("partner_id", true),
-    col("name", true),
-    col("region", true),
-    col("country", false),
-    col("track", true),
-    col("status", true),
-    col("joined_on", true),
-    col("capacity", false),
-];
-const SKILLS: &[Column] = &[
-    col("partner_id", true),
-    col("skill", true),
-    col("level", true),
-    col("staff", false),
-    col("assessed_on", true),
-];
-const CERTIFICATIONS: &[Column] = &[
-    col("partner_id", true),
-    col("certification", true),
-    col("holders", true),
-    col("earned_on", true),
-    col("expires_on", false),
-];
-const INSTALLS: &[Column] = &[
-    col("install_id", true),
-    col("customer", true),
-    col("region", true),
-    col("vendor", true),
-    col("product", false),
-    col("seats", true),
-    col("partner_id", false),
-    col("installed_on", false),
-];
-const TARGETS: &[Column] = &[
-    col("region", true),
-    col("track", true),
-    col("due_on", true),
-    col("partners", true),
-    col("pairs", false),
-];
+/// Declares a table's columns once: its schema (names and whether the file must have
+/// them), and a module of named positions the rules read cells by.
+macro_rules! columns {
+    (@at $n:expr;) => {};
+    (@at $n:expr; $first:ident $($rest:ident)*) => {
+        pub(crate) const $first: usize = $n;
+        columns!(@at $n + 1; $($rest)*);
+    };
+    ($schema:ident, $module:ident: $($pos:ident = $name:literal $required:literal),* $(,)?) => {
+        const $schema: &[Column] = &[$(col($name, $required)),*];
+        #[doc = concat!("Positions of the `", stringify!($module), "` columns, in contract order.")]
+        #[allow(missing_docs)]
+        pub(crate) mod $module {
+            columns!(@at 0; $($pos)*);
+        }
+    };
+}
+
+columns!(PARTNERS, partners:
+    ID = "partner_id" true,
+    NAME = "name" true,
+    REGION = "region" true,
+    COUNTRY = "country" false,
+    TRACK = "track" true,
+    STATUS = "status" true,
+    JOINED_ON = "joined_on" true,
+    CAPACITY = "capacity" false,
+);
+columns!(SKILLS, skills:
+    PARTNER = "partner_id" true,
+    SKILL = "skill" true,
+    LEVEL = "level" true,
+    STAFF = "staff" false,
+    ASSESSED_ON = "assessed_on" true,
+);
+columns!(CERTIFICATIONS, certifications:
+    PARTNER = "partner_id" true,
+    CERTIFICATION = "certification" true,
+    HOLDERS = "holders" true,
+    EARNED_ON = "earned_on" true,
+    EXPIRES_ON = "expires_on" false,
+);
+columns!(INSTALLS, installs:
+    ID = "install_id" true,
+    CUSTOMER = "customer" true,
+    REGION = "region" true,
+    VENDOR = "vendor" true,
+    PRODUCT = "product" false,
+    SEATS = "seats" true,
+    PARTNER = "partner_id" false,
+    INSTALLED_ON = "installed_on" false,
+);
+columns!(TARGETS, targets:
+    REGION = "region" true,
+    TRACK = "track" true,
+    DUE_ON = "due_on" true,
+    PARTNERS = "partners" true,
+    PAIRS = "pairs" false,
+);
 
 /// The contract's columns of each table, in order.
 pub(crate) fn schema(table: Table) -> &'static [Column] {
@@ -318,17 +338,18 @@ pub(crate) fn each_row_in(
     problems
 }
 
-/// Runs `check` on every row of `src` in file order, collecting kept rows and notes.
+/// Runs `check(line, row)` on every row of `src` in file order, collecting kept rows and
+/// notes.
 pub(crate) fn run<T>(
     src: &Source<'_>,
     table: Table,
     map: &ColumnMap,
-    mut check: impl FnMut(&RowCheck<'_>) -> Checked<(T, Option<Note>)>,
-) -> (Vec<(u64, T)>, Vec<RejectedRow>) {
+    mut check: impl FnMut(u64, &RowCheck<'_>) -> Checked<(T, Option<Note>)>,
+) -> (Vec<T>, Vec<RejectedRow>) {
     let mut kept = Vec::with_capacity(src.size_hint());
-    let problems = each_row(src, table, map, |line, r| match check(r) {
+    let problems = each_row(src, table, map, |line, r| match check(line, r) {
         Ok((t, note)) => {
-            kept.push((line, t));
+            kept.push(t);
             note
         }
         Err(note) => Some(note),
@@ -336,63 +357,76 @@ pub(crate) fn run<T>(
     (kept, problems)
 }
 
-/// A partners row, before ids are interned.
-pub(crate) struct PartnerRow {
-    pub(crate) id: String,
-    pub(crate) name: String,
-    pub(crate) region: String,
-    pub(crate) country: Option<String>,
-    pub(crate) track: TrackId,
-    pub(crate) status: Status,
-    pub(crate) joined_on: Option<NaiveDate>,
-    pub(crate) capacity: Option<u32>,
+/// Region names as one table's rows meet them, numbered in that order; the dataset's
+/// region ids (names sorted) replace these numbers once every table is read.
+#[derive(Debug, Default)]
+pub(crate) struct RegionNames {
+    /// Names by local number.
+    pub(crate) names: Vec<String>,
+    index: FxHashMap<String, RegionId>,
+}
+
+impl RegionNames {
+    /// The local number of region `name`.
+    pub(crate) fn id(&mut self, name: &str) -> RegionId {
+        if let Some(&r) = self.index.get(name) {
+            return r;
+        }
+        let r = self.names.len() as RegionId;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), r);
+        r
+    }
 }
 
 /// Checks partners; the first occurrence of an id claims it, later ones are duplicates.
-/// Also returns the ids of rejected rows, sorted (for messages such as `explain`'s).
+/// Returns the partners in file order (their regions numbered in `regions`), the
+/// problems, and the ids of rejected rows, sorted (for messages such as `explain`'s).
 pub(crate) fn partners(
     src: &Source<'_>,
     map: &ColumnMap,
     config: &Config,
-) -> (Vec<(u64, PartnerRow)>, Vec<RejectedRow>, Vec<String>) {
+    regions: &mut RegionNames,
+) -> (Vec<Partner>, Vec<RejectedRow>, Vec<String>) {
+    use self::partners::*;
     let mut seen = rustc_hash::FxHashSet::default();
     let mut ids: Vec<String> = Vec::new();
-    let (kept, problems) = run(src, Table::Partners, map, |r| {
-        let id = r.text(0)?;
+    let (kept, problems) = run(src, Table::Partners, map, |line, r| {
+        let id = r.text(ID)?;
         ids.push(id.clone().into_owned());
         if !seen.insert(id.clone().into_owned()) {
-            return Err(r.reject(0, r.cell(0), "duplicate partner_id"));
+            return Err(r.reject(ID, r.cell(ID), "duplicate partner_id"));
         }
-        let name = r.text(1)?;
-        let region = r.text(2)?;
-        let country = r.opt_text(3)?;
-        let track = r.id(4, "unknown track", |t| config.track_id(t))?;
-        let status = r.id(5, "invalid status", Status::parse)?;
-        let joined_on = r.opt_date(6)?;
+        let name = r.text(NAME)?;
+        let region = r.text(REGION)?;
+        let country = r.opt_text(COUNTRY)?;
+        let track = r.id(TRACK, "unknown track", |t| config.track_id(t))?;
+        let status = r.id(STATUS, "invalid status", Status::parse)?;
+        let joined_on = r.opt_date(JOINED_ON)?;
         if joined_on.is_none() && status != Status::Prospect {
             return Err(r.reject(
-                6,
+                JOINED_ON,
                 Cell::Missing,
                 "missing value (required unless status is prospect)",
             ));
         }
-        let capacity = r.opt_int(7, 0, U32_MAX)?.map(|c| c as u32);
+        let capacity = r.opt_int(CAPACITY, 0, U32_MAX)?.map(|c| c as u32);
         Ok((
-            PartnerRow {
+            Partner {
                 id: id.into_owned(),
                 name: name.into_owned(),
-                region: region.into_owned(),
+                region: regions.id(&region),
                 country: country.map(Cow::into_owned),
                 track,
                 status,
                 joined_on,
                 capacity,
+                line,
             },
             None,
         ))
     });
-    let kept_ids: std::collections::HashSet<&str> =
-        kept.iter().map(|(_, p)| p.id.as_str()).collect();
+    let kept_ids: std::collections::HashSet<&str> = kept.iter().map(|p| p.id.as_str()).collect();
     let mut rejected_ids: Vec<String> = ids
         .into_iter()
         .filter(|i| !kept_ids.contains(i.as_str()))
@@ -400,15 +434,6 @@ pub(crate) fn partners(
     rejected_ids.sort();
     rejected_ids.dedup();
     (kept, problems, rejected_ids)
-}
-
-/// A skills row.
-pub(crate) struct SkillRow {
-    pub(crate) partner: PartnerId,
-    pub(crate) skill: SkillId,
-    pub(crate) level: u8,
-    pub(crate) staff: Option<u32>,
-    pub(crate) assessed_on: NaiveDate,
 }
 
 /// Valid partner ids, for the cross-table rules. Millions of lookups go to random places
@@ -566,49 +591,41 @@ impl IdSet {
     }
 }
 
-/// Checks skills; an assessment after the as-of date is ignored.
+/// Checks skills: assessments in effect on `as_of` (a later one is ignored).
 pub(crate) fn skills(
     src: &Source<'_>,
     map: &ColumnMap,
     catalog: &Catalog,
     partners: &PartnerIndex,
     as_of: NaiveDate,
-) -> (Vec<(u64, SkillRow)>, Vec<RejectedRow>) {
-    run(src, Table::Skills, map, |r| {
-        let partner = r.id(0, "unknown partner", |p| partners.get(p))?;
-        let skill = r.id(1, "unknown skill", |s| catalog.skills.get(s))?;
-        let level = r.int(2, 0, 4)? as u8;
-        let staff = r.opt_int(3, 0, U32_MAX)?.map(|s| s as u32);
-        let assessed_on = r.date(4)?;
+) -> (Vec<Assessment>, Vec<RejectedRow>) {
+    use self::skills::*;
+    run(src, Table::Skills, map, |line, r| {
+        let partner = r.id(PARTNER, "unknown partner", |p| partners.get(p))?;
+        let skill = r.id(SKILL, "unknown skill", |s| catalog.skills.get(s))?;
+        let level = r.int(LEVEL, 0, 4)? as u8;
+        let staff = r.opt_int(STAFF, 0, U32_MAX)?.map(|s| s as u32);
+        let assessed_on = r.date(ASSESSED_ON)?;
         if assessed_on > as_of {
             return Err(r.note(
-                4,
-                r.cell(4),
+                ASSESSED_ON,
+                r.cell(ASSESSED_ON),
                 "assessed after the as-of date (not yet in effect)",
                 Action::Ignored,
             ));
         }
         Ok((
-            SkillRow {
+            Assessment {
                 partner,
                 skill,
                 level,
                 staff,
                 assessed_on,
+                line,
             },
             None,
         ))
     })
-}
-
-/// A certifications row, expiry resolved.
-pub(crate) struct CertRow {
-    pub(crate) partner: PartnerId,
-    pub(crate) certification: CertId,
-    pub(crate) holders: u32,
-    pub(crate) earned_on: NaiveDate,
-    pub(crate) expires_on: NaiveDate,
-    pub(crate) expiry_given: bool,
 }
 
 /// Checks certifications; a missing expiry is `earned_on` plus the validity in calendar
@@ -619,35 +636,43 @@ pub(crate) fn certifications(
     config: &Config,
     catalog: &Catalog,
     partners: &PartnerIndex,
-) -> (Vec<(u64, CertRow)>, Vec<RejectedRow>) {
-    run(src, Table::Certifications, map, |r| {
-        let partner = r.id(0, "unknown partner", |p| partners.get(p))?;
-        let certification = r.id(1, "unknown certification", |c| {
+) -> (Vec<CertificationRow>, Vec<RejectedRow>) {
+    use self::certifications::*;
+    run(src, Table::Certifications, map, |line, r| {
+        let partner = r.id(PARTNER, "unknown partner", |p| partners.get(p))?;
+        let certification = r.id(CERTIFICATION, "unknown certification", |c| {
             catalog.certifications.get(c)
         })?;
-        let holders = r.int(2, 1, U32_MAX)? as u32;
-        let earned_on = r.date(3)?;
-        let given = r.opt_date(4)?;
+        let holders = r.int(HOLDERS, 1, U32_MAX)? as u32;
+        let earned_on = r.date(EARNED_ON)?;
+        let given = r.opt_date(EXPIRES_ON)?;
         let expires_on = match given {
             Some(e) if e <= earned_on => {
-                return Err(r.reject(4, r.cell(4), "must be after earned_on"));
+                return Err(r.reject(EXPIRES_ON, r.cell(EXPIRES_ON), "must be after earned_on"));
             }
             Some(e) => e,
             None => {
                 let months = config.certifications[certification as usize].validity_months;
                 earned_on
                     .checked_add_months(Months::new(months))
-                    .ok_or_else(|| r.reject(3, r.cell(3), "expiry out of the calendar's range"))?
+                    .ok_or_else(|| {
+                        r.reject(
+                            EARNED_ON,
+                            r.cell(EARNED_ON),
+                            "expiry out of the calendar's range",
+                        )
+                    })?
             }
         };
         Ok((
-            CertRow {
+            CertificationRow {
                 partner,
                 certification,
                 holders,
                 earned_on,
                 expires_on,
                 expiry_given: given.is_some(),
+                line,
             },
             None,
         ))
@@ -672,23 +697,24 @@ pub(crate) fn install<'r>(
     catalog: &Catalog,
     partners: &PartnerIndex,
 ) -> Checked<(InstallRow<'r>, Option<Note>)> {
-    let id = r.text(0)?;
-    let customer = r.text(1)?;
-    let region = r.text(2)?;
-    let vendor = r.id(3, "unknown vendor", |v| catalog.vendors.get(v))?;
-    r.opt_text(4)?;
-    let seats = r.int(5, 0, i64::MAX)? as u64;
-    let (partner, cleared) = match r.opt_text(6)? {
+    use self::installs::*;
+    let id = r.text(ID)?;
+    let customer = r.text(CUSTOMER)?;
+    let region = r.text(REGION)?;
+    let vendor = r.id(VENDOR, "unknown vendor", |v| catalog.vendors.get(v))?;
+    r.opt_text(PRODUCT)?;
+    let seats = r.int(SEATS, 0, i64::MAX)? as u64;
+    let (partner, cleared) = match r.opt_text(PARTNER)? {
         None => (None, None),
         Some(p) => match partners.get(p.as_ref()) {
             Some(id) => (Some(id), None),
             None => (
                 None,
-                Some(r.note(6, r.cell(6), "unknown partner", Action::Cleared)),
+                Some(r.note(PARTNER, r.cell(PARTNER), "unknown partner", Action::Cleared)),
             ),
         },
     };
-    r.opt_date(7)?;
+    r.opt_date(INSTALLED_ON)?;
     Ok((
         InstallRow {
             id,
@@ -702,40 +728,35 @@ pub(crate) fn install<'r>(
     ))
 }
 
-/// A targets row, region not yet interned.
-pub(crate) struct TargetRow {
-    pub(crate) region: String,
-    pub(crate) track: Option<TrackId>,
-    pub(crate) due_on: NaiveDate,
-    pub(crate) partners: u32,
-    pub(crate) pairs: Option<u32>,
-}
-
-/// Checks targets; `track` is a configured track or `all`.
+/// Checks targets; `track` is a configured track or `all`. Their regions are numbered in
+/// `regions`.
 pub(crate) fn targets(
     src: &Source<'_>,
     map: &ColumnMap,
     config: &Config,
-) -> (Vec<(u64, TargetRow)>, Vec<RejectedRow>) {
-    run(src, Table::Targets, map, |r| {
-        let region = r.text(0)?;
-        let track = r.id(1, "unknown track (a configured track or `all`)", |t| {
+    regions: &mut RegionNames,
+) -> (Vec<Target>, Vec<RejectedRow>) {
+    use self::targets::*;
+    run(src, Table::Targets, map, |line, r| {
+        let region = r.text(REGION)?;
+        let track = r.id(TRACK, "unknown track (a configured track or `all`)", |t| {
             if t == "all" {
                 Some(None)
             } else {
                 config.track_id(t).map(Some)
             }
         })?;
-        let due_on = r.date(2)?;
-        let partners = r.int(3, 0, U32_MAX)? as u32;
-        let pairs = r.opt_int(4, 0, U32_MAX)?.map(|p| p as u32);
+        let due_on = r.date(DUE_ON)?;
+        let partners = r.int(PARTNERS, 0, U32_MAX)? as u32;
+        let pairs = r.opt_int(PAIRS, 0, U32_MAX)?.map(|p| p as u32);
         Ok((
-            TargetRow {
-                region: region.into_owned(),
+            Target {
+                region: regions.id(&region),
                 track,
                 due_on,
                 partners,
                 pairs,
+                line,
             },
             None,
         ))
