@@ -31,7 +31,7 @@ use crate::pair::{
     PairRules, Pairing, Profile, RegionPairing, RegionSeats, capacity, pair_score, profile,
     qualified_together,
 };
-use crate::score::{CLIFF_DAYS, Scores, Shortfall, VendorSet, shortfall};
+use crate::score::{Horizon, Scores, Shortfall, VendorSet, shortfall};
 
 /// How serious a gap is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -459,7 +459,7 @@ fn delivery_units(ctx: &RegionCtx<'_>) -> (Vec<(Unit, VendorSet)>, Vec<VendorSet
         .map(|p| Unit::Pair(p.left, p.right))
         .chain(standalone.map(Unit::Alone))
         .collect();
-    let qualified_at = |u: &Unit, h: usize| -> VendorSet {
+    let qualified_at = |u: &Unit, h: Horizon| -> VendorSet {
         match *u {
             Unit::Pair(a, b) => {
                 let (pa, pb) = (
@@ -474,8 +474,11 @@ fn delivery_units(ctx: &RegionCtx<'_>) -> (Vec<(Unit, VendorSet)>, Vec<VendorSet
             }
         }
     };
-    let units = unit_list.iter().map(|u| (*u, qualified_at(u, 0))).collect();
-    let covered_cliff = (1..=CLIFF_DAYS.len())
+    let units = unit_list
+        .iter()
+        .map(|u| (*u, qualified_at(u, Horizon::NOW)))
+        .collect();
+    let covered_cliff = Horizon::cliffs()
         .map(|h| {
             unit_list.iter().fold(VendorSet::default(), |s, u| {
                 VendorSet(s.0 | qualified_at(u, h).0)
@@ -820,7 +823,7 @@ fn recruit_next(
                 others
                     .iter()
                     .filter_map(|&o| {
-                        let po = profile(config, rules, scores, o, 0);
+                        let po = profile(config, rules, scores, o, Horizon::NOW);
                         let s = pair_score(config, rules, seats, &recruit, &po);
                         (s.weight >= rules.min_weight)
                             .then(|| (uncovered_seats(s.qualified), Some(o), s.qualified))

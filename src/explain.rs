@@ -12,10 +12,10 @@ wins (then the first in a fixed order), so the answer is exact and deterministic
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::config::{CertId, Config, SkillId, VendorId};
+use crate::config::{CertId, Config, SkillId, TrackId, VendorId};
 use crate::format::{fmt_component as pct, fmt_tenths};
 use crate::ingest::{Dataset, PartnerId};
-use crate::score::{HeldCert, Scores, Standing, cliff_date, shortfall, standing};
+use crate::score::{HeldCert, Horizon, Scores, Standing, cliff_date, shortfall, standing};
 
 /// Longest combination of unit steps searched for the next band.
 pub const MAX_STEPS: usize = 8;
@@ -243,7 +243,7 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
         cliff: cliff_lines(config, scores, p),
         next_band: next_band(
             config,
-            partner.track as usize,
+            partner.track,
             levels,
             certs,
             scores.serviced[p as usize],
@@ -369,7 +369,7 @@ fn cliff_lines(config: &Config, scores: &Scores, p: PartnerId) -> Vec<CliffLine>
             band: config.scoring.bands[st.band].name.clone(),
             lapsed: certs
                 .iter()
-                .filter(|c| c.holders[i + 1].is_none())
+                .filter(|c| !c.valid_at(Horizon::cliff(i)))
                 .map(|c| config.certifications[c.cert as usize].id.clone())
                 .collect(),
         })
@@ -379,7 +379,7 @@ fn cliff_lines(config: &Config, scores: &Scores, p: PartnerId) -> Vec<CliffLine>
 /// The fewest unit steps that lift the partner into a higher band.
 fn next_band(
     config: &Config,
-    track: usize,
+    track: TrackId,
     levels: &[u8],
     certs: &[HeldCert],
     serviced: u32,
@@ -389,7 +389,7 @@ fn next_band(
         return None;
     }
     let sc = &config.scoring;
-    let t = &config.tracks[track];
+    let t = &config.tracks[track as usize];
     let mut steps: Vec<(Step, u32)> = Vec::new(); // a step and how often it can be taken
     for &(s, r) in &t.skills {
         let have = levels[s as usize];
@@ -398,13 +398,13 @@ fn next_band(
         }
     }
     for (c, cert) in config.certifications.iter().enumerate() {
-        if !cert.tracks.contains(&(track as u16)) || cert.points == 0 {
+        if !cert.tracks.contains(&track) || cert.points == 0 {
             continue;
         }
         let have = certs
             .iter()
             .find(|h| h.cert as usize == c)
-            .and_then(|h| h.holders[0])
+            .and_then(|h| h.holders_at(Horizon::NOW))
             .unwrap_or(0);
         if have < sc.max_holders_counted {
             steps.push((Step::Holder(c as CertId), sc.max_holders_counted - have));
@@ -422,18 +422,14 @@ fn next_band(
             match step {
                 Step::Skill(s) => lv[s as usize] += k as u8,
                 Step::Holder(c) => match cs.iter_mut().find(|h| h.cert == c) {
-                    Some(h) => h.holders[0] = Some(h.holders[0].unwrap_or(0) + k),
-                    None if k > 0 => cs.push(HeldCert {
-                        cert: c,
-                        holders: [Some(k), None, None, None],
-                        latest_expiry: NaiveDate::MAX,
-                    }),
+                    Some(h) => h.add_holders_now(k),
+                    None if k > 0 => cs.push(HeldCert::held_now(c, k)),
                     None => {}
                 },
                 Step::Install => sv += k,
             }
         }
-        standing(config, track, &lv, &cs, sv, 0)
+        standing(config, track, &lv, &cs, sv, Horizon::NOW)
     };
 
     // Every way to spend exactly `total` steps, in a fixed order; keep the best that
@@ -504,7 +500,7 @@ fn describe(
             let have = certs
                 .iter()
                 .find(|h| h.cert == c)
-                .and_then(|h| h.holders[0])
+                .and_then(|h| h.holders_at(Horizon::NOW))
                 .unwrap_or(0);
             let name = &config.certifications[c as usize].name;
             if have == 0 {

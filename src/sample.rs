@@ -352,15 +352,15 @@ struct GenPartner {
 }
 
 /// Writes table rows, turning a `--dirty` share of them into bad rows.
-struct Table {
+struct TableWriter {
     out: csv::Writer<BufWriter<File>>,
     width: usize,
     dirty: f64,
     next_kind: usize,
 }
 
-impl Table {
-    fn create(dir: &Path, name: &str, header: &[&str], dirty: f64) -> anyhow::Result<Table> {
+impl TableWriter {
+    fn create(dir: &Path, name: &str, header: &[&str], dirty: f64) -> anyhow::Result<TableWriter> {
         let path = dir.join(format!("{name}.csv"));
         let file =
             File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
@@ -368,7 +368,7 @@ impl Table {
             .flexible(true)
             .from_writer(BufWriter::with_capacity(1 << 20, file));
         out.write_record(header)?;
-        Ok(Table {
+        Ok(TableWriter {
             out,
             width: header.len(),
             dirty,
@@ -478,7 +478,7 @@ impl Gen<'_> {
         let (regions, region_weights) = (&self.regions, &self.region_weights);
         let rng = &mut self.rng;
         let mut partners = Vec::with_capacity(spec.partners as usize);
-        let mut t = Table::create(
+        let mut t = TableWriter::create(
             dir,
             "partners",
             &[
@@ -566,7 +566,7 @@ impl Gen<'_> {
     fn skills(&mut self, partners: &[GenPartner]) -> anyhow::Result<()> {
         let (dir, dirty, as_of) = (self.dir, self.spec.dirty, self.as_of);
         let rng = &mut self.rng;
-        let mut t = Table::create(
+        let mut t = TableWriter::create(
             dir,
             "skills",
             &["partner_id", "skill", "level", "staff", "assessed_on"],
@@ -600,7 +600,7 @@ impl Gen<'_> {
         let (dir, dirty, as_of) = (self.dir, self.spec.dirty, self.as_of);
         let regions = &self.regions;
         let rng = &mut self.rng;
-        let mut t = Table::create(
+        let mut t = TableWriter::create(
             dir,
             "certifications",
             &[
@@ -651,7 +651,7 @@ impl Gen<'_> {
         let (spec, dir, dirty, as_of) = (self.spec, self.dir, self.spec.dirty, self.as_of);
         let (regions, region_weights) = (&self.regions, &self.region_weights);
         let rng = &mut self.rng;
-        let mut t = Table::create(
+        let mut t = TableWriter::create(
             dir,
             "installs",
             &[
@@ -747,7 +747,7 @@ impl Gen<'_> {
         let (dir, dirty) = (self.dir, self.spec.dirty);
         let regions = &self.regions;
         let rng = &mut self.rng;
-        let mut t = Table::create(
+        let mut t = TableWriter::create(
             dir,
             "targets",
             &["region", "track", "due_on", "partners", "pairs"],
@@ -814,7 +814,7 @@ impl Gen<'_> {
 }
 
 fn skill_row(
-    t: &mut Table,
+    t: &mut TableWriter,
     rng: &mut Rng,
     partner: &str,
     skill: &str,

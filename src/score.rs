@@ -13,7 +13,7 @@ use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::config::{CertId, Config, SkillId, VendorId};
+use crate::config::{CertId, Config, SkillId, TrackId, VendorId};
 use crate::ingest::{Dataset, PartnerId};
 
 /// Days after D at which the expiry cliff is computed.
@@ -21,6 +21,27 @@ pub const CLIFF_DAYS: [u32; 3] = [30, 60, 90];
 
 /// Horizons: D itself, then each cliff date.
 const HORIZONS: usize = 1 + CLIFF_DAYS.len();
+
+/// A date figures are computed at: the as-of date D, or a cliff date (D+30, D+60, D+90)
+/// at which certifications lapse as they expire and nothing is renewed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Horizon(usize);
+
+impl Horizon {
+    /// The as-of date D.
+    pub const NOW: Horizon = Horizon(0);
+
+    /// Cliff date `k` (0 → D+30, 1 → D+60, 2 → D+90).
+    pub fn cliff(k: usize) -> Horizon {
+        assert!(k < CLIFF_DAYS.len(), "no cliff date {k}");
+        Horizon(k + 1)
+    }
+
+    /// The cliff dates, in order.
+    pub fn cliffs() -> impl Iterator<Item = Horizon> {
+        (0..CLIFF_DAYS.len()).map(Horizon::cliff)
+    }
+}
 
 /// A set of vendors (bit `v` for [`VendorId`] `v`); the config allows at most 64.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -54,7 +75,8 @@ impl VendorSet {
 pub struct HeldCert {
     /// The certification.
     pub cert: CertId,
-    /// Largest `holders` among the valid rows, at D and at each cliff date (`None`: lapsed).
+    /// Largest `holders` among the valid rows, at D and at each cliff date (`None`: lapsed);
+    /// read through [`HeldCert::holders_at`].
     pub holders: [Option<u32>; HORIZONS],
     /// The latest `expires_on` among the valid rows.
     pub latest_expiry: NaiveDate,
@@ -241,13 +263,41 @@ fn held_certs(d: &Dataset, as_of: NaiveDate) -> PolarsResult<Vec<Vec<HeldCert>>>
     Ok(held)
 }
 
+impl HeldCert {
+    /// Its holders still valid at `h` (`None`: lapsed by then).
+    pub fn holders_at(&self, h: Horizon) -> Option<u32> {
+        self.holders[h.0]
+    }
+
+    /// Whether it is still valid at `h`.
+    pub fn valid_at(&self, h: Horizon) -> bool {
+        self.holders_at(h).is_some()
+    }
+
+    /// `k` more holders on D (a hypothetical change, as `explain` weighs it).
+    pub fn add_holders_now(&mut self, k: u32) {
+        self.holders[0] = Some(self.holders[0].unwrap_or(0) + k);
+    }
+
+    /// A certification held by `k` holders on D and at no cliff date.
+    pub fn held_now(cert: CertId, k: u32) -> HeldCert {
+        let mut holders = [None; HORIZONS];
+        holders[0] = Some(k);
+        HeldCert {
+            cert,
+            holders,
+            latest_expiry: NaiveDate::MAX,
+        }
+    }
+}
+
 /// Whether a partner with these levels and certifications (at horizon `h`) qualifies
 /// for vendor `v` alone.
 pub fn qualifies(
     config: &Config,
     levels: &[u8],
     certs: &[HeldCert],
-    h: usize,
+    h: Horizon,
     v: VendorId,
 ) -> bool {
     let vendor = &config.vendors[v as usize];
@@ -258,7 +308,7 @@ pub fn qualifies(
         && (vendor.interop_certifications.is_empty()
             || certs
                 .iter()
-                .any(|c| c.holders[h].is_some() && vendor.interop_certifications.contains(&c.cert)))
+                .any(|c| c.valid_at(h) && vendor.interop_certifications.contains(&c.cert)))
 }
 
 /// What a partner (or any set of skills and certifications) lacks to qualify for a vendor
@@ -296,7 +346,7 @@ pub fn shortfall(config: &Config, levels: &[u8], certs: &[HeldCert], v: VendorId
     let has_cert = vendor.interop_certifications.is_empty()
         || certs
             .iter()
-            .any(|c| c.holders[0].is_some() && vendor.interop_certifications.contains(&c.cert));
+            .any(|c| c.valid_at(Horizon::NOW) && vendor.interop_certifications.contains(&c.cert));
     Shortfall {
         skills,
         certification: if has_cert {
@@ -307,17 +357,17 @@ pub fn shortfall(config: &Config, levels: &[u8], certs: &[HeldCert], v: VendorId
     }
 }
 
-/// The standing of one partner with these inputs at horizon `h` (0 = D).
+/// The standing of one partner of `track` with these inputs at horizon `h`.
 pub fn standing(
     config: &Config,
-    track: usize,
+    track: TrackId,
     levels: &[u8],
     certs: &[HeldCert],
     serviced: u32,
-    h: usize,
+    h: Horizon,
 ) -> Standing {
     let sc = &config.scoring;
-    let t = &config.tracks[track];
+    let t = &config.tracks[track as usize];
     let skill = t
         .skills
         .iter()
@@ -329,10 +379,10 @@ pub fn standing(
         .filter(|c| {
             config.certifications[c.cert as usize]
                 .tracks
-                .contains(&(track as u16))
+                .contains(&track)
         })
         .filter_map(|c| {
-            c.holders[h].map(|holders| {
+            c.holders_at(h).map(|holders| {
                 u64::from(config.certifications[c.cert as usize].points)
                     * u64::from(holders.min(sc.max_holders_counted))
             })
@@ -396,12 +446,12 @@ pub fn score(d: &Dataset, config: &Config, as_of: NaiveDate) -> PolarsResult<Sco
         .enumerate()
         .map(|(i, p)| {
             let lv = &levels[i * n_skills..(i + 1) * n_skills];
-            let at = |h| standing(config, p.track as usize, lv, &certs[i], serviced[i], h);
+            let at = |h| standing(config, p.track, lv, &certs[i], serviced[i], h);
             PartnerScore {
                 partner: i as PartnerId,
                 eligible: config.is_eligible(p.status),
-                now: at(0),
-                cliff: [at(1), at(2), at(3)],
+                now: at(Horizon::NOW),
+                cliff: [0, 1, 2].map(|k| at(Horizon::cliff(k))),
             }
         })
         .collect();

@@ -214,7 +214,8 @@ fn input_files(located: &[(Table, PathBuf, Format)], contents: &[Contents]) -> V
 
 /// The checked tables: the dataset, every problem (sorted), the warnings (sorted) and
 /// the ids of rejected partners rows.
-type Checked = (Dataset, Vec<RejectedRow>, Vec<String>, Vec<String>);
+/// The dataset, its problems, warnings and the ids of rejected partners rows.
+type CheckedTables = (Dataset, Vec<RejectedRow>, Vec<String>, Vec<String>);
 
 fn check(
     located: &[(Table, PathBuf, Format)],
@@ -222,7 +223,7 @@ fn check(
     config: &Config,
     as_of: NaiveDate,
     detail: Detail,
-) -> Result<Checked, FatalError> {
+) -> Result<CheckedTables, FatalError> {
     let sources: Vec<(Source<'_>, ColumnMap)> = located
         .par_iter()
         .zip(contents.par_iter())

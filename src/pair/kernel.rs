@@ -4,7 +4,7 @@ everyone, so each side is reduced to its distinct profiles ([`Side`]) and [`tabl
 weighs every pair of profiles once — from column-wise (structure-of-arrays) profiles, so
 that the loops run over contiguous arrays of small integers and vectorise.
 
-Per pair it computes the skill numerator Σ max(unit·level_a, unit·level_b) over R (the
+Per pair it computes the skill numerator Σ max(scale·level_a, scale·level_b) over R (the
 pair skill score is that over 12·|R|, see [`super::PairRules`]) and the seats of the
 vendors the pair qualifies for (the OR of both partners' requirement masks is full and one
 of them holds a certification), then the weight through the same [`Weigher`] that
@@ -34,7 +34,7 @@ impl Weigher {
     /// The weigher of a region with `seats`.
     pub fn new(config: &Config, rules: &PairRules, seats: &RegionSeats) -> Weigher {
         Weigher {
-            denom: 12.0 * rules.units.len() as f64,
+            denom: 12.0 * rules.skill_scale.len() as f64,
             total: seats.total,
             skill_weight: config.pairing.skill_weight,
             vendor_weight: config.pairing.vendor_weight,
@@ -56,51 +56,51 @@ impl Weigher {
     }
 }
 
-/// One side of a region: its distinct profiles ("classes"), column by column, and the
-/// class of each partner. Partners with the same profile weigh the same with everyone,
+/// One side of a region: its distinct profiles, column by column, and the profile of
+/// each partner. Partners with the same profile weigh the same with everyone,
 /// and a region's few thousand partners have only a few hundred distinct profiles.
 #[derive(Debug, Clone, Default)]
 pub struct Side {
-    /// Classes on this side.
+    /// Distinct profiles on this side.
     n: usize,
     /// |R|: skills per profile.
     width: usize,
-    /// `levels[s * n + i]`: unit(s) · capped level of class i in the s-th skill of R.
+    /// `levels[s * n + i]`: scale(s) · capped level of profile i in the s-th skill of R.
     levels: Vec<u8>,
-    /// `skills[v * n + i]`: the interop skill requirements of vendor v class i meets.
+    /// `skills[v * n + i]`: the interop skill requirements of vendor v profile i meets.
     skills: Vec<u64>,
-    /// Vendors whose certification requirement class i meets.
+    /// Vendors whose certification requirement profile i meets.
     certs: Vec<u64>,
-    /// The class of each partner, numbered by first appearance.
-    class_of: Vec<u32>,
+    /// The profile of each partner, numbered by first appearance.
+    profile_of: Vec<u32>,
 }
 
 impl Side {
     /// The side made of `profiles`.
     pub fn new(rules: &PairRules, profiles: &[Profile]) -> Side {
-        let mut classes: FxHashMap<&Profile, u32> = FxHashMap::default();
+        let mut distinct: FxHashMap<&Profile, u32> = FxHashMap::default();
         let mut reps: Vec<&Profile> = Vec::new();
-        let class_of = profiles
+        let profile_of = profiles
             .iter()
             .map(|p| {
-                *classes.entry(p).or_insert_with(|| {
+                *distinct.entry(p).or_insert_with(|| {
                     reps.push(p);
                     reps.len() as u32 - 1
                 })
             })
             .collect();
         let n = reps.len();
-        let (nr, nv) = (rules.units.len(), rules.full.len());
+        let (nr, nv) = (rules.skill_scale.len(), rules.full.len());
         let mut side = Side {
             n,
             width: nr,
             levels: vec![0; nr * n],
             skills: vec![0; nv * n],
             certs: reps.iter().map(|p| p.vendor_certs.0).collect(),
-            class_of,
+            profile_of,
         };
         for (i, p) in reps.iter().enumerate() {
-            for (s, (&l, &u)) in p.levels.iter().zip(&rules.units).enumerate() {
+            for (s, (&l, &u)) in p.levels.iter().zip(&rules.skill_scale).enumerate() {
                 side.levels[s * n + i] = l * u as u8;
             }
             for (v, &m) in p.vendor_skills.iter().enumerate() {
@@ -111,21 +111,21 @@ impl Side {
     }
 
     /// Number of distinct profiles.
-    pub fn classes(&self) -> usize {
+    pub fn profiles(&self) -> usize {
         self.n
     }
 
-    /// The class of each partner.
-    pub fn class_of(&self) -> &[u32] {
-        &self.class_of
+    /// The profile of each partner.
+    pub fn profile_of(&self) -> &[u32] {
+        &self.profile_of
     }
 }
 
-/// Right classes handled per block: the block's sums stay in registers and caches.
+/// Right profiles handled per block: the block's sums stay in registers and caches.
 const BLOCK: usize = 256;
 
-/// The weight of every (left class, right class) pair: `table[x * right classes + y]`,
-/// 0 where the pair is below the minimum pair score. Left classes are weighed in
+/// The weight of every (left profile, right profile) pair: `table[x * right profiles + y]`,
+/// 0 where the pair is below the minimum pair score. Left profiles are weighed in
 /// parallel.
 pub fn table(
     rules: &PairRules,
@@ -139,7 +139,7 @@ pub fn table(
     if ny > 0 {
         let min = rules.min_weight.max(1);
         table.par_chunks_mut(ny).enumerate().for_each(|(x, out)| {
-            class_row(rules, seats, weigher, left, right, x, out);
+            profile_row(rules, seats, weigher, left, right, x, out);
             for w in out {
                 if u32::from(*w) < min {
                     *w = 0;
@@ -150,8 +150,8 @@ pub fn table(
     table
 }
 
-/// The weights of left class `x` with every right class.
-fn class_row(
+/// The weights of left profile `x` with every right profile.
+fn profile_row(
     rules: &PairRules,
     seats: &RegionSeats,
     weigher: Weigher,

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, SkillId};
 use crate::ingest::{Dataset, PartnerId, RegionId};
-use crate::score::{Scores, VendorSet};
+use crate::score::{Horizon, Scores, VendorSet};
 use kernel::{Side, Weigher};
 
 /// Seats of a region's valid installs per vendor (cleared partners included).
@@ -75,8 +75,8 @@ pub struct PairRules {
     /// Lowest selectable weight: `floor(10·min_pair_score + 0.5)`.
     pub min_weight: u32,
     /// Per skill of R, 12 / required level: with levels capped at the requirement, the
-    /// pair skill score is the exact fraction Σ unit·max(level) / (12·|R|).
-    units: Vec<u32>,
+    /// pair skill score is the exact fraction Σ scale·max(level) / (12·|R|).
+    skill_scale: Vec<u32>,
 }
 
 impl PairRules {
@@ -90,7 +90,7 @@ impl PairRules {
                 .map(|v| (1u64 << v.interop_skills.len()) - 1)
                 .collect(),
             min_weight: (10.0 * config.pairing.min_pair_score + 0.5).floor() as u32,
-            units: config
+            skill_scale: config
                 .pair_skills()
                 .iter()
                 .map(|&(_, r)| 12 / u32::from(r))
@@ -138,13 +138,13 @@ impl Profile {
     }
 }
 
-/// The profile of partner `p` at cliff horizon `h` (0 = D).
+/// The profile of partner `p` at horizon `h`.
 pub fn profile(
     config: &Config,
     rules: &PairRules,
     scores: &Scores,
     p: PartnerId,
-    h: usize,
+    h: Horizon,
 ) -> Profile {
     let lv = scores.levels_of(p);
     let held = &scores.certs[p as usize];
@@ -154,7 +154,7 @@ pub fn profile(
         |s| lv[s as usize],
         |wanted| {
             held.iter()
-                .any(|c| c.holders[h].is_some() && wanted.contains(&c.cert))
+                .any(|c| c.valid_at(h) && wanted.contains(&c.cert))
         },
     )
 }
@@ -196,7 +196,7 @@ pub fn pair_score(
     // S_ab = mean over R of min(max(la, lb), r) / r, as one exact fraction (levels are
     // capped at r in the profiles and 12 is a multiple of every level 1..=4).
     let num: u32 = rules
-        .units
+        .skill_scale
         .iter()
         .zip(a.levels.iter().zip(&b.levels))
         .map(|(&u, (&la, &lb))| u * u32::from(la.max(lb)))
@@ -297,11 +297,11 @@ pub fn pair_region(
     let right = side(config.pairing.right_track);
     let lp: Vec<Profile> = left
         .iter()
-        .map(|&p| profile(config, rules, scores, p, 0))
+        .map(|&p| profile(config, rules, scores, p, Horizon::NOW))
         .collect();
     let rp: Vec<Profile> = right
         .iter()
-        .map(|&p| profile(config, rules, scores, p, 0))
+        .map(|&p| profile(config, rules, scores, p, Horizon::NOW))
         .collect();
     let (ls, rs) = (Side::new(rules, &lp), Side::new(rules, &rp));
     let table = kernel::table(rules, seats, Weigher::new(config, rules, seats), &ls, &rs);
@@ -310,9 +310,9 @@ pub fn pair_region(
     let (left_cap, right_cap) = (caps(&left), caps(&right));
     let outcome = reduce::solve(&reduce::Region {
         table: &table,
-        right_profiles: rs.classes(),
-        left_profile: ls.class_of(),
-        right_profile: rs.class_of(),
+        right_profiles: rs.profiles(),
+        left_profile: ls.profile_of(),
+        right_profile: rs.profile_of(),
         left_cap: &left_cap,
         right_cap: &right_cap,
     });

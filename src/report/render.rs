@@ -20,7 +20,7 @@ use super::charts;
 use super::escape;
 use super::history::{Kpis, SCHEMA_VERSION};
 use super::model::ReportModel;
-use super::rows::{Format, Rows};
+use super::rows::{Markup, Rows};
 use crate::pipeline::Run;
 
 /// The built-in templates: (file name, source).
@@ -98,8 +98,9 @@ struct Charts {
     trend: String,
 }
 
+/// The summary page's context: the model and, for HTML, its charts.
 #[derive(Serialize)]
-struct Summary<'a> {
+struct SummaryContext<'a> {
     #[serde(flatten)]
     model: &'a ReportModel,
     charts: Option<&'a Charts>,
@@ -124,7 +125,7 @@ impl<'a> RegionContext<'a> {
     fn new(
         m: &'a ReportModel,
         page: &'a super::model::RegionPage,
-        format: Format,
+        format: Markup,
         chart: Option<&'a str>,
     ) -> Self {
         RegionContext {
@@ -170,7 +171,7 @@ pub fn pages(
                 });
                 let file = |ext: &str| dir.join("regions").join(format!("{}.{ext}", p.slug));
                 if html {
-                    let context = RegionContext::new(m, p, Format::Html, chart.as_deref());
+                    let context = RegionContext::new(m, p, Markup::Html, chart.as_deref());
                     let out = t
                         .html
                         .render("region.html", &context)
@@ -178,7 +179,7 @@ pub fn pages(
                     write(&file("html"), &out)?;
                 }
                 if md {
-                    let context = RegionContext::new(m, p, Format::Markdown, None);
+                    let context = RegionContext::new(m, p, Markup::Markdown, None);
                     let out =
                         t.md.render("region.md", &context)
                             .with_context(|| format!("rendering regions/{}.md", p.slug))?;
@@ -226,7 +227,7 @@ fn summary_pages(
             .html
             .render(
                 "index.html",
-                &Summary {
+                &SummaryContext {
                     model: m,
                     charts: Some(&charts),
                 },
@@ -238,7 +239,7 @@ fn summary_pages(
         let out =
             t.md.render(
                 "report.md",
-                &Summary {
+                &SummaryContext {
                     model: m,
                     charts: None,
                 },
@@ -253,7 +254,7 @@ fn summary_pages(
 /// as-of date and the SHA-256 of each input and of the config.
 pub fn summary(m: &ReportModel, run: &Run, path: &Path) -> anyhow::Result<()> {
     #[derive(Serialize)]
-    struct Summary<'a> {
+    struct SummaryJson<'a> {
         schema_version: u32,
         title: &'a str,
         as_of: &'a str,
@@ -264,7 +265,7 @@ pub fn summary(m: &ReportModel, run: &Run, path: &Path) -> anyhow::Result<()> {
         total: &'a Kpis,
         regions: &'a std::collections::BTreeMap<String, Kpis>,
     }
-    let s = Summary {
+    let s = SummaryJson {
         schema_version: SCHEMA_VERSION,
         title: &m.title,
         as_of: &m.as_of,

@@ -16,7 +16,7 @@ use super::model::{GapRow, PairRow, PartnerRow};
 
 /// One cell: its text (escaped when written) and how the HTML cell is marked up.
 #[derive(Clone, Copy)]
-enum Cell<'a> {
+enum Field<'a> {
     /// `<td>`.
     Text(&'a str),
     /// `<td class="num">`.
@@ -29,7 +29,7 @@ enum Cell<'a> {
 
 /// An output format's row syntax.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum Markup {
     /// `<tr><td>…</td></tr>` lines.
     Html,
     /// GitHub-flavoured Markdown `| … |` lines.
@@ -51,7 +51,7 @@ pub struct Rows {
 impl Rows {
     /// Writes the three tables' rows in `format`.
     pub fn new(
-        format: Format,
+        format: Markup,
         partners: &[PartnerRow],
         pairs: &[PairRow],
         gaps: &[GapRow],
@@ -59,35 +59,35 @@ impl Rows {
         Rows {
             partners: table(format, partners, 160, |p| {
                 [
-                    Cell::Text(&p.id),
-                    Cell::Text(&p.name),
-                    Cell::Text(&p.track),
-                    Cell::Text(&p.status),
-                    Cell::Num(&p.score),
-                    Cell::Text(&p.band),
-                    Cell::Num(&p.components[0]),
-                    Cell::Num(&p.components[1]),
-                    Cell::Num(&p.components[2]),
-                    Cell::Text(&p.vendors),
-                    Cell::Ratio(p.pairs, p.capacity),
+                    Field::Text(&p.id),
+                    Field::Text(&p.name),
+                    Field::Text(&p.track),
+                    Field::Text(&p.status),
+                    Field::Num(&p.score),
+                    Field::Text(&p.band),
+                    Field::Num(&p.components[0]),
+                    Field::Num(&p.components[1]),
+                    Field::Num(&p.components[2]),
+                    Field::Text(&p.vendors),
+                    Field::Ratio(p.pairs, p.capacity),
                 ]
             }),
             pairs: table(format, pairs, 160, |p| {
                 [
-                    Cell::Text(&p.left),
-                    Cell::Text(&p.right),
-                    Cell::Num(&p.score),
-                    Cell::Num(&p.skill),
-                    Cell::Num(&p.vendor),
-                    Cell::Text(&p.vendors),
+                    Field::Text(&p.left),
+                    Field::Text(&p.right),
+                    Field::Num(&p.score),
+                    Field::Num(&p.skill),
+                    Field::Num(&p.vendor),
+                    Field::Text(&p.vendors),
                 ]
             }),
             gaps: table(format, gaps, 200, |g| {
                 [
-                    Cell::Severity(g.severity),
-                    Cell::Text(g.kind),
-                    Cell::Text(&g.subject),
-                    Cell::Text(&g.detail),
+                    Field::Severity(g.severity),
+                    Field::Text(g.kind),
+                    Field::Text(&g.subject),
+                    Field::Text(&g.detail),
                 ]
             }),
         }
@@ -97,10 +97,10 @@ impl Rows {
 /// The rows of `items` in `format`, one per item with the cells `cells` gives it;
 /// `guess` is a row's typical length, for sizing.
 fn table<'a, T, const N: usize>(
-    format: Format,
+    format: Markup,
     items: &'a [T],
     guess: usize,
-    cells: impl Fn(&'a T) -> [Cell<'a>; N],
+    cells: impl Fn(&'a T) -> [Field<'a>; N],
 ) -> String {
     let mut out = String::with_capacity(items.len() * guess);
     for item in items {
@@ -109,40 +109,40 @@ fn table<'a, T, const N: usize>(
     out
 }
 
-fn write_row(out: &mut String, format: Format, cells: &[Cell<'_>]) {
+fn write_row(out: &mut String, format: Markup, cells: &[Field<'_>]) {
     let escape = match format {
-        Format::Html => escape::html_into,
-        Format::Markdown => escape::markdown_into,
+        Markup::Html => escape::html_into,
+        Markup::Markdown => escape::markdown_into,
     };
-    if format == Format::Html {
+    if format == Markup::Html {
         out.push_str("<tr>");
     }
     for &cell in cells {
         match (format, cell) {
-            (Format::Html, Cell::Text(_)) => out.push_str("<td>"),
-            (Format::Html, Cell::Num(_) | Cell::Ratio(..)) => out.push_str("<td class=\"num\">"),
-            (Format::Html, Cell::Severity(t)) => {
+            (Markup::Html, Field::Text(_)) => out.push_str("<td>"),
+            (Markup::Html, Field::Num(_) | Field::Ratio(..)) => out.push_str("<td class=\"num\">"),
+            (Markup::Html, Field::Severity(t)) => {
                 out.push_str("<td class=\"sev-");
                 escape(out, t);
                 out.push_str("\">");
             }
-            (Format::Markdown, _) => out.push_str("| "),
+            (Markup::Markdown, _) => out.push_str("| "),
         }
         match cell {
-            Cell::Text(t) | Cell::Num(t) | Cell::Severity(t) => escape(out, t),
-            Cell::Ratio(a, b) => {
+            Field::Text(t) | Field::Num(t) | Field::Severity(t) => escape(out, t),
+            Field::Ratio(a, b) => {
                 use std::fmt::Write;
                 let _ = write!(out, "{a} / {b}");
             }
         }
         out.push_str(match format {
-            Format::Html => "</td>",
-            Format::Markdown => " ",
+            Markup::Html => "</td>",
+            Markup::Markdown => " ",
         });
     }
     out.push_str(match format {
-        Format::Html => "</tr>\n",
-        Format::Markdown => "|\n",
+        Markup::Html => "</tr>\n",
+        Markup::Markdown => "|\n",
     });
 }
 
@@ -174,7 +174,7 @@ mod tests {
             detail: "<b>x</b>".into(),
         };
         let html = Rows::new(
-            Format::Html,
+            Markup::Html,
             &[partner("<script>'x' & \"y\"</script>")],
             &[],
             std::slice::from_ref(&gap),
@@ -195,7 +195,7 @@ mod tests {
             "<tr><td class=\"sev-high\">high</td><td>uncovered_vendor</td><td>a|b</td>\
              <td>&lt;b&gt;x&lt;/b&gt;</td></tr>\n"
         );
-        let md = Rows::new(Format::Markdown, &[partner("*A*|[x](y)\nz")], &[], &[gap]);
+        let md = Rows::new(Markup::Markdown, &[partner("*A*|[x](y)\nz")], &[], &[gap]);
         assert_eq!(
             md.partners,
             "| P-1 | \\*A\\*\\|\\[x\\](y) z | voice | active | 71.5 | ready | 80.0 | 50.0 | 12.0 \

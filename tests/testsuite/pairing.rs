@@ -258,11 +258,11 @@ proptest! {
         let table = kernel::table(&rules, &seats, Weigher::new(&config, &rules, &seats), &ls, &rs);
         for (a, pa) in left.iter().enumerate() {
             for (b, pb) in right.iter().enumerate() {
-                let x = ls.class_of()[a] as usize;
-                let y = rs.class_of()[b] as usize;
+                let x = ls.profile_of()[a] as usize;
+                let y = rs.profile_of()[b] as usize;
                 let w = pair_score(&config, &rules, &seats, pa, pb).weight;
                 let expected = if w >= rules.min_weight && w > 0 { w } else { 0 };
-                prop_assert_eq!(u32::from(table[x * rs.classes() + y]), expected);
+                prop_assert_eq!(u32::from(table[x * rs.profiles() + y]), expected);
             }
         }
     }

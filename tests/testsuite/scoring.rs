@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use uc_readiness::config::Config;
 use uc_readiness::explain::{CertState, explain};
 use uc_readiness::ingest;
-use uc_readiness::score::{self, HeldCert, standing};
+use uc_readiness::score::{self, HeldCert, Horizon, standing};
 
 use crate::support::fixture;
 
@@ -268,12 +268,12 @@ fn band_boundaries_follow_the_rounded_score() {
     assert_eq!(get("I2"), (699, "nearly ready", false));
 }
 
-fn arb_inputs() -> impl Strategy<Value = (usize, Vec<u8>, Vec<(u16, u32)>, u32)> {
+fn arb_inputs() -> impl Strategy<Value = (u16, Vec<u8>, Vec<(u16, u32)>, u32)> {
     let config = Config::default_config();
     let n_skills = config.skills.len();
     let n_certs = config.certifications.len() as u16;
     (
-        0..config.tracks.len(),
+        0..config.tracks.len() as u16,
         prop::collection::vec(0u8..=4, n_skills),
         prop::collection::vec((0..n_certs, 1u32..5), 0..6),
         0u32..12,
@@ -284,12 +284,9 @@ fn held(certs: &[(u16, u32)]) -> Vec<HeldCert> {
     let mut v: Vec<HeldCert> = Vec::new();
     for &(c, h) in certs {
         match v.iter_mut().find(|x| x.cert == c) {
-            Some(x) => x.holders[0] = x.holders[0].max(Some(h)),
-            None => v.push(HeldCert {
-                cert: c,
-                holders: [Some(h), None, None, None],
-                latest_expiry: NaiveDate::MAX,
-            }),
+            // The largest holders among a partner's valid rows of one certification.
+            Some(x) => x.add_holders_now(h.saturating_sub(x.holders_at(Horizon::NOW).unwrap_or(0))),
+            None => v.push(HeldCert::held_now(c, h)),
         }
     }
     v
@@ -302,7 +299,7 @@ proptest! {
     fn scores_lie_in_0_to_100((track, levels, certs, serviced) in arb_inputs(), gate in any::<bool>()) {
         let mut config = Config::default_config();
         config.scoring.gate_every_component = gate;
-        let s = standing(&config, track, &levels, &held(&certs), serviced, 0);
+        let s = standing(&config, track, &levels, &held(&certs), serviced, Horizon::NOW);
         prop_assert!((0.0..=100.0).contains(&s.score));
         prop_assert!((0..=1000).contains(&s.tenths));
         for x in [s.skill, s.certification, s.experience] {
@@ -319,18 +316,18 @@ proptest! {
     ) {
         let mut config = Config::default_config();
         config.scoring.gate_every_component = gate;
-        let before = standing(&config, track, &levels, &held(&certs), serviced, 0);
+        let before = standing(&config, track, &levels, &held(&certs), serviced, Horizon::NOW);
         let mut raised = levels.clone();
         let s = skill % raised.len();
         raised[s] = (raised[s] + 1).min(4);
-        let after = standing(&config, track, &raised, &held(&certs), serviced, 0);
+        let after = standing(&config, track, &raised, &held(&certs), serviced, Horizon::NOW);
         prop_assert!(after.score >= before.score && after.band <= before.band);
         prop_assert!(after.qualified.0 & before.qualified.0 == before.qualified.0);
         let mut more = certs.clone();
         more.push((extra.0 % config.certifications.len() as u16, extra.1));
-        let after = standing(&config, track, &levels, &held(&more), serviced, 0);
+        let after = standing(&config, track, &levels, &held(&more), serviced, Horizon::NOW);
         prop_assert!(after.score >= before.score && after.band <= before.band);
-        let after = standing(&config, track, &levels, &held(&certs), serviced + 1, 0);
+        let after = standing(&config, track, &levels, &held(&certs), serviced + 1, Horizon::NOW);
         prop_assert!(after.score >= before.score && after.band <= before.band);
     }
 }
