@@ -1,4 +1,4 @@
-//! The command line (SPEC §8), declared with clap's derive API. Only `main` and the
+//! The command line (docs/running.md), declared with clap's derive API. Only `main` and the
 //! command dispatcher read these types; everything downstream takes [`crate::settings::Settings`].
 
 // The doc comments below are also the `--help` text, where `<as-of>` reads naturally.

@@ -1,5 +1,5 @@
 /*!
-Coverage and gaps (SPEC §5), recruit-next (§9) and the regional expiry cliff (§9), per
+Coverage and gaps, recruit-next and the regional expiry cliff (docs/coverage.md), per
 region, in parallel with rayon.
 
 Delivery units of a region are its selected pairs and its eligible partners on a
@@ -7,7 +7,7 @@ standalone track. A vendor is covered when some unit qualifies for it. Everythin
 derived from the pairing and the scores; nothing is re-optimised (the expiry cliff keeps
 the pairs and lets certifications lapse).
 
-Severities (the specification leaves them open):
+Severities (docs/coverage.md, "Gaps"):
 - uncovered vendor: high when its seats are at least 20% of the region's, medium at 5%,
   else low;
 - thin skill: high when no eligible partner has the level, else medium;
@@ -199,7 +199,7 @@ pub struct VendorCoverage {
     pub covered: bool,
     /// Units qualified for it.
     pub units: Vec<Unit>,
-    /// Index into [`CLIFF_DAYS`] of the first cliff date at which it is no longer
+    /// Index into [`crate::score::CLIFF_DAYS`] of the first cliff date at which it is no longer
     /// covered, if it is covered now and becomes uncovered.
     pub lost_at: Option<usize>,
     /// When uncovered: the closest candidates.

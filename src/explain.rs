@@ -1,5 +1,5 @@
 /*!
-The evidence ledger of SPEC §9: one partner's score traced to the rows that earned it,
+The evidence ledger behind `explain` (docs/scoring.md, "explain"): one partner's score traced to the rows that earned it,
 what it lacks for each vendor, its expiry cliff, and the cheapest change that lifts it to
 the next band.
 

@@ -3,7 +3,7 @@ Numbers and sentences as every output writes them: pages, exports and `explain` 
 functions and no others, so one figure never comes out two ways. The compute stages return
 typed facts (a [`Gap`] with its [`GapFact`], a [`Shortfall`]); the words are written here.
 
-Rounding is the data contract's (SPEC §3, "Rounding" in the manual): to one decimal, half
+Rounding is the manual's (docs/scoring.md, "Rounding"): to one decimal, half
 away from zero, with a 10⁻⁹ allowance so that floating-point error cannot flip a tie —
 `floor(10·x + 0.5 + 1e-9) / 10`. Pair weights are the same tenths, so a pair score on a
 page and the weight the pairing maximised are one number.

@@ -22,9 +22,9 @@ use crate::config::DEFAULT_CONFIG_TOML;
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SampleSpec {
-    /// Partners (1..=100,000).
+    /// Partners (1..=1,000,000).
     pub partners: u32,
-    /// Installs (0..=5,000,000).
+    /// Installs (0..=50,000,000).
     pub installs: u32,
     /// Regions (1..=64).
     pub regions: u32,

@@ -1,11 +1,12 @@
 /*!
-Partner scores (SPEC §3): skill, certification and experience components, the score, its
-band, the optional gate, vendor qualification, and the expiry cliff of SPEC §9.
+Partner scores (docs/scoring.md): skill, certification and experience components, the score, its
+band, the optional gate, vendor qualification, and the expiry cliff.
 
-The table-sized work is three polars lazy aggregations: the latest assessment of each
-(partner, skill) — one `max` over a key that orders by date, then level; the holders and
-latest expiry of each (partner, certification) valid on D, with the holders still valid at
-D+30, D+60 and D+90 computed in the same pass; and the installs each partner services.
+The table-sized work is two polars aggregations, each grouped by one integer (partner,
+item) key: the latest assessment of each (partner, skill) — one `max` over a key that
+orders by date, then level; and the holders and latest expiry of each (partner,
+certification) valid on D, with the holders still valid at D+30, D+60 and D+90 computed in
+the same pass. The installs each partner services were counted while they were read.
 What remains is a few numbers per partner, computed in parallel with rayon.
 */
 

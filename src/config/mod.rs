@@ -4,7 +4,7 @@ The dataset's `readiness.toml`: parsing, merging over the built-in default, vali
 The file is read with serde into [`ConfigFile`] (every key optional, unknown keys
 refused, with the line and column toml reports), merged key by key over the built-in
 default (`default.toml`, which doubles as the documented example), and checked by
-[`Config::from_file`] against every rule of SPEC §2. The result, [`Config`], carries the
+[`Config::from_file`] against every rule of the configuration (docs/config.md). The result, [`Config`], carries the
 catalog with ids interned in sorted order ([`SkillId`], [`TrackId`], ...), so that later
 stages index vectors instead of hashing strings.
 */
@@ -50,7 +50,7 @@ impl ConfigError {
     }
 }
 
-/// A partner's status in the program (SPEC §1, `partners.status`).
+/// A partner's status in the program (docs/data-contract.md, `partners.status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -92,7 +92,7 @@ impl Status {
         }
     }
 
-    /// Whether a partner with this status is *counted* for a recruitment target (SPEC §1).
+    /// Whether a partner with this status is *counted* for a recruitment target (docs/coverage.md, "Recruitment targets").
     pub fn counts_for_targets(self) -> bool {
         matches!(self, Status::Recruited | Status::Enabled | Status::Active)
     }
@@ -296,13 +296,13 @@ impl Config {
         find(&self.vendors, |t| &t.id, id)
     }
 
-    /// Whether a partner of this status is eligible (SPEC §3).
+    /// Whether a partner of this status is eligible (docs/scoring.md).
     pub fn is_eligible(&self, status: Status) -> bool {
         self.pairing.eligible_status.contains(&status)
     }
 
     /// The pair skill requirements R: the union of the left and right tracks' skills,
-    /// taking the higher level where both name a skill (SPEC §4), sorted by skill id.
+    /// taking the higher level where both name a skill (docs/pairing.md, "The pair score"), sorted by skill id.
     pub fn pair_skills(&self) -> Vec<(SkillId, u8)> {
         let mut r: BTreeMap<SkillId, u8> = BTreeMap::new();
         for t in [self.pairing.left_track, self.pairing.right_track] {

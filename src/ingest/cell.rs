@@ -1,5 +1,5 @@
 //! One cell of an input row, whatever the file format, and its conversions to the
-//! types of the data contract (SPEC §1: trimmed text, strict integers and dates).
+//! types of the data contract (docs/data-contract.md, "Columns": trimmed text, strict integers and dates).
 
 use std::borrow::Cow;
 

@@ -11,7 +11,7 @@ pub type PartnerId = u32;
 /// Index of a region in [`Dataset::regions`] (sorted by name).
 pub type RegionId = u32;
 
-/// The input tables of SPEC §1.
+/// The input tables of the data contract (docs/data-contract.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Table {
@@ -54,7 +54,7 @@ impl Table {
     }
 }
 
-/// What happened to a row with a problem (SPEC §1, Bad input).
+/// What happened to a row with a problem (docs/data-contract.md, "What happens to a bad row").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {

@@ -1,6 +1,6 @@
 /*!
 Ingestion: find the dataset's five tables, read them concurrently, check every rule of
-SPEC §1 and return one typed, validated [`Dataset`] with the list of [`RejectedRow`]s.
+the data contract (docs/data-contract.md) and return one typed, validated [`Dataset`] with the list of [`RejectedRow`]s.
 
 Order of work: every file is memory-mapped; its SHA-256 is computed beside the checks
 (rayon), which parse the files in parallel; partners are checked first (every other table

@@ -1,5 +1,5 @@
 /*!
-The row rules of SPEC §1, one function per table.
+The row rules of the data contract (docs/data-contract.md), one function per table.
 
 Each table's columns are checked in contract order and the first failing rule is the
 row's one entry in `rejected.csv`. A rule outcome is either the typed row (perhaps with a

@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::format::tenths;
 
 /// Turns a pair's skill numerator and covered seats into its weight (the pair score in
-/// tenths), exactly as SPEC §4 defines.
+/// tenths), exactly as docs/pairing.md defines.
 #[derive(Debug, Clone, Copy)]
 pub struct Weigher {
     /// 12·|R|: the skill numerator's full value.

@@ -1,5 +1,5 @@
 /*!
-Pairing (SPEC §4): candidate pairs and their scores per region, then the exact
+Pairing (docs/pairing.md): candidate pairs and their scores per region, then the exact
 maximum-weight b-matching of each region. Regions are independent and solved in parallel
 with rayon.
 
@@ -185,7 +185,7 @@ pub struct PairScore {
     pub qualified: VendorSet,
 }
 
-/// Scores a pair as SPEC §4 defines.
+/// Scores a pair as docs/pairing.md, "The pair score", defines.
 pub fn pair_score(
     config: &Config,
     rules: &PairRules,

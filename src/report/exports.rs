@@ -1,4 +1,4 @@
-//! The export tables of SPEC §7 — fixed column order, sorted rows, one number format —
+//! The export tables (docs/outputs.md, "The exports") — fixed column order, sorted rows, one number format —
 //! built once as [`Export`]s and written as CSV (every text value through the spreadsheet
 //! formula guard) and, with `--formats parquet`, as typed Parquet for BI tools.
 

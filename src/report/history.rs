@@ -3,7 +3,7 @@ The run history under `OUT/history/`: what a run reads of the runs before it.
 
 Each run stores its KPIs in `<as-of>.json` (read by every later run, for the trend) and its
 detail — partners' bands, pairs, covered vendors — in `<as-of>.detail.json` (read only by
-the next run, for its diff), written by [`super::render::snapshot_files`] and put in place
+the next run, for its diff), written by [`snapshot_files`] and put in place
 with the run folder (see [`super::output`]). A snapshot file that carries its detail inline
 (the first format) is read too.
 

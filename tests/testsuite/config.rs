@@ -1,4 +1,4 @@
-//! `readiness.toml`: merging over the default and every validation rule of SPEC §2.
+//! `readiness.toml`: merging over the default and every validation rule of docs/config.md.
 
 use uc_readiness::config::Config;
 

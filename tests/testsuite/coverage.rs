@@ -1,4 +1,4 @@
-//! Coverage, gaps, recruit-next and the regional cliff (SPEC §5, §9) against the
+//! Coverage, gaps, recruit-next and the regional cliff (docs/coverage.md) against the
 //! hand-worked fixtures; the CSV exports of the worked example byte for byte; the same
 //! output whatever the thread count.
 
@@ -291,7 +291,7 @@ fn output_is_identical_with_one_thread_and_many() {
     assert_eq!(runs[0], runs[2]);
 }
 
-/// SPEC §6, issue 12: "recruited vs target" takes a region's latest-due `all` target when
+/// docs/coverage.md, "Recruited vs target" (issue 12): "recruited vs target" takes a region's latest-due `all` target when
 /// it has one, otherwise each track's latest-due target summed — never both, so no
 /// partner is counted twice (the sample showed Brazil at 110 of 107 with 55 partners).
 #[test]

@@ -1,4 +1,4 @@
-//! Fatal input errors (SPEC §1): each names the file and, where it applies, the line and
+//! Fatal input errors (docs/data-contract.md, "Errors that stop a run"): each names the file and, where it applies, the line and
 //! column; none panics.
 
 use crate::support::{load, tiny_file_plus, tiny_with};

@@ -167,7 +167,7 @@ fn parquet_holds_typed_integers_and_dates() {
     assert_eq!(df.column("assessed_on").unwrap().dtype(), &DataType::Date);
 }
 
-/// SPEC §1: in NDJSON and Parquet an integer is an integer-typed value or a float with
+/// docs/data-contract.md: in NDJSON and Parquet an integer is an integer-typed value or a float with
 /// no fractional part; a string is not one, whatever it spells (issue 12: `"level": "2"`
 /// was taken as level 2). Dates stay strings in both.
 #[test]

@@ -1,4 +1,4 @@
-//! An independent oracle for the scoring, pairing and coverage rules (SPEC §3–§5), run
+//! An independent oracle for the scoring, pairing and coverage rules (docs/scoring.md, docs/pairing.md, docs/coverage.md), run
 //! against the binary on small random datasets.
 //!
 //! Deliberately plain and separate from `src/`: exact fractions instead of floating

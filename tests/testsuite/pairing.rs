@@ -1,8 +1,8 @@
-//! Pairing (SPEC §4): the b-matching is a proven optimum — equal to a brute-force optimum
+//! Pairing (docs/pairing.md): the b-matching is a proven optimum — equal to a brute-force optimum
 //! on thousands of small random graphs, with a dual certificate that checks — and never
 //! exceeds a capacity; solving over classes of interchangeable partners gives the same
 //! optimum as solving every partner pair; and the vectorised weight kernel agrees with
-//! the pair score of SPEC §4 on every pair.
+//! the pair score of docs/pairing.md on every pair.
 
 use proptest::prelude::*;
 use uc_readiness::config::Config;

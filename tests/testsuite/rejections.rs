@@ -1,4 +1,4 @@
-//! One bad row per rule of SPEC §1: each is appended to the worked example and must come
+//! One bad row per rule of the data contract (docs/data-contract.md): each is appended to the worked example and must come
 //! back as exactly one entry with the right table, line, column, reason and action.
 
 use uc_readiness::ingest::{self, Action, RejectedRow, Table};

@@ -1,4 +1,4 @@
-//! `report` end to end: the guarantees of SPEC §7 — deterministic bytes, atomic runs that
+//! `report` end to end: the guarantees of docs/outputs.md and docs/running.md — deterministic bytes, atomic runs that
 //! leave earlier reports untouched, a lock between concurrent runs, inert hostile values —
 //! plus history and the run-over-run diff, templates and notes.
 
@@ -116,9 +116,9 @@ fn a_report_has_every_output_and_the_same_bytes_every_time() {
     );
     assert_eq!(
         summary["config_sha256"],
-        "2fbcc587c84457edb5afc6314dc63de9a91fb827b31b9eb74970482209379057"
+        "eb2620bf5cd2e3d97af7a0d90498fe183f85790781acdd23a8f09b7c6cb669b8"
     );
-    // Per region and track: counted partners per month (SPEC §6). North counts I1 (joined
+    // Per region and track: counted partners per month (docs/coverage.md). North counts I1 (joined
     // 2007-06), T2 (2007-11), I2 (2008-01) and T1 (2008-02).
     let north = String::from_utf8(ta["2008-04-10/regions/north.md"].clone()).unwrap();
     assert!(
@@ -450,7 +450,7 @@ fn only_the_previous_snapshot_detail_is_read_and_inline_detail_still_works() {
     assert_eq!(text(&out.path().join("2008-06-10/report.md")), md);
 }
 
-/// SPEC §6: a previous snapshot that cannot be read is named in a warning and in the
+/// docs/outputs.md, "History": a previous snapshot that cannot be read is named in a warning and in the
 /// report, and nothing is compared with it (issue 12: a truncated detail used to show
 /// every pair as gained and every covered vendor as newly covered).
 #[test]

@@ -1,4 +1,4 @@
-//! Partner scores (SPEC §3) against hand-computed fixtures, the expiry cliff, `explain`,
+//! Partner scores (docs/scoring.md) against hand-computed fixtures, the expiry cliff, `explain`,
 //! and properties: every score in [0, 100], monotone in levels and certifications.
 
 use assert_cmd::Command;

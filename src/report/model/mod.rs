@@ -2,7 +2,7 @@
 The report model: everything the HTML and Markdown templates and `summary.json` show,
 built once from a [`Run`]. Numbers and sentences are written by [`crate::format`]; data
 values stay unescaped (each renderer escapes for its format). The summary's parts are
-here; a region's row and page are in [`region`], the counted-partner trends in [`trend`],
+here; a region's row and page are in `model/region.rs`, the counted-partner trends in `model/trend.rs`,
 the run's snapshot and what changed since the previous one in [`super::history`].
 */
 
