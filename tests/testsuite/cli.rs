@@ -1,38 +1,11 @@
-//! The binary run as a real process: `validate` output and exit codes, `sample`
-//! determinism, usage errors.
+//! The binary run as a real process: `validate` output and exit codes, flags that change
+//! what is read (`--as-of`, `--config`), missing files, `--strict`, usage errors.
 
-use assert_cmd::Command;
-
-use crate::support::{fixture, tiny_file_plus, tiny_with};
-
-fn bin() -> Command {
-    Command::cargo_bin("uc-readiness").unwrap()
-}
-
-fn sample(dir: &std::path::Path, args: &[&str]) {
-    bin()
-        .args(["sample", "--out"])
-        .arg(dir)
-        .args(args)
-        .assert()
-        .success();
-}
-
-fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    crate::support::tree(dir).into_iter().collect()
-}
+use crate::support::{fixture, report, tiny_file_plus, tiny_with, uc, validate};
 
 #[test]
 fn validate_lists_problems_and_exits_1_on_rejected_rows() {
-    let out = bin()
-        .args(["validate", "--data"])
-        .arg(fixture("tiny"))
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = validate(&fixture("tiny"), &[]).code(1).stdout;
     let dir = fixture("tiny").display().to_string();
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
@@ -69,15 +42,7 @@ fn validate_exits_0_when_nothing_is_rejected() {
         ("skills.csv", Some(skills.as_bytes())),
         ("installs.csv", Some(installs.as_bytes())),
     ]);
-    let out = bin()
-        .args(["validate", "--data"])
-        .arg(dir.path())
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = validate(dir.path(), &[]).code(0).stdout;
     assert!(
         out.contains("[ignored]") && out.contains("[cleared]"),
         "{out}"
@@ -87,12 +52,7 @@ fn validate_exits_0_when_nothing_is_rejected() {
 #[test]
 fn validate_exits_2_on_fatal_input_and_names_the_file() {
     let dir = tiny_with(&[("skills.csv", Some(b"partner_id,skill\n"))]);
-    let assert = bin()
-        .args(["validate", "--data"])
-        .arg(dir.path())
-        .assert()
-        .code(2);
-    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let err = validate(dir.path(), &[]).code(2).stderr;
     assert!(
         err.starts_with("error: ") && err.contains("skills.csv: missing required column `level`"),
         "{err}"
@@ -102,52 +62,23 @@ fn validate_exits_2_on_fatal_input_and_names_the_file() {
 #[test]
 fn validate_exits_2_on_a_bad_config_or_date() {
     let dir = tiny_with(&[("readiness.toml", Some(b"[gaps]\nclosest_candidates = -1\n"))]);
-    let assert = bin()
-        .args(["validate", "--data"])
-        .arg(dir.path())
-        .assert()
-        .code(2);
-    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let err = validate(dir.path(), &[]).code(2).stderr;
     assert!(err.contains("gaps.closest_candidates"), "{err}");
-    bin()
-        .args(["validate", "--as-of", "10/04/2008", "--data"])
-        .arg(fixture("tiny"))
-        .assert()
-        .code(2);
-    bin()
-        .args(["validate", "--data", "/nonexistent/folder"])
-        .assert()
-        .code(2);
+    validate(&fixture("tiny"), &["--as-of", "10/04/2008"]).code(2);
+    validate(std::path::Path::new("/nonexistent/folder"), &[]).code(2);
 }
 
 #[test]
 fn as_of_flag_overrides_the_config() {
     // On the config's date (2008-04-10) T2's sip-trunking assessment of 2008-05-01 is
     // not yet in effect; on 2008-05-01 it is, so it is no longer listed as ignored.
-    let listing = |extra: &[&str]| {
-        let out = bin()
-            .arg("validate")
-            .args(extra)
-            .arg("--data")
-            .arg(fixture("tiny"))
-            .assert()
-            .code(1) // the example's rejected rows remain
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
-    };
+    // The example's rejected rows remain either way: exit 1.
+    let listing = |extra: &[&str]| validate(&fixture("tiny"), extra).code(1).stdout;
     assert!(listing(&[]).contains("skills.csv:13:assessed_on: assessed after the as-of date"));
     assert!(!listing(&["--as-of", "2008-05-01"]).contains("[ignored]"));
     // `report` names its run folder by the flag's date.
     let out = tempfile::tempdir().unwrap();
-    bin()
-        .args(["report", "-q", "--as-of", "2008-05-01", "--data"])
-        .arg(fixture("tiny"))
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    report(&fixture("tiny"), out.path(), &["--as-of", "2008-05-01"]).ok();
     assert!(out.path().join("2008-05-01/summary.json").is_file());
     assert!(!out.path().join("2008-04-10").exists());
 }
@@ -163,34 +94,23 @@ fn config_flag_reads_another_file() {
     let path = other.path().join("custom.toml");
     std::fs::write(&path, toml).unwrap();
     let out = tempfile::tempdir().unwrap();
-    bin()
-        .args(["report", "-q", "--formats", "json", "--config"])
-        .arg(&path)
-        .arg("--data")
-        .arg(fixture("tiny"))
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    let config = path.to_str().unwrap();
+    report(
+        &fixture("tiny"),
+        out.path(),
+        &["--formats", "json", "--config", config],
+    )
+    .ok();
     let summary: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.path().join("2008-03-01/summary.json")).unwrap(),
     )
     .unwrap();
     assert_eq!(summary["title"], "Elsewhere");
     // A missing --config file is named.
-    let err = bin()
-        .args(["validate", "--config", "/no/such/custom.toml", "--data"])
-        .arg(fixture("tiny"))
-        .assert()
+    let err = validate(&fixture("tiny"), &["--config", "/no/such/custom.toml"])
         .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(
-        String::from_utf8(err)
-            .unwrap()
-            .contains("/no/such/custom.toml")
-    );
+        .stderr;
+    assert!(err.contains("/no/such/custom.toml"), "{err}");
 }
 
 /// The data folder without its config, alone (every table present): exit 2 and the
@@ -199,17 +119,14 @@ fn config_flag_reads_another_file() {
 fn a_missing_config_file_alone_is_named() {
     let dir = tiny_with(&[("readiness.toml", None)]);
     let out = tempfile::tempdir().unwrap();
-    for cmd in ["validate", "report"] {
-        let mut c = bin();
-        c.args([cmd, "--data"]).arg(dir.path());
-        if cmd == "report" {
-            c.arg("--out").arg(out.path());
-        }
-        let err = c.assert().code(2).get_output().stderr.clone();
-        let err = String::from_utf8(err).unwrap();
+    for run in [
+        validate(dir.path(), &[]),
+        report(dir.path(), out.path(), &[]),
+    ] {
+        let err = run.code(2).stderr;
         assert!(
             err.starts_with("error: ") && err.contains("readiness.toml"),
-            "{cmd}: {err}"
+            "{err}"
         );
     }
     assert!(
@@ -223,17 +140,7 @@ fn a_missing_config_file_alone_is_named() {
 fn a_missing_table_alone_is_named() {
     let dir = tiny_with(&[("certifications.csv", None)]);
     let out = tempfile::tempdir().unwrap();
-    let err = bin()
-        .args(["report", "-q", "--data"])
-        .arg(dir.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(err).unwrap();
+    let err = report(dir.path(), out.path(), &[]).code(2).stderr;
     assert!(
         err.contains("required table `certifications` is missing (expected certifications.csv, certifications.parquet, certifications.ndjson or certifications.jsonl)"),
         "{err}"
@@ -262,15 +169,7 @@ fn a_csv_header_without_its_optional_columns() {
         ("installs.csv", Some(b"install_id,customer,region,vendor,seats\nN1,Lucerne,North,avaya,10\n")),
         ("targets.csv", Some(b"region,track,due_on,partners\nNorth,all,2008-06-30,2\n")),
     ]);
-    let out = bin()
-        .args(["validate", "--data"])
-        .arg(dir.path())
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = validate(dir.path(), &[]).code(0).stdout;
     assert!(!out.contains(" rejected "), "{out}");
     let got = crate::support::load(dir.path()).unwrap();
     let d = &got.dataset;
@@ -298,14 +197,16 @@ fn a_csv_header_without_its_optional_columns() {
 #[test]
 fn strict_lists_every_rejected_row_on_stderr() {
     let out = tempfile::tempdir().unwrap();
-    let assert = bin()
-        .args(["report", "--strict", "--data"])
-        .arg(fixture("tiny"))
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .code(1);
-    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let err = uc([
+        "report".as_ref(),
+        "--strict".as_ref(),
+        "--data".as_ref(),
+        fixture("tiny").as_os_str(),
+        "--out".as_ref(),
+        out.path().as_os_str(),
+    ])
+    .code(1)
+    .stderr;
     let dir = fixture("tiny").display().to_string();
     let lines: Vec<&str> = err.lines().filter(|l| !l.starts_with("warning:")).collect();
     assert_eq!(
@@ -332,15 +233,7 @@ fn validate_shows_the_first_few_per_reason_unless_all() {
     }
     let skills = tiny_file_plus("skills.csv", rows.trim_end());
     let dir = tiny_with(&[("skills.csv", Some(&skills))]);
-    let short = bin()
-        .args(["validate", "--data"])
-        .arg(dir.path())
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let short = String::from_utf8(short).unwrap();
+    let short = validate(dir.path(), &[]).code(1).stdout;
     // 2 unknown partners in the example + 12 new ones: 5 shown.
     assert_eq!(
         short.matches(": unknown partner (").count(),
@@ -355,143 +248,16 @@ fn validate_shows_the_first_few_per_reason_unless_all() {
         short.contains("more problems not listed above: --all lists every one"),
         "{short}"
     );
-    let all = bin()
-        .args(["validate", "--all", "--data"])
-        .arg(dir.path())
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(
-        String::from_utf8(all)
-            .unwrap()
-            .matches(": unknown partner (")
-            .count(),
-        14 + 1
-    );
-}
-
-#[test]
-fn sample_is_deterministic_and_seed_sensitive() {
-    let (a, b, c) = (
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-    );
-    let args = [
-        "--partners",
-        "120",
-        "--installs",
-        "900",
-        "--regions",
-        "5",
-        "--dirty",
-        "0.05",
-    ];
-    sample(a.path(), &args);
-    sample(b.path(), &args);
-    sample(c.path(), &[&args[..], &["--seed", "2"]].concat());
-    assert_eq!(files(a.path()), files(b.path()));
-    assert_ne!(files(a.path()), files(c.path()));
-    let names: Vec<String> = files(a.path()).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(
-        names,
-        [
-            "certifications.csv",
-            "installs.csv",
-            "partners.csv",
-            "readiness.toml",
-            "skills.csv",
-            "targets.csv"
-        ]
-    );
-}
-
-#[test]
-fn a_clean_sample_validates_and_a_dirty_one_has_every_kind_of_problem() {
-    let clean = tempfile::tempdir().unwrap();
-    sample(clean.path(), &["--partners", "200", "--installs", "1000"]);
-    let out = bin()
-        .args(["validate", "--data"])
-        .arg(clean.path())
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
-    // Natural re-assessments after the as-of date are ignored, never rejected.
-    assert!(!out.contains(" rejected "), "{out}");
-
-    let dirty = tempfile::tempdir().unwrap();
-    sample(
-        dirty.path(),
-        &[
-            "--partners",
-            "2000",
-            "--installs",
-            "20000",
-            "--dirty",
-            "0.05",
-        ],
-    );
-    let out = bin()
-        .args(["validate", "--data"])
-        .arg(dirty.path())
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
-    for kind in [
-        "rejected partners       duplicate partner_id",
-        "rejected partners       invalid status",
-        "rejected partners       unknown track",
-        "rejected partners       must be >= 0",
-        "rejected partners       wrong number of fields",
-        "rejected skills         unknown skill",
-        "rejected skills         must be <= 4",
-        "ignored  skills         assessed after the as-of date",
-        "rejected certifications must be after earned_on",
-        "rejected certifications unknown certification",
-        "rejected installs       duplicate install_id",
-        "rejected installs       unknown vendor",
-        "cleared  installs       unknown partner",
-        "rejected installs       not a date (YYYY-MM-DD)",
-    ] {
-        assert!(out.contains(kind), "missing {kind:?} in\n{out}");
-    }
-}
-
-#[test]
-fn sample_refuses_sizes_out_of_range() {
-    let dir = tempfile::tempdir().unwrap();
-    bin()
-        .args(["sample", "--partners", "0", "--out"])
-        .arg(dir.path())
-        .assert()
-        .code(2);
-    bin()
-        .args(["sample", "--dirty", "1.5", "--out"])
-        .arg(dir.path())
-        .assert()
-        .code(2);
+    let all = validate(dir.path(), &["--all"]).code(1).stdout;
+    assert_eq!(all.matches(": unknown partner (").count(), 14 + 1);
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    bin().args(["validate", "--no-such-flag"]).assert().code(2);
-    bin().arg("frobnicate").assert().code(2);
+    uc(["validate", "--no-such-flag"]).code(2);
+    uc(["frobnicate"]).code(2);
     let out = tempfile::tempdir().unwrap();
-    bin()
-        .args(["report", "--formats", "pdf", "--data"])
-        .arg(fixture("tiny"))
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .code(2);
+    report(&fixture("tiny"), out.path(), &["--formats", "pdf"]).code(2);
     assert!(
         std::fs::read_dir(out.path()).unwrap().next().is_none(),
         "nothing written"

@@ -2,7 +2,6 @@
 //! hand-worked fixtures; the CSV exports of the worked example byte for byte; the same
 //! output whatever the thread count.
 
-use assert_cmd::Command;
 use uc_readiness::config::Config;
 use uc_readiness::coverage::{self, GapKind, Severity, Unit};
 use uc_readiness::{ingest, pair, score};
@@ -35,22 +34,12 @@ fn run(name: &str) -> Run {
 
 fn report(name: &str, threads: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let out = tempfile::tempdir().unwrap();
-    Command::cargo_bin("uc-readiness")
-        .unwrap()
-        .args([
-            "report",
-            "--formats",
-            "csv",
-            "-q",
-            "--threads",
-            threads,
-            "--data",
-        ])
-        .arg(fixture(name))
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    crate::support::report(
+        &fixture(name),
+        out.path(),
+        &["--formats", "csv", "--threads", threads],
+    )
+    .ok();
     let run = out.path().join("latest/data");
     (out, run)
 }
@@ -234,43 +223,24 @@ fn the_coverage_fixture_matches_its_hand_worked_figures() {
 #[test]
 fn output_is_identical_with_one_thread_and_many() {
     let dir = tempfile::tempdir().unwrap();
-    Command::cargo_bin("uc-readiness")
-        .unwrap()
-        .args([
-            "sample",
-            "--partners",
-            "1500",
-            "--installs",
-            "20000",
-            "--regions",
-            "4",
-            "--dirty",
-            "0.01",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success();
+    let spec = uc_readiness::sample::SampleSpec {
+        partners: 1500,
+        installs: 20000,
+        regions: 4,
+        seed: 1,
+        dirty: 0.01,
+    };
+    uc_readiness::sample::write(&spec, dir.path()).unwrap();
     let runs: Vec<Vec<(String, Vec<u8>)>> = ["1", "2", "4"]
         .iter()
         .map(|threads| {
             let out = tempfile::tempdir().unwrap();
-            Command::cargo_bin("uc-readiness")
-                .unwrap()
-                .args([
-                    "report",
-                    "--formats",
-                    "csv",
-                    "-q",
-                    "--threads",
-                    threads,
-                    "--data",
-                ])
-                .arg(dir.path())
-                .arg("--out")
-                .arg(out.path())
-                .assert()
-                .success();
+            crate::support::report(
+                dir.path(),
+                out.path(),
+                &["--formats", "csv", "--threads", threads],
+            )
+            .ok();
             crate::support::tree(&out.path().join("latest/data"))
                 .into_iter()
                 .collect::<Vec<(String, Vec<u8>)>>()
@@ -306,14 +276,7 @@ South,hybrid,2008-09-30,1,\n\
 South,telephony,2008-06-30,1,\n";
     let data = crate::support::tiny_with(&[("targets.csv", Some(targets.as_bytes()))]);
     let out = tempfile::tempdir().unwrap();
-    Command::cargo_bin("uc-readiness")
-        .unwrap()
-        .args(["report", "-q", "--data"])
-        .arg(data.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    crate::support::report(data.path(), out.path(), &[]).ok();
     let run = out.path().join("2008-04-10");
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
@@ -350,14 +313,7 @@ S1,Alpine Ski House,South,avaya,Definity G3,15,H1,2004-01-20\n\
 S3,Fourth Coffee,South,nortel,Meridian 1,1,,\n";
     let data = crate::support::tiny_with(&[("installs.csv", Some(installs.as_bytes()))]);
     let out = tempfile::tempdir().unwrap();
-    Command::cargo_bin("uc-readiness")
-        .unwrap()
-        .args(["report", "-q", "--formats", "md,csv", "--data"])
-        .arg(data.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    crate::support::report(data.path(), out.path(), &["--formats", "md,csv"]).ok();
     let run = out.path().join("2008-04-10");
     let page = std::fs::read_to_string(run.join("regions/south.md")).unwrap();
     assert!(

@@ -24,8 +24,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use assert_cmd::Command;
-
 // ---------------------------------------------------------------------------------------
 // Exact fractions.
 
@@ -875,22 +873,12 @@ fn check(seed: u64) -> Reached {
     let dir = tempfile::tempdir().unwrap();
     write(&d, dir.path());
     let out = tempfile::tempdir().unwrap();
-    Command::cargo_bin("uc-readiness")
-        .unwrap()
-        .args([
-            "report",
-            "-q",
-            "--formats",
-            "csv",
-            "--threads",
-            "2",
-            "--data",
-        ])
-        .arg(dir.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    crate::support::report(
+        dir.path(),
+        out.path(),
+        &["--formats", "csv", "--threads", "2"],
+    )
+    .ok();
     let data = out.path().join("2008-04-10/data");
     let ctx = |what: &str| format!("seed {seed}: {what}");
 

@@ -1,21 +1,19 @@
-//! Partner scores (docs/scoring.md) against hand-computed fixtures, the expiry cliff, `explain`,
-//! and properties: every score in [0, 100], monotone in levels and certifications.
+//! Partner scores (docs/scoring.md) against hand-computed fixtures, the expiry cliff, and
+//! properties: every score in [0, 100], monotone in levels and certifications.
 
-use assert_cmd::Command;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use uc_readiness::config::Config;
-use uc_readiness::explain::{CertState, explain};
 use uc_readiness::ingest;
 use uc_readiness::score::{self, HeldCert, Horizon, standing};
 
 use crate::support::fixture;
 
-fn date(s: &str) -> NaiveDate {
+pub(crate) fn date(s: &str) -> NaiveDate {
     uc_readiness::config::parse_date(s).unwrap()
 }
 
-fn scored(name: &str) -> (ingest::Ingested, Config, score::Scores) {
+pub(crate) fn scored(name: &str) -> (ingest::Ingested, Config, score::Scores) {
     let config = Config::load(&fixture(name).join("readiness.toml")).unwrap();
     let as_of = config.report.as_of.unwrap();
     // With the install rows, as `explain` loads the dataset.
@@ -27,14 +25,7 @@ fn scored(name: &str) -> (ingest::Ingested, Config, score::Scores) {
 /// Runs `report --formats csv` on a fixture and returns the folder of the run.
 fn report_csv(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let out = tempfile::tempdir().unwrap();
-    Command::cargo_bin("uc-readiness")
-        .unwrap()
-        .args(["report", "--formats", "csv", "--quiet", "--data"])
-        .arg(fixture(name))
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    crate::support::report(&fixture(name), out.path(), &["--formats", "csv"]).ok();
     let run = out.path().join("latest");
     (out, run)
 }
@@ -131,99 +122,6 @@ fn the_cliff_drops_a_band_when_a_certification_lapses() {
         .unwrap();
     assert_eq!(av.holders, [Some(1), None, None, None]);
     assert_eq!(scores.partners[c as usize].cliff[0].tenths, 717);
-}
-
-#[test]
-fn explain_traces_every_point() {
-    let (ing, config, scores) = scored("scoring");
-    let d = &ing.dataset;
-    let a = explain(d, &config, &scores, d.partner_id("A").unwrap());
-    let ocs = a.skills.iter().find(|s| s.skill == "ocs").unwrap();
-    assert_eq!(
-        (ocs.level, ocs.evidence, ocs.superseded.clone()),
-        (4, Some((3, date("2008-01-01"))), vec![2])
-    );
-    let ad = a.skills.iter().find(|s| s.skill == "ad").unwrap();
-    assert_eq!((ad.level, ad.evidence.map(|e| e.0)), (1, Some(5)));
-    // Points per skill: 100 × 0.5 × credit / 2 skills.
-    assert!((ocs.points - 25.0).abs() < 1e-9 && (ad.points - 12.5).abs() < 1e-9);
-    let states: Vec<(&str, CertState, bool)> = a
-        .certifications
-        .iter()
-        .map(|c| (c.certification.as_str(), c.state, c.counts_for_track))
-        .collect();
-    assert_eq!(
-        states,
-        vec![
-            ("av", CertState::Expiring, false),
-            ("ms", CertState::Valid, true),
-            ("ms", CertState::Valid, true)
-        ]
-    );
-    assert_eq!((a.certification_points, a.installs.len()), (4, 3));
-    assert!(a.next_band.is_none());
-
-    let b = explain(d, &config, &scores, d.partner_id("B").unwrap());
-    assert!(b.gated);
-    let states: Vec<CertState> = b.certifications.iter().map(|c| c.state).collect();
-    assert_eq!(states, vec![CertState::Expired, CertState::Expired]);
-    let avaya = b.vendors.iter().find(|v| v.vendor == "avaya").unwrap();
-    assert_eq!(
-        avaya.lacks,
-        vec!["a valid certification: one of av".to_string()]
-    );
-    // One step suffices either way: a holder of av (1 point: 100×(0.5+0.3/3+0.2) = 80.0)
-    // or of nt (3 points: 100.0); equal steps, the higher score wins.
-    let next = b.next_band.unwrap();
-    assert_eq!(
-        (next.band.as_str(), next.score.as_str()),
-        ("ready", "100.0")
-    );
-    assert_eq!(next.changes, vec!["1 valid holder of nt".to_string()]);
-}
-
-#[test]
-fn explain_runs_as_a_process() {
-    let out = Command::cargo_bin("uc-readiness")
-        .unwrap()
-        .args(["explain", "T2", "--data"])
-        .arg(fixture("tiny"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
-    assert!(text.starts_with("T2 — Tailspin Telephony (telephony track, active, region North) as of 2008-04-10\nscore 70.8 → ready"), "{text}");
-    assert!(
-        text.contains("nortel           lacks ocs-deployment 0 → 2"),
-        "{text}"
-    );
-    let json = Command::cargo_bin("uc-readiness")
-        .unwrap()
-        .args(["explain", "I2", "--format", "json", "--data"])
-        .arg(fixture("tiny"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
-    assert_eq!(v["score"], "33.3");
-    assert_eq!(v["next_band"]["band"], "nearly ready");
-    Command::cargo_bin("uc-readiness")
-        .unwrap()
-        .args(["explain", "X1", "--data"])
-        .arg(fixture("tiny"))
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("its partners row was rejected"));
-    Command::cargo_bin("uc-readiness")
-        .unwrap()
-        .args(["explain", "NOPE", "--data"])
-        .arg(fixture("tiny"))
-        .assert()
-        .code(2);
 }
 
 #[test]

@@ -172,3 +172,73 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// What a run of the binary did: its exit status and its output as text.
+#[derive(Debug)]
+pub struct Ran {
+    /// Exit code (`None`: killed by a signal).
+    pub code: Option<i32>,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Ran {
+    /// Asserts the exit code, showing stderr when it differs; returns the run.
+    #[track_caller]
+    pub fn code(self, want: i32) -> Ran {
+        assert_eq!(
+            self.code,
+            Some(want),
+            "exit code; stderr:\n{}\nstdout:\n{}",
+            self.stderr,
+            self.stdout
+        );
+        self
+    }
+
+    /// Asserts success.
+    #[track_caller]
+    pub fn ok(self) -> Ran {
+        self.code(0)
+    }
+}
+
+/// Runs `uc-readiness` with `args`.
+pub fn uc<I, S>(args: I) -> Ran
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_uc-readiness"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    Ran {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// `uc-readiness report -q --data DATA --out OUT ARGS…`.
+pub fn report(data: &Path, out: &Path, args: &[&str]) -> Ran {
+    let mut all: Vec<std::ffi::OsString> = vec![
+        "report".into(),
+        "-q".into(),
+        "--data".into(),
+        data.into(),
+        "--out".into(),
+        out.into(),
+    ];
+    all.extend(args.iter().map(Into::into));
+    uc(all)
+}
+
+/// `uc-readiness validate --data DATA ARGS…`.
+pub fn validate(data: &Path, args: &[&str]) -> Ran {
+    let mut all: Vec<std::ffi::OsString> = vec!["validate".into(), "--data".into(), data.into()];
+    all.extend(args.iter().map(Into::into));
+    uc(all)
+}
