@@ -70,6 +70,8 @@ pub enum GapKind {
     ExpiringCertification,
     /// A recruitment target not met.
     TargetBehind,
+    /// An engagement in effect that no longer meets the candidate rules.
+    EngagementAtRisk,
 }
 
 impl GapKind {
@@ -81,6 +83,7 @@ impl GapKind {
             GapKind::ThinSkill => "thin_skill",
             GapKind::ExpiringCertification => "expiring_certification",
             GapKind::TargetBehind => "target_behind",
+            GapKind::EngagementAtRisk => "engagement_at_risk",
         }
     }
 }
@@ -108,6 +111,7 @@ impl Gap {
             GapFact::ThinSkill { .. } => GapKind::ThinSkill,
             GapFact::ExpiringCertification { .. } => GapKind::ExpiringCertification,
             GapFact::TargetBehind { .. } => GapKind::TargetBehind,
+            GapFact::EngagementAtRisk { .. } => GapKind::EngagementAtRisk,
         }
     }
 }
@@ -166,6 +170,15 @@ pub enum GapFact {
         /// Missed or open.
         state: TargetState,
     },
+    /// An engagement in effect at risk, with every reason.
+    EngagementAtRisk {
+        /// Left partner.
+        left: PartnerId,
+        /// Right partner.
+        right: PartnerId,
+        /// Every reason, in order.
+        reasons: Vec<crate::pair::AtRisk>,
+    },
 }
 
 /// A delivery unit.
@@ -197,6 +210,9 @@ pub struct VendorCoverage {
     pub seats: u64,
     /// Whether a delivery unit qualifies for it.
     pub covered: bool,
+    /// Whether the engagements in effect and the eligible standalone partners alone —
+    /// the units without the recommendations — qualify for it.
+    pub covered_now: bool,
     /// Units qualified for it.
     pub units: Vec<Unit>,
     /// Index into [`crate::score::CLIFF_DAYS`] of the first cliff date at which it is no longer
@@ -324,6 +340,9 @@ pub struct RegionCoverage {
     pub seats: (u64, u64),
     /// All installs / covered installs.
     pub installs: (u64, u64),
+    /// Seats / installs covered now: by the engagements in effect and the standalone
+    /// partners alone.
+    pub covered_now: (u64, u64),
     /// Pairing rate of the left track.
     pub left_rate: Rate,
     /// Pairing rate of the right track.
@@ -346,6 +365,11 @@ impl RegionCoverage {
     /// Seat coverage 0..=1, `None` when the region has no installs.
     pub fn seat_share(&self) -> Option<f64> {
         (self.seats.0 > 0).then(|| self.seats.1 as f64 / self.seats.0 as f64)
+    }
+
+    /// Seat coverage now (without the recommendations) 0..=1, `None` without installs.
+    pub fn seat_share_now(&self) -> Option<f64> {
+        (self.seats.0 > 0).then(|| self.covered_now.0 as f64 / self.seats.0 as f64)
     }
 }
 
@@ -409,11 +433,22 @@ fn region(
             .collect(),
     };
     let (units, covered_cliff) = delivery_units(&ctx);
-    let covered_now = units
-        .iter()
-        .fold(VendorSet::default(), |s, (_, q)| VendorSet(s.0 | q.0));
-    let vendors = vendor_coverage(&ctx, &units, covered_now, &covered_cliff);
+    let union = |units: &mut dyn Iterator<Item = VendorSet>| {
+        units.fold(VendorSet::default(), |s, q| VendorSet(s.0 | q.0))
+    };
+    let covered_set = union(&mut units.iter().map(|u| u.1));
+    // The units without recommendations: engagements in effect and standalone partners.
+    let recommended = |u: &Unit| match *u {
+        Unit::Pair(a, b) => rp
+            .pairs
+            .binary_search_by_key(&(a, b), |p| (p.left, p.right))
+            .is_ok_and(|i| rp.pairs[i].origin.is_recommended()),
+        Unit::Alone(_) => false,
+    };
+    let without = union(&mut units.iter().filter(|u| !recommended(&u.0)).map(|u| u.1));
+    let vendors = vendor_coverage(&ctx, &units, covered_set, without, &covered_cliff);
     let covered = |v: &&VendorCoverage| v.covered;
+    let now = |v: &&VendorCoverage| v.covered_now;
     let thin_skills = thin_skills(&ctx);
     let expiring = expiring(&ctx);
     let targets = targets(&ctx);
@@ -428,9 +463,13 @@ fn region(
             seats.installs.iter().sum(),
             vendors.iter().filter(covered).map(|v| v.installs).sum(),
         ),
+        covered_now: (
+            vendors.iter().filter(now).map(|v| v.seats).sum(),
+            vendors.iter().filter(now).map(|v| v.installs).sum(),
+        ),
         left_rate: pairing_rate(&ctx, config.pairing.left_track),
         right_rate: pairing_rate(&ctx, config.pairing.right_track),
-        recruit_next: recruit_next(d, config, rules, scores, rp, seats, covered_now),
+        recruit_next: recruit_next(d, config, rules, scores, rp, seats, covered_set),
         recruitment: Recruitment::of(d, &targets),
         units,
         vendors,
@@ -493,18 +532,20 @@ fn delivery_units(ctx: &RegionCtx<'_>) -> (Vec<(Unit, VendorSet)>, Vec<VendorSet
 fn vendor_coverage(
     ctx: &RegionCtx<'_>,
     units: &[(Unit, VendorSet)],
-    covered_now: VendorSet,
+    covered_set: VendorSet,
+    without_recommendations: VendorSet,
     covered_cliff: &[VendorSet],
 ) -> Vec<VendorCoverage> {
     (0..ctx.config.vendors.len() as VendorId)
         .filter(|&v| ctx.seats.installs[v as usize] > 0)
         .map(|v| {
-            let covered = covered_now.contains(v);
+            let covered = covered_set.contains(v);
             VendorCoverage {
                 vendor: v,
                 installs: ctx.seats.installs[v as usize],
                 seats: ctx.seats.seats[v as usize],
                 covered,
+                covered_now: without_recommendations.contains(v),
                 units: units
                     .iter()
                     .filter(|(_, q)| q.contains(v))
@@ -720,6 +761,28 @@ fn gaps(
                     state: ts.state,
                 },
                 severity: if ts.state == TargetState::Missed {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+            },
+        ));
+    }
+    for p in ctx.rp.engaged().filter(|p| !p.at_risk.is_empty()) {
+        let high = p.at_risk.iter().any(|r| r.is_high());
+        gaps.push((
+            u64::from(!high),
+            Gap {
+                subject: format!(
+                    "{} + {}",
+                    d.partners[p.left as usize].id, d.partners[p.right as usize].id
+                ),
+                fact: GapFact::EngagementAtRisk {
+                    left: p.left,
+                    right: p.right,
+                    reasons: p.at_risk.clone(),
+                },
+                severity: if high {
                     Severity::High
                 } else {
                     Severity::Medium

@@ -191,6 +191,34 @@ pub struct Explanation {
     /// The cheapest change to the next band (none when already in the first band, or
     /// when no combination of up to MAX_STEPS steps reaches it).
     pub next_band: Option<NextBand>,
+    /// The partner's engagements, in (left, right) order.
+    pub engagements: Vec<EngagementLine>,
+}
+
+/// One engagement of the partner.
+#[derive(Debug, Clone, Serialize)]
+pub struct EngagementLine {
+    /// The other partner's id.
+    pub with: String,
+    /// Its name.
+    pub with_name: String,
+    /// `status` as written.
+    pub status: String,
+    /// The state on D: `proposed`, `in_effect` or `ended`.
+    pub state: crate::ingest::EngagementState,
+    /// `started_on`.
+    pub started_on: Option<NaiveDate>,
+    /// `ended_on`.
+    pub ended_on: Option<NaiveDate>,
+    /// Implementations delivered.
+    pub implementations: u32,
+    /// Pair score today.
+    pub pair_score: String,
+    /// In effect: every reason it is at risk, in words. (A vendor lost since the previous
+    /// run is known to `report`, which reads the history, not to `explain`.)
+    pub at_risk: Vec<String>,
+    /// Source line in the engagements table.
+    pub line: u64,
 }
 
 /// A unit step towards a higher score.
@@ -249,7 +277,59 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
             scores.serviced[p as usize],
             n,
         ),
+        engagements: engagement_lines(d, config, scores, p),
     }
+}
+
+/// The partner's engagements with their state on D and, in effect, every reason each is
+/// at risk.
+fn engagement_lines(
+    d: &Dataset,
+    config: &Config,
+    scores: &Scores,
+    p: PartnerId,
+) -> Vec<EngagementLine> {
+    use crate::ingest::EngagementState;
+    use crate::pair::{PairRules, engaged_counts, engagement_risks, region_seats};
+    let mine: Vec<_> = d
+        .engagements
+        .iter()
+        .filter(|e| e.left == p || e.right == p)
+        .collect();
+    if mine.is_empty() {
+        return Vec::new();
+    }
+    let rules = PairRules::new(config);
+    let seats = &region_seats(d, config)[d.partners[p as usize].region as usize];
+    let engaged = engaged_counts(d, scores.as_of);
+    let engaged_in = |q: PartnerId| engaged.get(&q).copied().unwrap_or(0);
+    mine.into_iter()
+        .map(|e| {
+            let state = e.state(scores.as_of);
+            let (score, risks) =
+                engagement_risks(d, config, &rules, scores, seats, e, &engaged_in, None);
+            let other = &d.partners[if e.left == p { e.right } else { e.left } as usize];
+            EngagementLine {
+                with: other.id.clone(),
+                with_name: other.name.clone(),
+                status: e.status.as_str().to_string(),
+                state,
+                started_on: e.started_on,
+                ended_on: e.ended_on,
+                implementations: e.implementations,
+                pair_score: fmt_tenths(i64::from(score.weight)),
+                at_risk: if state == EngagementState::InEffect {
+                    risks
+                        .into_iter()
+                        .map(|r| crate::format::at_risk(d, config, r))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                line: e.line,
+            }
+        })
+        .collect()
 }
 
 /// Each skill the partner's track requires: the assessment that set its level, the ones

@@ -11,7 +11,8 @@ page and the weight the pairing maximised are one number.
 
 use crate::config::Config;
 use crate::coverage::{Gap, GapFact};
-use crate::ingest::Dataset;
+use crate::pair::AtRisk;
+use crate::ingest::{Dataset, PartnerId};
 use crate::score::Shortfall;
 
 /// `x` rounded to tenths by the contract's rule, as an integer number of tenths.
@@ -154,6 +155,41 @@ pub fn gap_detail(d: &Dataset, config: &Config, g: &Gap) -> String {
                 state.as_str()
             )
         }
+        GapFact::EngagementAtRisk { reasons, .. } => {
+            let words: Vec<String> = reasons.iter().map(|r| at_risk(d, config, *r)).collect();
+            format!("At risk: {}.", words.join("; "))
+        }
+    }
+}
+
+/// One reason an engagement in effect is at risk, in words.
+pub fn at_risk(d: &Dataset, config: &Config, r: AtRisk) -> String {
+    let name = |p: PartnerId| {
+        let p = &d.partners[p as usize];
+        format!("{} ({})", p.name, p.id)
+    };
+    match r {
+        AtRisk::NotEligible(p) => format!(
+            "{} is {}, not eligible",
+            name(p),
+            d.partners[p as usize].status.as_str()
+        ),
+        AtRisk::OverCapacity(p) => {
+            let partner = &d.partners[p as usize];
+            format!(
+                "{} is in more engagements than its capacity of {}",
+                name(p),
+                partner.capacity.unwrap_or(config.pairing.default_capacity)
+            )
+        }
+        AtRisk::BelowMinimum => format!(
+            "the pair score is below the minimum of {}",
+            config.pairing.min_pair_score
+        ),
+        AtRisk::LostVendor(v) => format!(
+            "no longer qualified for {}, which it covered in the previous run",
+            config.vendors[v as usize].name
+        ),
     }
 }
 

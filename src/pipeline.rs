@@ -143,7 +143,8 @@ pub fn run(inputs: Inputs, watch: &mut dyn Watch) -> anyhow::Result<Run> {
     let d = &ingested.dataset;
     let scores =
         stage(watch, "score", || score::score(d, &config, as_of)).context("scoring failed")?;
-    let pairing = stage(watch, "pair", || pair::pair(d, &config, &scores));
+    let previous = previous_pairs(d, &config, &history);
+    let pairing = stage(watch, "pair", || pair::pair(d, &config, &scores, &previous));
     let coverage = stage(watch, "coverage", || {
         coverage::coverage(d, &config, &scores, &pairing)
     });
@@ -158,6 +159,36 @@ pub fn run(inputs: Inputs, watch: &mut dyn Watch) -> anyhow::Result<Run> {
         pairing,
         coverage,
     })
+}
+
+/// The previous run's delivery-unit pairs whose partners are still valid, in this run's
+/// partner ids: its recommendations are incumbents, its vendors tell an engagement what it
+/// lost.
+fn previous_pairs(d: &Dataset, config: &Config, history: &History) -> pair::Previous {
+    let Some(snapshot) = history.previous() else {
+        return pair::Previous::default();
+    };
+    let mut pairs: Vec<pair::PreviousPair> = snapshot
+        .detail
+        .delivery_units()
+        .filter_map(|u| {
+            let mut vendors = crate::score::VendorSet::default();
+            for v in &u.vendors {
+                if let Some(v) = config.vendor_id(v) {
+                    vendors.insert(v);
+                }
+            }
+            Some(pair::PreviousPair {
+                left: d.partner_id(&u.left)?,
+                right: d.partner_id(&u.right)?,
+                recommended: u.origin.is_recommended(),
+                vendors,
+            })
+        })
+        .collect();
+    pairs.sort_by_key(|p| (p.left, p.right));
+    pairs.dedup_by_key(|p| (p.left, p.right));
+    pair::Previous { pairs }
 }
 
 /// The process's CPU time so far (user and system, every thread), where the system tells

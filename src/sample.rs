@@ -450,7 +450,8 @@ pub fn write(spec: &SampleSpec, dir: &Path) -> anyhow::Result<()> {
     g.certifications(&partners)?;
     g.installs(&partners)?;
     g.targets(&partners)?;
-    g.config()
+    g.config()?;
+    g.engagements()
 }
 
 /// The sizes the generator supports.
@@ -810,6 +811,162 @@ impl Gen<'_> {
         std::fs::write(dir.join("readiness.toml"), header + &config)
             .with_context(|| format!("cannot write {}", dir.join("readiness.toml").display()))?;
         Ok(())
+    }
+}
+
+impl Gen<'_> {
+    /// Engagements: the program as it would stand after months of matchmaking. The
+    /// dataset written so far is paired as of an earlier date, with this very library;
+    /// about half of that recommendation became active engagements (started over the
+    /// past year, some with implementations delivered), some ended, some are still
+    /// proposed. A few engagements at risk are added per region: one with a partner no
+    /// longer eligible, one whose pair never scored the minimum, and one partner in more
+    /// engagements than its capacity.
+    fn engagements(&mut self) -> anyhow::Result<()> {
+        use crate::ingest::Dataset;
+        let (dir, dirty, as_of) = (self.dir, self.spec.dirty, self.as_of);
+        let earlier = as_of - chrono::Duration::days(120);
+        for ext in ["csv", "parquet", "ndjson", "jsonl"] {
+            let stale = dir.join(format!("engagements.{ext}"));
+            if stale.exists() {
+                std::fs::remove_file(&stale)
+                    .with_context(|| format!("cannot replace {}", stale.display()))?;
+            }
+        }
+        let config = crate::config::Config::default_config();
+        let ingested = crate::ingest::load(dir, &config, earlier)
+            .map_err(|e| anyhow::anyhow!("cannot read the sample back: {e}"))?;
+        let d: &Dataset = &ingested.dataset;
+        let scores = crate::score::score(d, &config, earlier)?;
+        let pairing = crate::pair::pair(d, &config, &scores, &Default::default());
+        let rng = &mut self.rng;
+        let mut t = TableWriter::create(
+            dir,
+            "engagements",
+            &[
+                "left_partner_id",
+                "right_partner_id",
+                "status",
+                "started_on",
+                "ended_on",
+                "implementations",
+            ],
+            dirty,
+        )?;
+        let id = |p: u32| d.partners[p as usize].id.clone();
+        let mut used = std::collections::BTreeSet::new();
+        let year_ago = as_of - chrono::Duration::days(365);
+        let mut write = |t: &mut TableWriter, rng: &mut Rng, (a, b): (u32, u32), row: [String; 4]| {
+            if !used.insert((a, b)) {
+                return Ok(());
+            }
+            let [status, started, ended, delivered] = row;
+            let row = vec![id(a), id(b), status, started, ended, delivered];
+            let (other_left, other_right) = (id(b), id(a));
+            t.write(rng, row, 13, |kind, row| match kind {
+                0 => row[0] = "UCP-GONE".into(),
+                1 => row[0] = other_left,
+                2 => row[1] = other_right,
+                3 => row[1].clear(),
+                4 => row[2] = "paused".into(),
+                5 => {
+                    row[2] = "active".into();
+                    row[3].clear();
+                    row[4].clear();
+                }
+                6 => {
+                    row[2] = "proposed".into();
+                    row[3] = "2008-01-15".into();
+                    row[4].clear();
+                }
+                7 => {
+                    row[2] = "ended".into();
+                    row[3] = "2007-06-01".into();
+                    row[4].clear();
+                }
+                8 => {
+                    row[2] = "active".into();
+                    row[3] = "2007-06-01".into();
+                    row[4] = "2007-09-01".into();
+                }
+                9 => {
+                    row[2] = "ended".into();
+                    row[3] = "2007-06-01".into();
+                    row[4] = "2007-06-01".into();
+                }
+                10 => row[5] = "-1".into(),
+                11 => {
+                    row[2] = "active".into();
+                    row[3] = "2008-13-01".into();
+                    row[4].clear();
+                }
+                _ => {
+                    row[2] = "active".into();
+                    row[3] = fmt_date(as_of + chrono::Duration::days(20));
+                    row[4].clear();
+                }
+            })
+        };
+        for rp in &pairing.regions {
+            for p in &rp.pairs {
+                let u = rng.unit();
+                let started = rng.date(year_ago, as_of - chrono::Duration::days(7));
+                let months = (as_of - started).num_days() / 30;
+                let row = if u < 0.45 {
+                    let delivered = rng.below(1 + months as usize / 3);
+                    ["active".into(), fmt_date(started), String::new(), delivered.to_string()]
+                } else if u < 0.53 {
+                    let ended = rng.date(started + chrono::Duration::days(1), as_of);
+                    ["ended".into(), fmt_date(started), fmt_date(ended), rng.below(2).to_string()]
+                } else if u < 0.63 {
+                    ["proposed".into(), String::new(), String::new(), String::new()]
+                } else {
+                    continue;
+                };
+                write(&mut t, rng, (p.left, p.right), row)?;
+            }
+            // At risk, in some regions, one kind each in turn: a partner of the region
+            // no longer eligible, a pair of two random eligible partners (rarely worth
+            // the minimum score), a partner beyond its capacity.
+            let region = |track, eligible: bool| -> Vec<u32> {
+                (0..d.partners.len() as u32)
+                    .filter(|&p| {
+                        let partner = &d.partners[p as usize];
+                        partner.region == rp.region
+                            && partner.track == track
+                            && scores.partners[p as usize].eligible == eligible
+                    })
+                    .collect()
+            };
+            let (left, right) = (config.pairing.left_track, config.pairing.right_track);
+            let (lefts, rights) = (region(left, true), region(right, true));
+            if lefts.is_empty() || rights.len() < 4 || !rng.chance(0.6) {
+                continue;
+            }
+            let mut extra = Vec::new();
+            match rp.region % 3 {
+                0 => {
+                    if let Some(&b) = region(right, false).first() {
+                        extra.push((*rng.pick(&lefts), b));
+                    }
+                }
+                1 => extra.push((*rng.pick(&lefts), *rng.pick(&rights))),
+                _ => {
+                    let busy = *rng.pick(&lefts);
+                    let cap = crate::pair::capacity(d, &config, busy) as usize;
+                    let from = rng.below(rights.len());
+                    extra.extend(
+                        (0..=cap).map(|k| (busy, rights[(from + k) % rights.len()])),
+                    );
+                }
+            }
+            for pair in extra {
+                let started = rng.date(year_ago, as_of - chrono::Duration::days(7));
+                let row = ["active".into(), fmt_date(started), String::new(), "0".into()];
+                write(&mut t, rng, pair, row)?;
+            }
+        }
+        t.finish()
     }
 }
 

@@ -69,9 +69,38 @@ impl fmt::Display for Text<'_> {
             e.score
         )?;
         vendors(o, e)?;
+        engagements(o, e)?;
         cliff(o, e)?;
         next_band(o, e)
     }
+}
+
+fn engagements(o: &mut impl Write, e: &Explanation) -> fmt::Result {
+    if e.engagements.is_empty() {
+        return Ok(());
+    }
+    writeln!(o, "\nengagements:")?;
+    for g in &e.engagements {
+        let dates = match (g.started_on, g.ended_on) {
+            (Some(s), Some(end)) => format!(" {s} – {end}"),
+            (Some(s), None) => format!(" since {s}"),
+            _ => String::new(),
+        };
+        let state = match g.state {
+            crate::ingest::EngagementState::Proposed => "proposed",
+            crate::ingest::EngagementState::InEffect => "in effect",
+            crate::ingest::EngagementState::Ended => "ended",
+        };
+        writeln!(
+            o,
+            "  with {} — {}: {state}{dates}, {} implementations, pair score {} (engagements line {})",
+            g.with, g.with_name, g.implementations, g.pair_score, g.line
+        )?;
+        for r in &g.at_risk {
+            writeln!(o, "    at risk: {r}")?;
+        }
+    }
+    Ok(())
 }
 
 fn header(o: &mut impl Write, e: &Explanation) -> fmt::Result {

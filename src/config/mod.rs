@@ -212,6 +212,9 @@ pub struct PairingConfig {
     pub vendor_weight: f64,
     /// Lowest selectable (rounded) pair score.
     pub min_pair_score: f64,
+    /// `keep_bonus` in tenths of a point: what keeping an incumbent pair adds to the
+    /// pairing's objective (docs/pairing.md, "Stable recommendations").
+    pub keep_bonus_tenths: u32,
 }
 
 /// `[gaps]`.

@@ -57,6 +57,7 @@ section!(PairingFile, Pairing {
     skill_weight: f64,
     vendor_weight: f64,
     min_pair_score: f64,
+    keep_bonus: f64,
 });
 
 section!(
@@ -552,7 +553,20 @@ fn pairing(p: &Pairing, track_ids: &[String]) -> Result<PairingConfig, ConfigErr
             format!("must be within 0..=100, not {}", p.min_pair_score),
         ));
     }
+    // The bonus is added to weights in tenths of a point: it must be a whole number of
+    // tenths, or the objective could not be computed exactly.
+    let tenths = p.keep_bonus * 10.0;
+    if !(0.0..=100.0).contains(&p.keep_bonus) || (tenths - tenths.round()).abs() > 1e-6 {
+        return Err(ConfigError::new(
+            "pairing.keep_bonus",
+            format!(
+                "must be within 0..=100 with at most one decimal (score points, like pair scores), not {}",
+                p.keep_bonus
+            ),
+        ));
+    }
     Ok(PairingConfig {
+        keep_bonus_tenths: tenths.round() as u32,
         left_track,
         right_track,
         standalone_tracks,

@@ -25,16 +25,19 @@ pub enum Table {
     Installs,
     /// `targets` (optional)
     Targets,
+    /// `engagements` (optional)
+    Engagements,
 }
 
 impl Table {
     /// Every table, in the order problems are listed.
-    pub const ALL: [Table; 5] = [
+    pub const ALL: [Table; 6] = [
         Table::Partners,
         Table::Skills,
         Table::Certifications,
         Table::Installs,
         Table::Targets,
+        Table::Engagements,
     ];
 
     /// The file stem and name used in messages.
@@ -45,12 +48,13 @@ impl Table {
             Table::Certifications => "certifications",
             Table::Installs => "installs",
             Table::Targets => "targets",
+            Table::Engagements => "engagements",
         }
     }
 
     /// Whether a dataset must have this table.
     pub fn is_required(self) -> bool {
-        self != Table::Targets
+        !matches!(self, Table::Targets | Table::Engagements)
     }
 }
 
@@ -271,6 +275,83 @@ pub struct Target {
     pub line: u64,
 }
 
+/// An engagement's `status` as written (docs/data-contract.md, `engagements`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngagementStatus {
+    /// Proposed to both partners, not yet formed.
+    Proposed,
+    /// Formed and delivering.
+    Active,
+    /// Formed, then ended.
+    Ended,
+}
+
+impl EngagementStatus {
+    /// Every status, in the order messages list them.
+    pub const ALL: [EngagementStatus; 3] = [
+        EngagementStatus::Proposed,
+        EngagementStatus::Active,
+        EngagementStatus::Ended,
+    ];
+
+    /// Parses the exact spelling used in the data.
+    pub fn parse(s: &str) -> Option<EngagementStatus> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// The spelling used in the data.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EngagementStatus::Proposed => "proposed",
+            EngagementStatus::Active => "active",
+            EngagementStatus::Ended => "ended",
+        }
+    }
+}
+
+/// Where an engagement stands on the as-of date D (docs/pairing.md, "Engagements").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EngagementState {
+    /// Proposed: an incumbent pair, re-decided by every run.
+    Proposed,
+    /// Active on D (or ended after D): part of the pairing as it is.
+    InEffect,
+    /// Ended on or before D: the pair is never recommended again.
+    Ended,
+}
+
+/// One engagement row that takes part in the run (rows that start after D are ignored).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Engagement {
+    /// The partner on the left pairing track.
+    pub left: PartnerId,
+    /// The partner on the right pairing track, in the same region.
+    pub right: PartnerId,
+    /// `status`.
+    pub status: EngagementStatus,
+    /// `started_on` (for active and ended rows; ≤ D).
+    pub started_on: Option<NaiveDate>,
+    /// `ended_on` (ended rows only; after `started_on`).
+    pub ended_on: Option<NaiveDate>,
+    /// Customer implementations the pair has delivered together.
+    pub implementations: u32,
+    /// Source line.
+    pub line: u64,
+}
+
+impl Engagement {
+    /// Its state on `as_of`: an ended row is still in effect before its `ended_on`.
+    pub fn state(&self, as_of: NaiveDate) -> EngagementState {
+        match (self.status, self.ended_on) {
+            (EngagementStatus::Proposed, _) => EngagementState::Proposed,
+            (EngagementStatus::Ended, Some(end)) if end <= as_of => EngagementState::Ended,
+            _ => EngagementState::InEffect,
+        }
+    }
+}
+
 /// The validated input of one run: every row that takes part in a figure.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dataset {
@@ -284,6 +365,9 @@ pub struct Dataset {
     pub installs: Installs,
     /// Targets, in file order.
     pub targets: Vec<Target>,
+    /// Engagements (those that start after the as-of date are ignored), sorted by
+    /// (left, right): a pair has at most one.
+    pub engagements: Vec<Engagement>,
     /// Every region named by a valid partner, install or target, sorted.
     pub regions: Vec<String>,
 }

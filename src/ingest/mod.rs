@@ -1,5 +1,5 @@
 /*!
-Ingestion: find the dataset's five tables, read them concurrently, check every rule of
+Ingestion: find the dataset's six tables, read them concurrently, check every rule of
 the data contract (docs/data-contract.md) and return one typed, validated [`Dataset`] with the list of [`RejectedRow`]s.
 
 Order of work: every file is memory-mapped; its SHA-256 is computed beside the checks
@@ -29,8 +29,9 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 pub use dataset::{
-    Action, Assessment, CertificationRow, Dataset, InstallDetails, InstallRows, Installs, Partner,
-    PartnerId, RegionId, RejectedRow, StrColumn, Table, Target,
+    Action, Assessment, CertificationRow, Dataset, Engagement, EngagementState, EngagementStatus,
+    InstallDetails, InstallRows, Installs, Partner, PartnerId, RegionId, RejectedRow, StrColumn,
+    Table, Target,
 };
 pub use source::{FatalError, Format};
 
@@ -280,6 +281,10 @@ fn check(
             )
         },
     );
+    let (engagements, engagement_problems) = match get(Table::Engagements) {
+        Some((s, m)) => rules::engagements(s, m, config, &partners, &index, as_of),
+        None => (Vec::new(), Vec::new()),
+    };
     let (assessments, skill_problems) = skills;
     let (certifications, cert_problems) = certs;
     let (mut installs, install_regions, install_problems) = installs;
@@ -327,12 +332,14 @@ fn check(
         certifications,
         installs,
         targets,
+        engagements,
         regions,
     };
     rejected.extend(skill_problems);
     rejected.extend(cert_problems);
     rejected.extend(install_problems);
     rejected.extend(target_problems);
+    rejected.extend(engagement_problems);
     rejected.sort_by_key(|r| (r.table, r.line));
     Ok((dataset, rejected, warnings, rejected_partner_ids))
 }

@@ -15,7 +15,8 @@ use rustc_hash::FxHashMap;
 
 use super::cell::Cell;
 use super::dataset::{
-    Action, Assessment, CertificationRow, Partner, PartnerId, RegionId, RejectedRow, Table, Target,
+    Action, Assessment, CertificationRow, Engagement, EngagementStatus, Partner, PartnerId,
+    RegionId, RejectedRow, Table, Target,
 };
 use super::lookup::{Catalog, PartnerIndex};
 use super::source::{FatalError, Row, Source};
@@ -91,6 +92,14 @@ columns!(TARGETS, targets:
     PARTNERS = "partners" true,
     PAIRS = "pairs" false,
 );
+columns!(ENGAGEMENTS, engagements:
+    LEFT = "left_partner_id" true,
+    RIGHT = "right_partner_id" true,
+    STATUS = "status" true,
+    STARTED_ON = "started_on" true,
+    ENDED_ON = "ended_on" false,
+    IMPLEMENTATIONS = "implementations" false,
+);
 
 /// The contract's columns of each table, in order.
 pub(crate) fn schema(table: Table) -> &'static [Column] {
@@ -100,6 +109,7 @@ pub(crate) fn schema(table: Table) -> &'static [Column] {
         Table::Certifications => CERTIFICATIONS,
         Table::Installs => INSTALLS,
         Table::Targets => TARGETS,
+        Table::Engagements => ENGAGEMENTS,
     }
 }
 
@@ -607,4 +617,109 @@ pub(crate) fn targets(
             None,
         ))
     })
+}
+
+/// Checks engagements against the valid `partners` (sorted by id, indexed by `index`).
+/// The first row in file order with both ids present claims the pair, valid or not;
+/// later rows for it are duplicates. A row that starts after `as_of` is ignored. The
+/// engagements are returned sorted by (left, right).
+pub(crate) fn engagements(
+    src: &Source<'_>,
+    map: &ColumnMap,
+    config: &Config,
+    partners: &[Partner],
+    index: &PartnerIndex,
+    as_of: NaiveDate,
+) -> (Vec<Engagement>, Vec<RejectedRow>) {
+    use self::engagements::*;
+    let mut claimed: rustc_hash::FxHashSet<(String, String)> = Default::default();
+    let (mut kept, problems) = run(src, Table::Engagements, map, |line, r| {
+        let first = match (r.opt_text(LEFT), r.opt_text(RIGHT)) {
+            (Ok(Some(a)), Ok(Some(b))) => claimed.insert((a.into_owned(), b.into_owned())),
+            _ => true,
+        };
+        let member = |k: usize, track, wrong: &'static str| -> Checked<PartnerId> {
+            let p = r.id(k, "unknown partner", |id| index.get(id))?;
+            if partners[p as usize].track == track {
+                Ok(p)
+            } else {
+                Err(r.reject(k, r.cell(k), wrong))
+            }
+        };
+        let left = member(LEFT, config.pairing.left_track, "not a left-track partner")?;
+        let right = member(RIGHT, config.pairing.right_track, "not a right-track partner")?;
+        if partners[left as usize].region != partners[right as usize].region {
+            return Err(r.reject(RIGHT, r.cell(RIGHT), "partners in different regions"));
+        }
+        if !first {
+            return Err(r.reject(RIGHT, r.cell(RIGHT), "duplicate engagement"));
+        }
+        let status = r.id(
+            STATUS,
+            "unknown status (one of proposed, active, ended)",
+            EngagementStatus::parse,
+        )?;
+        let started_on = r.opt_date(STARTED_ON)?;
+        match (status, started_on) {
+            (EngagementStatus::Proposed, Some(_)) => {
+                return Err(r.reject(
+                    STARTED_ON,
+                    r.cell(STARTED_ON),
+                    "must be empty for a proposed engagement",
+                ));
+            }
+            (EngagementStatus::Active | EngagementStatus::Ended, None) => {
+                return Err(r.reject(
+                    STARTED_ON,
+                    Cell::Missing,
+                    "missing value (required for active and ended engagements)",
+                ));
+            }
+            _ => {}
+        }
+        let ended_on = r.opt_date(ENDED_ON)?;
+        match (status, ended_on, started_on) {
+            (EngagementStatus::Ended, None, _) => {
+                return Err(r.reject(
+                    ENDED_ON,
+                    Cell::Missing,
+                    "missing value (required for an ended engagement)",
+                ));
+            }
+            (EngagementStatus::Ended, Some(end), Some(start)) if end <= start => {
+                return Err(r.reject(ENDED_ON, r.cell(ENDED_ON), "must be after started_on"));
+            }
+            (EngagementStatus::Proposed | EngagementStatus::Active, Some(_), _) => {
+                return Err(r.reject(
+                    ENDED_ON,
+                    r.cell(ENDED_ON),
+                    "must be empty unless the engagement has ended",
+                ));
+            }
+            _ => {}
+        }
+        let implementations = r.opt_int(IMPLEMENTATIONS, 0, U32_MAX)?.unwrap_or(0) as u32;
+        if started_on.is_some_and(|d| d > as_of) {
+            return Err(r.note(
+                STARTED_ON,
+                r.cell(STARTED_ON),
+                "starts after the as-of date (not yet in effect)",
+                Action::Ignored,
+            ));
+        }
+        Ok((
+            Engagement {
+                left,
+                right,
+                status,
+                started_on,
+                ended_on,
+                implementations,
+                line,
+            },
+            None,
+        ))
+    });
+    kept.sort_by_key(|e| (e.left, e.right));
+    (kept, problems)
 }

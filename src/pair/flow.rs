@@ -114,10 +114,10 @@ impl<'p> Solver<'p> {
         let (nl, t) = (self.nl, self.t());
         self.dist.iter_mut().for_each(|d| *d = INF);
         self.least.iter_mut().for_each(|l| *l = i64::MIN);
-        // Heap entries pack (distance, node) into one u64: reduced distances are
-        // non-negative and far below 2^32 (weights ≤ 2^20, paths ≤ 2^11 arcs here).
-        let mut heap: BinaryHeap<Reverse<u64>> = BinaryHeap::new();
-        let key = |d: i64, v: usize| Reverse(((d as u64) << 32) | v as u64);
+        // Heap entries pack (distance, node) into one u128: reduced distances are
+        // non-negative i64s, nodes fit 32 bits.
+        let mut heap: BinaryHeap<Reverse<u128>> = BinaryHeap::new();
+        let key = |d: i64, v: usize| Reverse(((d as u128) << 32) | v as u128);
         self.dist[0] = 0;
         let (pot, dist) = (&self.pot, &mut self.dist);
         // s and the left nodes it reaches at reduced distance 0 (every unsaturated one:

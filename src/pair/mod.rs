@@ -20,6 +20,7 @@ pub mod kernel;
 pub mod reduce;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::config::{Config, SkillId};
 use crate::ingest::{Dataset, PartnerId, RegionId};
@@ -218,7 +219,68 @@ pub fn pair_score(
     }
 }
 
-/// A selected pair.
+/// Where a delivery-unit pair comes from (docs/pairing.md, "Engagements").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// An engagement in effect: part of the pairing as it is, not re-decided.
+    Engagement,
+    /// Recommended, and a proposed engagement.
+    Proposed,
+    /// Recommended by the previous run and again now.
+    Previous,
+    /// Recommended for the first time.
+    New,
+}
+
+impl Origin {
+    /// The spelling in `pairs.csv` and the history.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Engagement => "engagement",
+            Origin::Proposed => "proposed",
+            Origin::Previous => "previous",
+            Origin::New => "new",
+        }
+    }
+
+    /// Parses [`Origin::as_str`]'s spelling.
+    pub fn parse(s: &str) -> Option<Origin> {
+        [Origin::Engagement, Origin::Proposed, Origin::Previous, Origin::New]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+
+    /// Whether the pair is a recommendation (not an engagement in effect).
+    pub fn is_recommended(self) -> bool {
+        self != Origin::Engagement
+    }
+}
+
+/// Why an engagement in effect no longer meets the candidate rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum AtRisk {
+    /// A partner is not eligible (high).
+    NotEligible(PartnerId),
+    /// A partner is in more engagements in effect than its capacity (medium).
+    OverCapacity(PartnerId),
+    /// The pair score is below `min_pair_score` (medium).
+    BelowMinimum,
+    /// The pair covered this vendor in the previous run and no longer qualifies for it
+    /// (medium).
+    LostVendor(crate::config::VendorId),
+}
+
+impl AtRisk {
+    /// Whether the reason is of high severity.
+    pub fn is_high(self) -> bool {
+        matches!(self, AtRisk::NotEligible(_))
+    }
+}
+
+/// A delivery-unit pair: an engagement in effect or a recommended pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SelectedPair {
     /// Left partner.
@@ -227,6 +289,26 @@ pub struct SelectedPair {
     pub right: PartnerId,
     /// Its score parts.
     pub score: PairScore,
+    /// Where it comes from.
+    pub origin: Origin,
+    /// For an engagement in effect: its index in [`Dataset::engagements`].
+    pub engagement: Option<u32>,
+    /// For an engagement in effect: every reason it is at risk, in order.
+    pub at_risk: Vec<AtRisk>,
+}
+
+/// The recommendations' stability figures of a region (docs/pairing.md, "Stable
+/// recommendations").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stability {
+    /// The optimum total weight without the keep bonus (equals the recommended total
+    /// when the bonus is 0).
+    pub optimum_weight: u64,
+    /// Incumbent pairs: proposed engagements and the previous run's recommendations,
+    /// neither in effect nor ended now.
+    pub incumbents: u32,
+    /// Incumbent pairs recommended again.
+    pub kept: u32,
 }
 
 /// One region's pairing.
@@ -234,26 +316,40 @@ pub struct SelectedPair {
 pub struct RegionPairing {
     /// The region.
     pub region: RegionId,
-    /// Eligible left partners with capacity ≥ 1.
+    /// Eligible left partners with capacity left after their engagements in effect.
     pub left: Vec<PartnerId>,
-    /// Eligible right partners with capacity ≥ 1.
+    /// Eligible right partners with capacity left after their engagements in effect.
     pub right: Vec<PartnerId>,
-    /// Candidate pairs (weight at least the minimum).
+    /// Candidate pairs (weight at least the minimum, neither in effect nor ended).
     pub candidates: usize,
-    /// The selected pairs, sorted by (left id, right id).
+    /// The delivery-unit pairs — engagements in effect and recommended pairs — sorted by
+    /// (left id, right id).
     pub pairs: Vec<SelectedPair>,
-    /// Sum of the selected weights.
+    /// Sum of the recommended pairs' weights.
     pub total_weight: u64,
-    /// (partner, pairs it is in) of every partner in at least one pair, by partner.
+    /// Incumbents kept and the optimum without the keep bonus.
+    pub stability: Stability,
+    /// (partner, delivery-unit pairs it is in) of every partner in at least one, by
+    /// partner.
     pub paired: Vec<(PartnerId, u32)>,
 }
 
 impl RegionPairing {
-    /// How many selected pairs partner `p` is in.
+    /// How many delivery-unit pairs partner `p` is in.
     pub fn pairs_of(&self, p: PartnerId) -> u32 {
         self.paired
             .binary_search_by_key(&p, |e| e.0)
             .map_or(0, |i| self.paired[i].1)
+    }
+
+    /// The recommended pairs (not engagements in effect).
+    pub fn recommended(&self) -> impl Iterator<Item = &SelectedPair> {
+        self.pairs.iter().filter(|p| p.origin.is_recommended())
+    }
+
+    /// The engagements in effect.
+    pub fn engaged(&self) -> impl Iterator<Item = &SelectedPair> {
+        self.pairs.iter().filter(|p| !p.origin.is_recommended())
     }
 }
 
@@ -266,6 +362,36 @@ pub struct Pairing {
     pub seats: Vec<RegionSeats>,
 }
 
+/// One delivery-unit pair of the previous run, in this run's partner ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreviousPair {
+    /// Left partner.
+    pub left: PartnerId,
+    /// Right partner.
+    pub right: PartnerId,
+    /// Whether the previous run recommended it (else it was an engagement in effect).
+    pub recommended: bool,
+    /// The vendors it qualified for then.
+    pub vendors: VendorSet,
+}
+
+/// What pairing knows of the program's past beyond the engagements table: the previous
+/// run's delivery-unit pairs whose partners are still valid, sorted by (left, right).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Previous {
+    /// The pairs.
+    pub pairs: Vec<PreviousPair>,
+}
+
+impl Previous {
+    fn get(&self, left: PartnerId, right: PartnerId) -> Option<&PreviousPair> {
+        self.pairs
+            .binary_search_by_key(&(left, right), |p| (p.left, p.right))
+            .ok()
+            .map(|i| &self.pairs[i])
+    }
+}
+
 /// The capacity of partner `p`.
 pub fn capacity(d: &Dataset, config: &Config, p: PartnerId) -> u32 {
     d.partners[p as usize]
@@ -273,15 +399,109 @@ pub fn capacity(d: &Dataset, config: &Config, p: PartnerId) -> u32 {
         .unwrap_or(config.pairing.default_capacity)
 }
 
+/// An engagement in effect: its pair score today and every reason it is at risk, in
+/// order — a partner not eligible, a partner in more engagements in effect
+/// (`engaged_in`) than its capacity, the pair score below the minimum, a vendor it
+/// covered in the previous run (`before`) that it no longer qualifies for.
+#[allow(clippy::too_many_arguments)]
+pub fn engagement_risks(
+    d: &Dataset,
+    config: &Config,
+    rules: &PairRules,
+    scores: &Scores,
+    seats: &RegionSeats,
+    e: &crate::ingest::Engagement,
+    engaged_in: &dyn Fn(PartnerId) -> u32,
+    before: Option<&PreviousPair>,
+) -> (PairScore, Vec<AtRisk>) {
+    let profile_of = |p: PartnerId| profile(config, rules, scores, p, Horizon::NOW);
+    let score = pair_score(config, rules, seats, &profile_of(e.left), &profile_of(e.right));
+    let mut at_risk = Vec::new();
+    for p in [e.left, e.right] {
+        if !scores.partners[p as usize].eligible {
+            at_risk.push(AtRisk::NotEligible(p));
+        }
+    }
+    for p in [e.left, e.right] {
+        if engaged_in(p) > capacity(d, config, p) {
+            at_risk.push(AtRisk::OverCapacity(p));
+        }
+    }
+    if score.weight < rules.min_weight {
+        at_risk.push(AtRisk::BelowMinimum);
+    }
+    if let Some(before) = before {
+        let lost = VendorSet(before.vendors.0 & !score.qualified.0);
+        at_risk.extend(lost.iter().map(AtRisk::LostVendor));
+    }
+    (score, at_risk)
+}
+
+/// Engagements in effect on `as_of` per partner.
+pub fn engaged_counts(d: &Dataset, as_of: chrono::NaiveDate) -> FxHashMap<PartnerId, u32> {
+    let mut engaged: FxHashMap<PartnerId, u32> = FxHashMap::default();
+    for e in &d.engagements {
+        if e.state(as_of) == crate::ingest::EngagementState::InEffect {
+            *engaged.entry(e.left).or_default() += 1;
+            *engaged.entry(e.right).or_default() += 1;
+        }
+    }
+    engaged
+}
+
+/// One region's part of the program: its engagements (indices into
+/// [`Dataset::engagements`]) and the previous run's pairs.
+struct Program<'a> {
+    engagements: &'a [u32],
+    /// Engagements in effect per partner.
+    engaged: &'a FxHashMap<PartnerId, u32>,
+    previous: &'a Previous,
+}
+
 /// Builds candidates and solves one region.
-pub fn pair_region(
+#[allow(clippy::too_many_arguments)]
+fn pair_region(
     d: &Dataset,
     config: &Config,
     rules: &PairRules,
     scores: &Scores,
     seats: &RegionSeats,
     region: RegionId,
+    program: Program<'_>,
 ) -> RegionPairing {
+    use crate::ingest::EngagementState;
+    let profile_of = |p: PartnerId| profile(config, rules, scores, p, Horizon::NOW);
+    // Engagements: in effect (fixed, using capacity), ended (never again), proposed
+    // (incumbents).
+    let mut in_effect: Vec<(u32, &crate::ingest::Engagement)> = Vec::new();
+    let mut never: Vec<(PartnerId, PartnerId)> = Vec::new();
+    let mut incumbents: Vec<(PartnerId, PartnerId)> = Vec::new();
+    for &i in program.engagements {
+        let e = &d.engagements[i as usize];
+        match e.state(scores.as_of) {
+            EngagementState::InEffect => {
+                in_effect.push((i, e));
+                never.push((e.left, e.right));
+            }
+            EngagementState::Ended => never.push((e.left, e.right)),
+            EngagementState::Proposed => incumbents.push((e.left, e.right)),
+        }
+    }
+    let engaged_in = |p: PartnerId| program.engaged.get(&p).copied().unwrap_or(0);
+    let remaining = |p: PartnerId| capacity(d, config, p).saturating_sub(engaged_in(p));
+    incumbents.extend(
+        program
+            .previous
+            .pairs
+            .iter()
+            .filter(|p| p.recommended && d.partners[p.left as usize].region == region)
+            .map(|p| (p.left, p.right)),
+    );
+    never.sort_unstable();
+    incumbents.sort_unstable();
+    incumbents.dedup();
+    incumbents.retain(|p| never.binary_search(p).is_err());
+
     let side = |track| -> Vec<PartnerId> {
         (0..d.partners.len() as PartnerId)
             .filter(|&p| {
@@ -289,40 +509,67 @@ pub fn pair_region(
                 partner.region == region
                     && partner.track == track
                     && scores.partners[p as usize].eligible
-                    && capacity(d, config, p) >= 1
+                    && remaining(p) >= 1
             })
             .collect()
     };
     let left = side(config.pairing.left_track);
     let right = side(config.pairing.right_track);
-    let lp: Vec<Profile> = left
-        .iter()
-        .map(|&p| profile(config, rules, scores, p, Horizon::NOW))
-        .collect();
-    let rp: Vec<Profile> = right
-        .iter()
-        .map(|&p| profile(config, rules, scores, p, Horizon::NOW))
-        .collect();
+    let lp: Vec<Profile> = left.iter().map(|&p| profile_of(p)).collect();
+    let rp: Vec<Profile> = right.iter().map(|&p| profile_of(p)).collect();
     let (ls, rs) = (Side::new(rules, &lp), Side::new(rules, &rp));
     let table = kernel::table(rules, seats, Weigher::new(config, rules, seats), &ls, &rs);
-    let caps =
-        |side: &[PartnerId]| -> Vec<u32> { side.iter().map(|&p| capacity(d, config, p)).collect() };
+    let caps = |side: &[PartnerId]| -> Vec<u32> { side.iter().map(|&p| remaining(p)).collect() };
     let (left_cap, right_cap) = (caps(&left), caps(&right));
-    let outcome = reduce::solve(&reduce::Region {
-        table: &table,
-        right_profiles: rs.profiles(),
-        left_profile: ls.profile_of(),
-        right_profile: rs.profile_of(),
-        left_cap: &left_cap,
-        right_cap: &right_cap,
-    });
+    // The special pairs among the candidates' partners, by side index (both sides are
+    // sorted by partner id).
+    let at = |side: &[PartnerId], p: PartnerId| side.binary_search(&p).ok().map(|i| i as u32);
+    let special = |with_incumbents: bool| -> Vec<(u32, u32, reduce::Special)> {
+        let forbidden = never.iter().map(|&p| (p, reduce::Special::Forbidden));
+        let kept = incumbents.iter().map(|&p| (p, reduce::Special::Incumbent));
+        let mut v: Vec<_> = forbidden
+            .chain(kept.filter(|_| with_incumbents))
+            .filter_map(|((a, b), how)| Some((at(&left, a)?, at(&right, b)?, how)))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let solve = |special: &[(u32, u32, reduce::Special)], keep_bonus: u32| {
+        reduce::solve(&reduce::Region {
+            table: &table,
+            right_profiles: rs.profiles(),
+            left_profile: ls.profile_of(),
+            right_profile: rs.profile_of(),
+            left_cap: &left_cap,
+            right_cap: &right_cap,
+            special,
+            keep_bonus,
+        })
+    };
+    let outcome = solve(&special(true), config.pairing.keep_bonus_tenths);
     let mut pairs: Vec<SelectedPair> = outcome
         .pairs
         .iter()
-        .map(|&(i, j, _)| SelectedPair {
-            left: left[i as usize],
-            right: right[j as usize],
-            score: pair_score(config, rules, seats, &lp[i as usize], &rp[j as usize]),
+        .map(|&(i, j, _)| {
+            let (a, b) = (left[i as usize], right[j as usize]);
+            let origin = if program.engagements.iter().any(|&k| {
+                let e = &d.engagements[k as usize];
+                (e.left, e.right) == (a, b)
+            }) {
+                Origin::Proposed
+            } else if incumbents.binary_search(&(a, b)).is_ok() {
+                Origin::Previous
+            } else {
+                Origin::New
+            };
+            SelectedPair {
+                left: a,
+                right: b,
+                score: pair_score(config, rules, seats, &lp[i as usize], &rp[j as usize]),
+                origin,
+                engagement: None,
+                at_risk: Vec::new(),
+            }
         })
         .collect();
     debug_assert!(
@@ -333,6 +580,45 @@ pub fn pair_region(
             .all(|(o, p)| o.2 == p.score.weight),
         "the kernel and pair_score agree"
     );
+    let total_weight: u64 = pairs.iter().map(|p| u64::from(p.score.weight)).sum();
+    let optimum_weight = if config.pairing.keep_bonus_tenths > 0 && !incumbents.is_empty() {
+        solve(&special(false), 0)
+            .pairs
+            .iter()
+            .map(|p| u64::from(p.2))
+            .sum()
+    } else {
+        total_weight
+    };
+    let stability = Stability {
+        optimum_weight,
+        incumbents: incumbents.len() as u32,
+        kept: outcome.kept,
+    };
+    // The kernel counts every pair of the two sides with a weight; the forbidden ones
+    // among them are no candidates.
+    let weight_of = |i: u32, j: u32| {
+        table[ls.profile_of()[i as usize] as usize * rs.profiles()
+            + rs.profile_of()[j as usize] as usize]
+    };
+    let candidates = outcome.candidates as usize
+        - special(false)
+            .iter()
+            .filter(|s| weight_of(s.0, s.1) > 0)
+            .count();
+    // Engagements in effect, each with every reason it is at risk.
+    for (i, e) in in_effect {
+        let before = program.previous.get(e.left, e.right);
+        let (score, at_risk) = engagement_risks(d, config, rules, scores, seats, e, &engaged_in, before);
+        pairs.push(SelectedPair {
+            left: e.left,
+            right: e.right,
+            score,
+            origin: Origin::Engagement,
+            engagement: Some(i),
+            at_risk,
+        });
+    }
     // Partner ids sort like their indices (partners are sorted by id).
     pairs.sort_by_key(|p| (p.left, p.right));
     let mut members: Vec<PartnerId> = pairs.iter().flat_map(|p| [p.left, p.right]).collect();
@@ -347,21 +633,35 @@ pub fn pair_region(
     RegionPairing {
         region,
         paired,
-        total_weight: pairs.iter().map(|p| u64::from(p.score.weight)).sum(),
+        total_weight,
+        stability,
         left,
         right,
-        candidates: outcome.candidates as usize,
+        candidates,
         pairs,
     }
 }
 
-/// Pairs every region (in parallel).
-pub fn pair(d: &Dataset, config: &Config, scores: &Scores) -> Pairing {
+/// Pairs every region (in parallel), with the engagements of `d` and the `previous`
+/// run's pairs.
+pub fn pair(d: &Dataset, config: &Config, scores: &Scores, previous: &Previous) -> Pairing {
     let rules = PairRules::new(config);
     let seats = region_seats(d, config);
+    let mut by_region: Vec<Vec<u32>> = vec![Vec::new(); d.regions.len()];
+    for (i, e) in d.engagements.iter().enumerate() {
+        by_region[d.partners[e.left as usize].region as usize].push(i as u32);
+    }
+    let engaged = engaged_counts(d, scores.as_of);
     let regions = (0..d.regions.len() as RegionId)
         .into_par_iter()
-        .map(|r| pair_region(d, config, &rules, scores, &seats[r as usize], r))
+        .map(|r| {
+            let program = Program {
+                engagements: &by_region[r as usize],
+                engaged: &engaged,
+                previous,
+            };
+            pair_region(d, config, &rules, scores, &seats[r as usize], r, program)
+        })
         .collect();
     Pairing { regions, seats }
 }

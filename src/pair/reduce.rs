@@ -60,6 +60,21 @@ pub struct Region<'a> {
     pub left_cap: &'a [u32],
     /// Capacity of each right partner.
     pub right_cap: &'a [u32],
+    /// Partner pairs that are not like the rest (left index, right index, how), sorted
+    /// and distinct: see "Incumbents and forbidden pairs" in the module docs.
+    pub special: &'a [(u32, u32, Special)],
+    /// What keeping an incumbent pair adds to the objective, in tenths of a point.
+    pub keep_bonus: u32,
+}
+
+/// How a partner pair differs from its profiles' weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Special {
+    /// Never selected (an engagement in effect or ended).
+    Forbidden,
+    /// An incumbent: keeping it is worth the keep bonus, and among equal objectives the
+    /// most incumbents are kept.
+    Incumbent,
 }
 
 /// A region's optimal pairing and the size of the problem solved.
@@ -71,6 +86,8 @@ pub struct Outcome {
     pub candidates: u64,
     /// Classes of interchangeable partners, left and right.
     pub classes: (usize, usize),
+    /// Incumbent pairs selected.
+    pub kept: u32,
 }
 
 /// Classes of one side: each partner's class, and per class its members (in partner
@@ -83,8 +100,8 @@ struct Classes {
 }
 
 /// Groups partners by (weights with everyone, capacity): `row_of[profile]` numbers the
-/// profiles' distinct weight rows.
-fn classes(profile: &[u32], cap: &[u32], row_of: &[u32]) -> Classes {
+/// profiles' distinct weight rows. A partner marked `alone` is a class of its own.
+fn classes(profile: &[u32], cap: &[u32], row_of: &[u32], alone: &[bool]) -> Classes {
     let mut ids: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     let mut c = Classes {
         of: Vec::with_capacity(profile.len()),
@@ -93,12 +110,17 @@ fn classes(profile: &[u32], cap: &[u32], row_of: &[u32]) -> Classes {
         profile: Vec::new(),
     };
     for (i, (&p, &k)) in profile.iter().zip(cap).enumerate() {
-        let id = *ids.entry((row_of[p as usize], k)).or_insert_with(|| {
+        let mut new_class = || {
             c.members.push(Vec::new());
             c.cap.push(k);
             c.profile.push(p);
             c.members.len() as u32 - 1
-        });
+        };
+        let id = if alone[i] {
+            new_class()
+        } else {
+            *ids.entry((row_of[p as usize], k)).or_insert_with(new_class)
+        };
         c.members[id as usize].push(i as u32);
         c.of.push(id);
     }
@@ -131,8 +153,45 @@ pub fn solve(r: &Region<'_>) -> Outcome {
         }
     }
     let col_of = distinct_rows(&transposed, nx);
-    let left = classes(r.left_profile, r.left_cap, &row_of);
-    let right = classes(r.right_profile, r.right_cap, &col_of);
+    let mark = |n: usize, side: fn(&(u32, u32, Special)) -> u32| {
+        let mut alone = vec![false; n];
+        for s in r.special {
+            alone[side(s) as usize] = true;
+        }
+        alone
+    };
+    let left = classes(
+        r.left_profile,
+        r.left_cap,
+        &row_of,
+        &mark(r.left_profile.len(), |s| s.0),
+    );
+    let right = classes(
+        r.right_profile,
+        r.right_cap,
+        &col_of,
+        &mark(r.right_profile.len(), |s| s.1),
+    );
+    // The objective (module docs): weights scaled by one more than the incumbents, so
+    // that one tenth of a point outweighs every incumbent kept.
+    let incumbents = r
+        .special
+        .iter()
+        .filter(|s| s.2 == Special::Incumbent)
+        .count() as u64;
+    let scale = incumbents + 1;
+    let arc_weight = |w: u16, special: Option<Special>| -> Option<u32> {
+        let w = u64::from(w);
+        let scaled = match special {
+            _ if w == 0 => return None,
+            Some(Special::Forbidden) => return None,
+            Some(Special::Incumbent) => (w + u64::from(r.keep_bonus)) * scale + 1,
+            None => w * scale,
+        };
+        Some(u32::try_from(scaled).expect("at most two million incumbent pairs in a region"))
+    };
+    let special: FxHashMap<(u32, u32), Special> =
+        r.special.iter().map(|&(a, b, s)| ((a, b), s)).collect();
 
     // Candidate pairs of partners, counted by profile.
     let count = |profiles: &[u32], n: usize| {
@@ -173,15 +232,25 @@ pub fn solve(r: &Region<'_>) -> Outcome {
         offsets: vec![0],
         ..Problem::default()
     };
+    // Per arc: the pair weight (unscaled) and whether it is an incumbent pair.
+    let (mut base, mut kept_arc): (Vec<u16>, Vec<bool>) = (Vec::new(), Vec::new());
     for (i, &x) in left.profile.iter().enumerate() {
         let row = &r.table[x as usize * ny..(x as usize + 1) * ny];
+        let (li, lone) = (&left.members[i], left.members[i].len() == 1);
         for (j, &y) in right.profile.iter().enumerate() {
-            let w = row[y as usize];
-            if w > 0 {
+            let rj = &right.members[j];
+            // Only a pair of two partners alone can be special.
+            let how = if lone && rj.len() == 1 && !special.is_empty() {
+                special.get(&(li[0], rj[0])).copied()
+            } else {
+                None
+            };
+            if let Some(w) = arc_weight(row[y as usize], how) {
+                base.push(row[y as usize]);
+                kept_arc.push(how == Some(Special::Incumbent));
                 p.right.push(j as u32);
-                p.weight.push(u32::from(w));
-                p.cap
-                    .push(left.members[i].len() as u64 * right.members[j].len() as u64);
+                p.weight.push(w);
+                p.cap.push(li.len() as u64 * rj.len() as u64);
             }
         }
         p.offsets.push(p.right.len());
@@ -192,6 +261,7 @@ pub fn solve(r: &Region<'_>) -> Outcome {
     // Hand the class flow back to partners (module docs, steps 1 and 2).
     let mut pointer = vec![0u64; right.members.len()];
     let mut pairs = Vec::new();
+    let mut kept = 0u32;
     for (i, members) in left.members.iter().enumerate() {
         let n = members.len() as u64;
         let mut dealt = 0u64;
@@ -211,7 +281,8 @@ pub fn solve(r: &Region<'_>) -> Outcome {
                 for _ in 0..units {
                     let b = rights[(pointer[j] % m) as usize];
                     pointer[j] += 1;
-                    pairs.push((members[k as usize], b, p.weight[e]));
+                    pairs.push((members[k as usize], b, u32::from(base[e])));
+                    kept += u32::from(kept_arc[e]);
                 }
             }
             dealt += f;
@@ -227,5 +298,6 @@ pub fn solve(r: &Region<'_>) -> Outcome {
         pairs,
         candidates,
         classes: (left.members.len(), right.members.len()),
+        kept,
     }
 }

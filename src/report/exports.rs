@@ -210,7 +210,7 @@ pub fn rejected(rejected: &[RejectedRow]) -> Export {
     }
 }
 
-/// `pairs`: the selected pairs, by region, left and right partner id.
+/// `pairs`: the delivery-unit pairs (engagements in effect and recommendations), by region, left and right partner id.
 pub fn pairs(scope: &Scope, d: &Dataset, config: &Config, pairing: &Pairing) -> Export {
     use Kind::*;
     let rows = pairing
@@ -225,6 +225,7 @@ pub fn pairs(scope: &Scope, d: &Dataset, config: &Config, pairing: &Pairing) -> 
                     d.partners[p.right as usize].id.clone(),
                     fmt_tenths(i64::from(p.score.weight)),
                     vendor_list(config, p.score.qualified),
+                    p.origin.as_str().to_string(),
                 ]
             })
         })
@@ -237,6 +238,7 @@ pub fn pairs(scope: &Scope, d: &Dataset, config: &Config, pairing: &Pairing) -> 
             ("right_partner_id", Text),
             ("pair_score", Decimal),
             ("qualified_vendors", Text),
+            ("origin", Text),
         ],
         rows,
     }
@@ -257,6 +259,7 @@ pub fn coverage(scope: &Scope, d: &Dataset, config: &Config, coverage: &Coverage
                     v.installs.to_string(),
                     v.seats.to_string(),
                     v.covered.to_string(),
+                    v.covered_now.to_string(),
                 ]
             })
         })
@@ -269,6 +272,7 @@ pub fn coverage(scope: &Scope, d: &Dataset, config: &Config, coverage: &Coverage
             ("installs", Int),
             ("seats", Int),
             ("covered", Bool),
+            ("covered_now", Bool),
         ],
         rows,
     }

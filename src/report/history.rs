@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::format::tenths;
+use crate::pair::Origin;
 
 /// Version of `summary.json` and of the history snapshots.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -50,12 +51,43 @@ pub struct Kpis {
     pub counted: u64,
     /// Partners targeted.
     pub targeted: u64,
+    /// Seats covered now: by the engagements in effect and the standalone partners,
+    /// without the recommendations (absent from snapshots before engagements existed).
+    #[serde(default)]
+    pub seats_covered_now: Option<u64>,
+    /// Installs covered now.
+    #[serde(default)]
+    pub installs_covered_now: Option<u64>,
+    /// Engagements in effect (counted in `pairs` too).
+    #[serde(default)]
+    pub engagements: u64,
+    /// Engagements in effect that are at risk.
+    #[serde(default)]
+    pub engagements_at_risk: u64,
+    /// Customer implementations the engagements in effect have delivered.
+    #[serde(default)]
+    pub implementations: u64,
+    /// Recommended pairs (counted in `pairs` too).
+    #[serde(default)]
+    pub recommended: u64,
+    /// Incumbent pairs: proposed engagements and the previous run's recommendations.
+    #[serde(default)]
+    pub incumbents: u64,
+    /// Incumbent pairs recommended again.
+    #[serde(default)]
+    pub kept: u64,
 }
 
 impl Kpis {
     /// Seat coverage in tenths of a percent, if there are seats.
     pub fn coverage_tenths(&self) -> Option<i64> {
         (self.seats > 0).then(|| tenths(100.0 * self.seats_covered as f64 / self.seats as f64))
+    }
+
+    /// Seat coverage now, in tenths of a percent, if there are seats and it is known.
+    pub fn coverage_now_tenths(&self) -> Option<i64> {
+        let now = self.seats_covered_now?;
+        (self.seats > 0).then(|| tenths(100.0 * now as f64 / self.seats as f64))
     }
 }
 
@@ -94,10 +126,56 @@ pub struct Snapshot {
 pub struct SnapshotDetail {
     /// Per partner id.
     pub partners: BTreeMap<String, SnapshotPartner>,
-    /// Selected pairs as `region|left|right`.
+    /// Delivery-unit pairs, with their origin and vendors.
+    pub units: Vec<SnapshotPair>,
+    /// Selected pairs as `region|left|right`: what a snapshot of the first format keeps
+    /// instead of `units` (all of them recommended; read, never written).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pairs: Vec<String>,
     /// Covered vendors as `region|vendor`.
     pub covered: Vec<String>,
+}
+
+/// One delivery-unit pair in a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SnapshotPair {
+    /// Region name.
+    pub region: String,
+    /// Left partner id.
+    pub left: String,
+    /// Right partner id.
+    pub right: String,
+    /// Where it came from.
+    pub origin: Origin,
+    /// Vendor ids it qualified for, sorted.
+    pub vendors: Vec<String>,
+}
+
+impl SnapshotPair {
+    /// `region|left|right`, as the run-over-run diff names a pair.
+    pub fn key(&self) -> String {
+        format!("{}|{}|{}", self.region, self.left, self.right)
+    }
+}
+
+impl SnapshotDetail {
+    /// The delivery-unit pairs; for a snapshot of the first format, its pairs as
+    /// recommendations with no vendors known.
+    pub fn delivery_units(&self) -> Box<dyn Iterator<Item = SnapshotPair> + '_> {
+        if !self.units.is_empty() || self.pairs.is_empty() {
+            return Box::new(self.units.iter().cloned());
+        }
+        Box::new(self.pairs.iter().filter_map(|key| {
+            let mut parts = key.splitn(3, '|');
+            Some(SnapshotPair {
+                region: parts.next()?.to_string(),
+                left: parts.next()?.to_string(),
+                right: parts.next()?.to_string(),
+                origin: Origin::New,
+                vendors: Vec::new(),
+            })
+        }))
+    }
 }
 
 /// What changed since the previous run, from the two runs' snapshot detail.
@@ -115,6 +193,14 @@ pub struct Changes {
     pub newly_covered: Vec<String>,
     /// Vendors covered before and not now.
     pub newly_uncovered: Vec<String>,
+    /// Pairs that are engagements in effect now and were not before.
+    pub engagements_started: Vec<String>,
+    /// Pairs that were engagements in effect before and are not now.
+    pub engagements_ended: Vec<String>,
+    /// Pairs recommended before and again now.
+    pub recommendations_kept: Vec<String>,
+    /// Pairs recommended before that are neither recommended nor engaged now.
+    pub recommendations_dropped: Vec<String>,
 }
 
 impl Changes {
@@ -134,10 +220,32 @@ impl Changes {
             }
         }
         let set = |v: &[String]| v.iter().cloned().collect::<BTreeSet<String>>();
-        let (pairs_now, pairs_before) = (set(&now.pairs), set(&before.pairs));
+        let keys = |d: &SnapshotDetail| -> BTreeSet<String> {
+            d.delivery_units().map(|u| u.key()).collect()
+        };
+        let (pairs_now, pairs_before) = (keys(now), keys(before));
         let (cov_now, cov_before) = (set(&now.covered), set(&before.covered));
         c.pairs_gained = pairs_now.difference(&pairs_before).cloned().collect();
         c.pairs_lost = pairs_before.difference(&pairs_now).cloned().collect();
+        let by_origin = |d: &SnapshotDetail, engaged: bool| -> BTreeSet<String> {
+            d.delivery_units()
+                .filter(|u| u.origin.is_recommended() != engaged)
+                .map(|u| u.key())
+                .collect()
+        };
+        let (engaged_now, engaged_before) = (by_origin(now, true), by_origin(before, true));
+        let (recommended_now, recommended_before) =
+            (by_origin(now, false), by_origin(before, false));
+        c.engagements_started = engaged_now.difference(&engaged_before).cloned().collect();
+        c.engagements_ended = engaged_before.difference(&engaged_now).cloned().collect();
+        c.recommendations_kept = recommended_before
+            .intersection(&recommended_now)
+            .cloned()
+            .collect();
+        c.recommendations_dropped = recommended_before
+            .difference(&pairs_now)
+            .cloned()
+            .collect();
         c.newly_covered = cov_now.difference(&cov_before).cloned().collect();
         c.newly_uncovered = cov_before.difference(&cov_now).cloned().collect();
         c

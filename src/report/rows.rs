@@ -42,7 +42,7 @@ pub enum Markup {
 pub struct Rows {
     /// The partner table.
     pub partners: String,
-    /// The selected pairs.
+    /// The recommended pairs.
     pub pairs: String,
     /// The gaps and actions.
     pub gaps: String,
@@ -80,6 +80,7 @@ impl Rows {
                     Field::Num(&p.skill),
                     Field::Num(&p.vendor),
                     Field::Text(&p.vendors),
+                    Field::Text(p.origin),
                 ]
             }),
             gaps: table(format, gaps, 200, |g| {

@@ -22,7 +22,7 @@ fn run(name: &str) -> Run {
         .unwrap()
         .dataset;
     let scores = score::score(&d, &config, as_of).unwrap();
-    let pairing = pair::pair(&d, &config, &scores);
+    let pairing = pair::pair(&d, &config, &scores, &pair::Previous::default());
     let cov = coverage::coverage(&d, &config, &scores, &pairing);
     Run {
         d,

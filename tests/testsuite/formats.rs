@@ -9,7 +9,14 @@ use uc_readiness::ingest::Dataset;
 use crate::support::{fixture, load, tiny_with};
 
 const INTEGER_COLUMNS: &[&str] = &[
-    "level", "staff", "holders", "seats", "capacity", "partners", "pairs",
+    "level",
+    "staff",
+    "holders",
+    "seats",
+    "capacity",
+    "partners",
+    "pairs",
+    "implementations",
 ];
 const DATE_COLUMNS: &[&str] = &[
     "joined_on",
@@ -18,6 +25,8 @@ const DATE_COLUMNS: &[&str] = &[
     "expires_on",
     "installed_on",
     "due_on",
+    "started_on",
+    "ended_on",
 ];
 const TABLES: &[&str] = &[
     "partners",
@@ -25,7 +34,20 @@ const TABLES: &[&str] = &[
     "certifications",
     "installs",
     "targets",
+    "engagements",
 ];
+
+/// An engagements table for the worked example: one of each state, and a bad row.
+const ENGAGEMENTS: &str = "left_partner_id,right_partner_id,status,started_on,ended_on,implementations\n\
+    I1,T2,active,2008-01-01,,2\n\
+    I2,T1,ended,2007-10-01,2008-02-01,1\n\
+    I2,T2,proposed,,,\n\
+    I1,T1,active,2008-01-01,2008-02-01,\n";
+
+/// The worked example with [`ENGAGEMENTS`].
+fn tiny_engaged() -> tempfile::TempDir {
+    tiny_with(&[("engagements.csv", Some(ENGAGEMENTS.as_bytes()))])
+}
 
 /// A CSV table as (header, rows of optional cells).
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<Option<String>>>) {
@@ -109,6 +131,7 @@ fn without_lines(mut d: Dataset) -> Dataset {
     d.assessments.iter_mut().for_each(|p| p.line = 0);
     d.certifications.iter_mut().for_each(|p| p.line = 0);
     d.targets.iter_mut().for_each(|p| p.line = 0);
+    d.engagements.iter_mut().for_each(|p| p.line = 0);
     if let Some(rows) = &mut d.installs.rows {
         rows.line.iter_mut().for_each(|l| *l = 0);
     }
@@ -116,7 +139,7 @@ fn without_lines(mut d: Dataset) -> Dataset {
 }
 
 fn converted(ext: &str) -> tempfile::TempDir {
-    let dir = tiny_with(&[]);
+    let dir = tiny_engaged();
     for t in TABLES {
         let csv_path = dir.path().join(format!("{t}.csv"));
         let (header, rows) = read_csv(&csv_path);
@@ -132,7 +155,9 @@ fn converted(ext: &str) -> tempfile::TempDir {
 
 #[test]
 fn csv_ndjson_and_parquet_give_the_same_dataset() {
-    let from_csv = load(&fixture("tiny")).unwrap();
+    let engaged = tiny_engaged();
+    let from_csv = load(engaged.path()).unwrap();
+    assert_eq!(from_csv.dataset.engagements.len(), 3);
     for ext in ["ndjson", "jsonl", "parquet"] {
         let dir = converted(ext);
         let other = load(dir.path()).unwrap();

@@ -4,6 +4,7 @@ mod cli;
 mod commit;
 mod config;
 mod coverage;
+mod engagements;
 mod explain;
 mod fatal;
 mod formats;

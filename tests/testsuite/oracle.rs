@@ -932,6 +932,7 @@ fn check(seed: u64) -> Reached {
                 .unwrap_or_else(|| panic!("{}", ctx(&format!("{row:?} is not a candidate"))));
             assert_eq!(row[3], fmt_tenths(c.2), "{}", ctx("pair score"));
             assert_eq!(row[4], o.vendors(&[a, b]), "{}", ctx("pair vendors"));
+            assert_eq!(row[5], "new", "{}", ctx("origin without a program"));
             assert!(seen.insert((a, b)), "{}", ctx("a pair twice"));
             for p in [a, b] {
                 *used.entry(p).or_insert(0) += 1;
@@ -983,12 +984,15 @@ fn check(seed: u64) -> Reached {
                 continue;
             }
             let covered = units.iter().any(|u| o.qualified(u, v));
+            // Now: without recommendations (no engagements here), the solo partners.
+            let now = units.iter().any(|u| u.len() == 1 && o.qualified(u, v));
             want.push(vec![
                 format!("R{region}"),
                 format!("v{v}"),
                 rows.len().to_string(),
                 rows.iter().sum::<i128>().to_string(),
                 covered.to_string(),
+                now.to_string(),
             ]);
         }
     }

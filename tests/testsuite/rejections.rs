@@ -601,3 +601,134 @@ fn duplicates_across_chunks(quote_from: Option<u32>) {
     assert!(rows.line.windows(2).all(|w| w[0] < w[1]));
     assert_eq!(rows.len(), d.installs.len());
 }
+
+/// The engagements table used by the engagements cases: one valid row, which claims the
+/// pair I1 + T2.
+const ENGAGEMENTS: &str = "left_partner_id,right_partner_id,status,started_on,ended_on,implementations\nI1,T2,active,2008-01-01,,2\n";
+
+/// One bad engagements row per rule, in column order (docs/data-contract.md,
+/// `engagements`), appended at line 3 of [`ENGAGEMENTS`].
+const ENGAGEMENT_CASES: &[(&str, &str, &str, Action)] = &[
+    (",T2,active,2008-01-01,,", "left_partner_id", "missing value", Action::Rejected),
+    ("ZZ,T2,active,2008-01-01,,", "left_partner_id", "unknown partner", Action::Rejected),
+    // X1's partners row is rejected: no valid partner has its id.
+    ("X1,T2,active,2008-01-01,,", "left_partner_id", "unknown partner", Action::Rejected),
+    ("T1,T2,active,2008-01-01,,", "left_partner_id", "not a left-track partner", Action::Rejected),
+    ("I1,,active,2008-01-01,,", "right_partner_id", "missing value", Action::Rejected),
+    ("I1,I2,active,2008-01-01,,", "right_partner_id", "not a right-track partner", Action::Rejected),
+    ("I1,P1,active,2008-01-01,,", "right_partner_id", "partners in different regions", Action::Rejected),
+    ("I1,T2,proposed,,,", "right_partner_id", "duplicate engagement", Action::Rejected),
+    ("I2,T1,paused,2008-01-01,,", "status", "unknown status (one of proposed, active, ended)", Action::Rejected),
+    ("I2,T1,,2008-01-01,,", "status", "missing value", Action::Rejected),
+    ("I2,T1,active,,,", "started_on", "missing value (required for active and ended engagements)", Action::Rejected),
+    ("I2,T1,ended,,2008-02-01,", "started_on", "missing value (required for active and ended engagements)", Action::Rejected),
+    ("I2,T1,proposed,2008-01-01,,", "started_on", "must be empty for a proposed engagement", Action::Rejected),
+    ("I2,T1,active,2008/01/01,,", "started_on", "not a date (YYYY-MM-DD)", Action::Rejected),
+    ("I2,T1,ended,2008-01-01,,", "ended_on", "missing value (required for an ended engagement)", Action::Rejected),
+    ("I2,T1,active,2008-01-01,2008-02-01,", "ended_on", "must be empty unless the engagement has ended", Action::Rejected),
+    ("I2,T1,proposed,,2008-02-01,", "ended_on", "must be empty unless the engagement has ended", Action::Rejected),
+    ("I2,T1,ended,2008-01-01,2008-01-01,", "ended_on", "must be after started_on", Action::Rejected),
+    ("I2,T1,ended,2008-01-01,2008-02-30,", "ended_on", "not a date (YYYY-MM-DD)", Action::Rejected),
+    ("I2,T1,active,2008-01-01,,-1", "implementations", "must be >= 0", Action::Rejected),
+    ("I2,T1,active,2008-01-01,,two", "implementations", "not an integer", Action::Rejected),
+    ("I2,T1,active,2008-01-01,,,x", "*", "wrong number of fields (the header has 6)", Action::Rejected),
+    // Valid, but it starts after the as-of date (2008-04-10).
+    ("I2,T1,active,2008-04-11,,", "started_on", "starts after the as-of date (not yet in effect)", Action::Ignored),
+    ("I2,T1,ended,2008-04-11,2008-05-01,", "started_on", "starts after the as-of date (not yet in effect)", Action::Ignored),
+];
+
+#[test]
+fn every_engagements_rule_gives_one_exact_entry() {
+    let base = tiny_with(&[("engagements.csv", Some(ENGAGEMENTS.as_bytes()))]);
+    let baseline = load(base.path()).unwrap();
+    assert_eq!(baseline.dataset.engagements.len(), 1, "the base row is valid");
+    for &(row, column, reason, action) in ENGAGEMENT_CASES {
+        let text = format!("{ENGAGEMENTS}{row}\n");
+        let dir = tiny_with(&[("engagements.csv", Some(text.as_bytes()))]);
+        let got = load(dir.path()).unwrap_or_else(|e| panic!("{row}: fatal {e}"));
+        let new: Vec<&RejectedRow> = got
+            .rejected
+            .iter()
+            .filter(|r| !baseline.rejected.contains(r))
+            .collect();
+        assert_eq!(new.len(), 1, "{row}: {new:?}");
+        let r = new[0];
+        assert_eq!(
+            (r.table, r.line, r.column, r.reason.as_str(), r.action),
+            (Table::Engagements, 3, column, reason, action),
+            "row {row:?}"
+        );
+        assert_eq!(got.dataset.engagements, baseline.dataset.engagements, "{row}: dropped");
+    }
+}
+
+#[test]
+fn the_first_engagement_row_claims_its_pair_even_when_invalid() {
+    let text = format!(
+        "{ENGAGEMENTS}I2,T1,paused,2008-01-01,,\nI2,T1,active,2008-01-01,,\nI2,T1,proposed,,,\n"
+    );
+    let dir = tiny_with(&[("engagements.csv", Some(text.as_bytes()))]);
+    let got = load(dir.path()).unwrap();
+    let found: Vec<(u64, &str, &str)> = got
+        .rejected
+        .iter()
+        .filter(|r| r.table == Table::Engagements)
+        .map(|r| (r.line, r.column, r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (3, "status", "unknown status (one of proposed, active, ended)"),
+            (4, "right_partner_id", "duplicate engagement"),
+            (5, "right_partner_id", "duplicate engagement"),
+        ]
+    );
+    assert_eq!(got.dataset.engagements.len(), 1);
+}
+
+/// Rows on a rule's boundary are kept, and the state on D follows from the dates: an
+/// ended engagement is in effect until its `ended_on`, so a report for an earlier date
+/// sees the program as it was.
+#[test]
+fn engagements_on_the_boundaries_are_kept_with_their_state() {
+    use uc_readiness::ingest::EngagementState::{Ended, InEffect, Proposed};
+    let text = "left_partner_id,right_partner_id,status,started_on,ended_on,implementations\n\
+                I1,T1,ended,2008-04-09,2008-04-10,0\n\
+                I1,T2,active,2008-04-10,,\n\
+                I2,T1,ended,2008-01-01,2008-04-11,3\n\
+                I2,T2,proposed,,,\n";
+    let dir = tiny_with(&[("engagements.csv", Some(text.as_bytes()))]);
+    let got = load(dir.path()).unwrap();
+    assert!(
+        got.rejected.iter().all(|r| r.table != Table::Engagements),
+        "{:?}",
+        got.rejected
+    );
+    let d = &got.dataset;
+    let as_of = crate::support::tiny_as_of();
+    let states: Vec<(String, String, _, u32)> = d
+        .engagements
+        .iter()
+        .map(|e| {
+            (
+                d.partners[e.left as usize].id.clone(),
+                d.partners[e.right as usize].id.clone(),
+                e.state(as_of),
+                e.implementations,
+            )
+        })
+        .collect();
+    let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        states,
+        [
+            (s("I1", "T1").0, s("I1", "T1").1, Ended, 0),
+            (s("I1", "T2").0, s("I1", "T2").1, InEffect, 0),
+            (s("I2", "T1").0, s("I2", "T1").1, InEffect, 3),
+            (s("I2", "T2").0, s("I2", "T2").1, Proposed, 0),
+        ]
+    );
+    // The day before, the first was still in effect.
+    let day_before = as_of.pred_opt().unwrap();
+    assert_eq!(d.engagements[0].state(day_before), InEffect);
+}

@@ -24,8 +24,13 @@ pub fn tiny_as_of() -> chrono::NaiveDate {
 
 /// A temporary copy of the worked example with some files replaced (`None` deletes).
 pub fn tiny_with(changes: &[(&str, Option<&[u8]>)]) -> tempfile::TempDir {
+    fixture_with("tiny", changes)
+}
+
+/// A temporary copy of fixture `name` with some files replaced (`None` deletes).
+pub fn fixture_with(name: &str, changes: &[(&str, Option<&[u8]>)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(fixture("tiny")).unwrap() {
+    for entry in std::fs::read_dir(fixture(name)).unwrap() {
         let entry = entry.unwrap();
         if entry.file_type().unwrap().is_file() {
             std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();

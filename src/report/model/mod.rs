@@ -21,7 +21,9 @@ pub use region::{
 };
 pub use trend::{TrendPoint, TrendSeries, TrendTable, TrendTableRow};
 
-use super::history::{Changes, Kpis, SCHEMA_VERSION, Snapshot, SnapshotDetail, SnapshotPartner};
+use super::history::{
+    Changes, Kpis, SCHEMA_VERSION, Snapshot, SnapshotDetail, SnapshotPair, SnapshotPartner,
+};
 use crate::config::Config;
 use crate::coverage::Coverage;
 use crate::format::{fmt_delta, fmt_int, fmt_pct, fmt_tenths, tenths};
@@ -163,6 +165,9 @@ pub struct ReportModel {
     pub right_track: String,
     /// KPI tiles.
     pub tiles: Vec<Tile>,
+    /// The matchmaking program in one line: engagements in effect, implementations
+    /// delivered, recommendations kept from the previous run.
+    pub program: String,
     /// Region table.
     pub regions: Vec<RegionRow>,
     /// Region pages (rendered one by one, each with only the fields it needs: see
@@ -293,6 +298,14 @@ impl Ctx<'_> {
             mean_score_tenths: 0,
             counted: 0,
             targeted: 0,
+            seats_covered_now: Some(0),
+            installs_covered_now: Some(0),
+            engagements: 0,
+            engagements_at_risk: 0,
+            implementations: 0,
+            recommended: 0,
+            incumbents: 0,
+            kept: 0,
         };
         let mut score_sum = 0.0;
         for (p, s) in d.partners.iter().zip(&self.scores.partners) {
@@ -314,7 +327,20 @@ impl Ctx<'_> {
         for rc in self.coverage.regions.iter().filter(|rc| {
             self.scope.contains(rc.region) && region.is_none_or(|r| rc.region as usize == r)
         }) {
-            k.pairs += self.pairing.regions[rc.region as usize].pairs.len() as u64;
+            let rp = &self.pairing.regions[rc.region as usize];
+            k.pairs += rp.pairs.len() as u64;
+            for p in rp.engaged() {
+                k.engagements += 1;
+                k.engagements_at_risk += u64::from(!p.at_risk.is_empty());
+                k.implementations += p
+                    .engagement
+                    .map_or(0, |e| u64::from(d.engagements[e as usize].implementations));
+            }
+            k.recommended += rp.recommended().count() as u64;
+            k.incumbents += u64::from(rp.stability.incumbents);
+            k.kept += u64::from(rp.stability.kept);
+            k.seats_covered_now = k.seats_covered_now.map(|n| n + rc.covered_now.0);
+            k.installs_covered_now = k.installs_covered_now.map(|n| n + rc.covered_now.1);
             k.seats += rc.seats.0;
             k.seats_covered += rc.seats.1;
             k.installs += rc.installs.0;
@@ -326,6 +352,23 @@ impl Ctx<'_> {
         }
         k
     }
+}
+
+/// The program line of the summary (docs/outputs.md, "The summary page").
+fn program_line(k: &Kpis) -> String {
+    let at_risk = if k.engagements_at_risk > 0 {
+        format!(", {} of them at risk", fmt_int(k.engagements_at_risk))
+    } else {
+        String::new()
+    };
+    format!(
+        "{} engagements in effect{at_risk}, with {} customer implementations delivered; {} pairs recommended, keeping {} of the {} incumbent pairs (proposed engagements and the previous run's recommendations).",
+        fmt_int(k.engagements),
+        fmt_int(k.implementations),
+        fmt_int(k.recommended),
+        fmt_int(k.kept),
+        fmt_int(k.incumbents),
+    )
 }
 
 /// How a tile's change is written.
@@ -371,6 +414,7 @@ fn tile(label: &str, value: String, now: f64, before: Option<f64>, delta: Delta)
 /// The key figures of a scope, with their changes since `prev`.
 fn tiles(k: &Kpis, prev: Option<&Kpis>) -> Vec<Tile> {
     let cov = |k: &Kpis| k.coverage_tenths().map_or(0.0, |t| t as f64 / 10.0);
+    let cov_now = |k: &Kpis| k.coverage_now_tenths().map(|t| t as f64 / 10.0);
     vec![
         tile(
             "Ready partners",
@@ -387,11 +431,33 @@ fn tiles(k: &Kpis, prev: Option<&Kpis>) -> Vec<Tile> {
             Delta::Count,
         ),
         tile(
-            "Seat coverage",
+            "Seat coverage with recommendations",
             fmt_pct(k.seats_covered, k.seats),
             cov(k),
             prev.map(cov),
             Delta::Decimal(" pts"),
+        ),
+        tile(
+            "Seat coverage now",
+            fmt_pct(k.seats_covered_now.unwrap_or(0), k.seats),
+            cov_now(k).unwrap_or(0.0),
+            prev.and_then(cov_now),
+            Delta::Decimal(" pts"),
+        ),
+        tile(
+            "Engagements in effect",
+            if k.engagements_at_risk > 0 {
+                format!(
+                    "{} ({} at risk)",
+                    fmt_int(k.engagements),
+                    fmt_int(k.engagements_at_risk)
+                )
+            } else {
+                fmt_int(k.engagements)
+            },
+            k.engagements as f64,
+            prev.map(|p| p.engagements as f64),
+            Delta::Count,
         ),
         tile(
             "Mean score",
@@ -460,6 +526,7 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
             .id
             .clone(),
         tiles: tiles(&total, ctx.previous.map(|p| &p.total)),
+        program: program_line(&total),
         coverage_bars: coverage_bars(&regions),
         score_bars: score_bars(&ctx),
         trend: trend::trend(d, config, ctx.scope, run.as_of),
@@ -527,22 +594,27 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
                     )
                 })
                 .collect(),
-            pairs: ctx
+            units: ctx
                 .pairing
                 .regions
                 .iter()
                 .filter(|rp| scope.contains(rp.region))
                 .flat_map(|rp| {
-                    rp.pairs.iter().map(move |p| {
-                        format!(
-                            "{}|{}|{}",
-                            d.regions[rp.region as usize],
-                            d.partners[p.left as usize].id,
-                            d.partners[p.right as usize].id
-                        )
+                    rp.pairs.iter().map(move |p| SnapshotPair {
+                        region: d.regions[rp.region as usize].clone(),
+                        left: d.partners[p.left as usize].id.clone(),
+                        right: d.partners[p.right as usize].id.clone(),
+                        origin: p.origin,
+                        vendors: p
+                            .score
+                            .qualified
+                            .iter()
+                            .map(|v| config.vendors[v as usize].id.clone())
+                            .collect(),
                     })
                 })
                 .collect(),
+            pairs: Vec::new(),
             covered: ctx
                 .coverage
                 .regions
@@ -670,6 +742,10 @@ fn diff_rows(c: &Changes) -> Vec<DiffRow> {
     show("Pairs lost", c.pairs_lost.clone());
     show("Vendors newly covered", c.newly_covered.clone());
     show("Vendors newly uncovered", c.newly_uncovered.clone());
+    show("Engagements started", c.engagements_started.clone());
+    show("Engagements ended", c.engagements_ended.clone());
+    show("Recommendations kept", c.recommendations_kept.clone());
+    show("Recommendations dropped", c.recommendations_dropped.clone());
     rows
 }
 

@@ -22,6 +22,16 @@ pub enum VendorState {
     Uncovered,
 }
 
+impl VendorState {
+    fn of(covered: bool) -> VendorState {
+        if covered {
+            VendorState::Covered
+        } else {
+            VendorState::Uncovered
+        }
+    }
+}
+
 /// A track's partners by status in a region.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusRow {
@@ -52,8 +62,10 @@ pub struct RegionRow {
     pub ready: String,
     /// Pairs.
     pub pairs: String,
-    /// Seat coverage (`n/a` without installs).
+    /// Seat coverage with the recommendations (`n/a` without installs).
     pub coverage: String,
+    /// Seat coverage now: engagements in effect and standalone partners.
+    pub coverage_now: String,
     /// Coverage bar length, 0..=100.
     pub coverage_percent: f64,
     /// Uncovered seats.
@@ -109,6 +121,43 @@ pub struct PairRow {
     pub vendor: String,
     /// Vendors it qualifies for.
     pub vendors: String,
+    /// `proposed`, `previous` or `new`.
+    pub origin: &'static str,
+}
+
+/// An engagement in effect on a region page.
+#[derive(Debug, Clone, Serialize)]
+pub struct EngagementRow {
+    /// Left partner id and name.
+    pub left: String,
+    /// Right partner id and name.
+    pub right: String,
+    /// `started_on`.
+    pub since: String,
+    /// Implementations delivered.
+    pub implementations: u32,
+    /// Pair score today.
+    pub score: String,
+    /// Vendors it qualifies for today.
+    pub vendors: String,
+    /// Every reason it is at risk, in words (empty when it is not).
+    pub at_risk: Vec<String>,
+}
+
+/// How stable a region's recommendations are (docs/pairing.md, "Stable
+/// recommendations").
+#[derive(Debug, Clone, Serialize)]
+pub struct StabilityLine {
+    /// Recommended pairs.
+    pub recommended: String,
+    /// Their total pair score.
+    pub total: String,
+    /// The optimum without the keep bonus, when a bonus is set.
+    pub optimum: Option<String>,
+    /// Incumbent pairs kept.
+    pub kept: String,
+    /// Incumbent pairs.
+    pub incumbents: String,
 }
 
 /// A vendor row of a region page.
@@ -122,8 +171,10 @@ pub struct VendorRow {
     pub seats: String,
     /// Share of the region's seats.
     pub share: String,
-    /// Covered or not.
+    /// Covered or not (with the recommendations).
     pub state: VendorState,
+    /// Covered now: by the engagements in effect and standalone partners alone.
+    pub now: VendorState,
     /// Who covers it.
     pub covered_by: String,
     /// When it would be lost to lapsing certifications, if it would.
@@ -175,10 +226,14 @@ pub struct RegionPage {
     pub vendors: Vec<VendorRow>,
     /// Whether the region has installs.
     pub has_installs: bool,
-    /// Selected pairs (rendered by `rows.rs`, not part of the template
+    /// Recommended pairs (rendered by `rows.rs`, not part of the template
     /// context).
     #[serde(skip)]
     pub pairs: Vec<PairRow>,
+    /// Engagements in effect.
+    pub engagements: Vec<EngagementRow>,
+    /// The recommendations' stability.
+    pub stability: StabilityLine,
     /// Pairing rates, formatted.
     pub left_rate: String,
     /// Pairing rate of the right track.
@@ -216,6 +271,7 @@ pub(super) fn region(ctx: &Ctx<'_>, rc: &RegionCoverage) -> (RegionRow, RegionPa
         ready: fmt_int(k.ready),
         pairs: fmt_int(k.pairs),
         coverage: fmt_pct(k.seats_covered, k.seats),
+        coverage_now: fmt_pct(k.seats_covered_now.unwrap_or(0), k.seats),
         coverage_percent: k.coverage_tenths().map_or(0.0, |t| t as f64 / 10.0),
         uncovered_seats: fmt_int(k.seats - k.seats_covered),
         recruited: match rc.recruitment {
@@ -239,6 +295,8 @@ pub(super) fn region(ctx: &Ctx<'_>, rc: &RegionCoverage) -> (RegionRow, RegionPa
         vendors: vendor_rows(ctx, rc),
         has_installs: rc.seats.0 > 0 || rc.installs.0 > 0,
         pairs: pair_rows(ctx, rc),
+        engagements: engagement_rows(ctx, rc),
+        stability: stability_line(ctx, rc),
         left_rate: rate(&rc.left_rate),
         right_rate: rate(&rc.right_rate),
         gaps: gap_rows(ctx, rc),
@@ -319,11 +377,8 @@ fn vendor_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<VendorRow> {
             installs: fmt_int(v.installs),
             seats: fmt_int(v.seats),
             share: fmt_pct(v.seats, rc.seats.0),
-            state: if v.covered {
-                VendorState::Covered
-            } else {
-                VendorState::Uncovered
-            },
+            state: VendorState::of(v.covered),
+            now: VendorState::of(v.covered_now),
             covered_by: if v.units.is_empty() {
                 "—".to_string()
             } else {
@@ -334,11 +389,48 @@ fn vendor_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<VendorRow> {
         .collect()
 }
 
+fn engagement_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<EngagementRow> {
+    ctx.pairing.regions[rc.region as usize]
+        .engaged()
+        .map(|p| {
+            let e = p.engagement.map(|i| &ctx.d.engagements[i as usize]);
+            EngagementRow {
+                left: ctx.who(p.left),
+                right: ctx.who(p.right),
+                since: e
+                    .and_then(|e| e.started_on)
+                    .map_or_else(String::new, |d| d.to_string()),
+                implementations: e.map_or(0, |e| e.implementations),
+                score: fmt_tenths(i64::from(p.score.weight)),
+                vendors: ctx.vendor_names(p.score.qualified),
+                at_risk: p
+                    .at_risk
+                    .iter()
+                    .map(|&r| crate::format::at_risk(ctx.d, ctx.config, r))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn stability_line(ctx: &Ctx<'_>, rc: &RegionCoverage) -> StabilityLine {
+    let rp = &ctx.pairing.regions[rc.region as usize];
+    let st = rp.stability;
+    StabilityLine {
+        recommended: fmt_int(rp.recommended().count() as u64),
+        total: fmt_tenths(rp.total_weight as i64),
+        optimum: (ctx.config.pairing.keep_bonus_tenths > 0)
+            .then(|| fmt_tenths(st.optimum_weight as i64)),
+        kept: fmt_int(u64::from(st.kept)),
+        incumbents: fmt_int(u64::from(st.incumbents)),
+    }
+}
+
 fn pair_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<PairRow> {
     ctx.pairing.regions[rc.region as usize]
-        .pairs
-        .iter()
+        .recommended()
         .map(|p| PairRow {
+            origin: p.origin.as_str(),
             left: ctx.who(p.left),
             right: ctx.who(p.right),
             score: fmt_tenths(i64::from(p.score.weight)),
