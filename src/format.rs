@@ -11,8 +11,8 @@ page and the weight the pairing maximised are one number.
 
 use crate::config::Config;
 use crate::coverage::{Gap, GapFact};
-use crate::pair::AtRisk;
 use crate::ingest::{Dataset, PartnerId};
+use crate::pair::AtRisk;
 use crate::score::Shortfall;
 
 /// `x` rounded to tenths by the contract's rule, as an integer number of tenths.

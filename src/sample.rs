@@ -854,59 +854,83 @@ impl Gen<'_> {
             dirty,
         )?;
         let id = |p: u32| d.partners[p as usize].id.clone();
+        // For the bad rows: per region, a right-track partner of another region.
+        let foreign: Vec<Option<String>> = (0..d.regions.len() as u32)
+            .map(|r| {
+                d.partners
+                    .iter()
+                    .find(|p| p.region != r && p.track == config.pairing.right_track)
+                    .map(|p| p.id.clone())
+            })
+            .collect();
+        let mut last: Option<(String, String)> = None;
         let mut used = std::collections::BTreeSet::new();
         let year_ago = as_of - chrono::Duration::days(365);
-        let mut write = |t: &mut TableWriter, rng: &mut Rng, (a, b): (u32, u32), row: [String; 4]| {
-            if !used.insert((a, b)) {
-                return Ok(());
-            }
-            let [status, started, ended, delivered] = row;
-            let row = vec![id(a), id(b), status, started, ended, delivered];
-            let (other_left, other_right) = (id(b), id(a));
-            t.write(rng, row, 13, |kind, row| match kind {
-                0 => row[0] = "UCP-GONE".into(),
-                1 => row[0] = other_left,
-                2 => row[1] = other_right,
-                3 => row[1].clear(),
-                4 => row[2] = "paused".into(),
-                5 => {
-                    row[2] = "active".into();
-                    row[3].clear();
-                    row[4].clear();
+        let mut write =
+            |t: &mut TableWriter, rng: &mut Rng, (a, b): (u32, u32), row: [String; 4]| {
+                if !used.insert((a, b)) {
+                    return Ok(());
                 }
-                6 => {
-                    row[2] = "proposed".into();
-                    row[3] = "2008-01-15".into();
-                    row[4].clear();
-                }
-                7 => {
-                    row[2] = "ended".into();
-                    row[3] = "2007-06-01".into();
-                    row[4].clear();
-                }
-                8 => {
-                    row[2] = "active".into();
-                    row[3] = "2007-06-01".into();
-                    row[4] = "2007-09-01".into();
-                }
-                9 => {
-                    row[2] = "ended".into();
-                    row[3] = "2007-06-01".into();
-                    row[4] = "2007-06-01".into();
-                }
-                10 => row[5] = "-1".into(),
-                11 => {
-                    row[2] = "active".into();
-                    row[3] = "2008-13-01".into();
-                    row[4].clear();
-                }
-                _ => {
-                    row[2] = "active".into();
-                    row[3] = fmt_date(as_of + chrono::Duration::days(20));
-                    row[4].clear();
-                }
-            })
-        };
+                let [status, started, ended, delivered] = row;
+                let row = vec![id(a), id(b), status, started, ended, delivered];
+                let (other_left, other_right) = (id(b), id(a));
+                let abroad = foreign[d.partners[a as usize].region as usize].clone();
+                let again = last.replace((id(a), id(b)));
+                t.write(rng, row, 15, |kind, row| match kind {
+                    13 => {
+                        if let Some(f) = abroad {
+                            row[1] = f;
+                        }
+                    }
+                    14 => {
+                        if let Some((l, r)) = again {
+                            row[0] = l;
+                            row[1] = r;
+                        }
+                    }
+                    0 => row[0] = "UCP-GONE".into(),
+                    1 => row[0] = other_left,
+                    2 => row[1] = other_right,
+                    3 => row[1].clear(),
+                    4 => row[2] = "paused".into(),
+                    5 => {
+                        row[2] = "active".into();
+                        row[3].clear();
+                        row[4].clear();
+                    }
+                    6 => {
+                        row[2] = "proposed".into();
+                        row[3] = "2008-01-15".into();
+                        row[4].clear();
+                    }
+                    7 => {
+                        row[2] = "ended".into();
+                        row[3] = "2007-06-01".into();
+                        row[4].clear();
+                    }
+                    8 => {
+                        row[2] = "active".into();
+                        row[3] = "2007-06-01".into();
+                        row[4] = "2007-09-01".into();
+                    }
+                    9 => {
+                        row[2] = "ended".into();
+                        row[3] = "2007-06-01".into();
+                        row[4] = "2007-06-01".into();
+                    }
+                    10 => row[5] = "-1".into(),
+                    11 => {
+                        row[2] = "active".into();
+                        row[3] = "2008-13-01".into();
+                        row[4].clear();
+                    }
+                    _ => {
+                        row[2] = "active".into();
+                        row[3] = fmt_date(as_of + chrono::Duration::days(20));
+                        row[4].clear();
+                    }
+                })
+            };
         for rp in &pairing.regions {
             for p in &rp.pairs {
                 let u = rng.unit();
@@ -914,12 +938,27 @@ impl Gen<'_> {
                 let months = (as_of - started).num_days() / 30;
                 let row = if u < 0.45 {
                     let delivered = rng.below(1 + months as usize / 3);
-                    ["active".into(), fmt_date(started), String::new(), delivered.to_string()]
+                    [
+                        "active".into(),
+                        fmt_date(started),
+                        String::new(),
+                        delivered.to_string(),
+                    ]
                 } else if u < 0.53 {
                     let ended = rng.date(started + chrono::Duration::days(1), as_of);
-                    ["ended".into(), fmt_date(started), fmt_date(ended), rng.below(2).to_string()]
+                    [
+                        "ended".into(),
+                        fmt_date(started),
+                        fmt_date(ended),
+                        rng.below(2).to_string(),
+                    ]
                 } else if u < 0.63 {
-                    ["proposed".into(), String::new(), String::new(), String::new()]
+                    [
+                        "proposed".into(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ]
                 } else {
                     continue;
                 };
@@ -955,14 +994,17 @@ impl Gen<'_> {
                     let busy = *rng.pick(&lefts);
                     let cap = crate::pair::capacity(d, &config, busy) as usize;
                     let from = rng.below(rights.len());
-                    extra.extend(
-                        (0..=cap).map(|k| (busy, rights[(from + k) % rights.len()])),
-                    );
+                    extra.extend((0..=cap).map(|k| (busy, rights[(from + k) % rights.len()])));
                 }
             }
             for pair in extra {
                 let started = rng.date(year_ago, as_of - chrono::Duration::days(7));
-                let row = ["active".into(), fmt_date(started), String::new(), "0".into()];
+                let row = [
+                    "active".into(),
+                    fmt_date(started),
+                    String::new(),
+                    "0".into(),
+                ];
                 write(&mut t, rng, pair, row)?;
             }
         }

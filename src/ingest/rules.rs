@@ -647,7 +647,11 @@ pub(crate) fn engagements(
             }
         };
         let left = member(LEFT, config.pairing.left_track, "not a left-track partner")?;
-        let right = member(RIGHT, config.pairing.right_track, "not a right-track partner")?;
+        let right = member(
+            RIGHT,
+            config.pairing.right_track,
+            "not a right-track partner",
+        )?;
         if partners[left as usize].region != partners[right as usize].region {
             return Err(r.reject(RIGHT, r.cell(RIGHT), "partners in different regions"));
         }

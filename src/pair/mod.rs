@@ -248,9 +248,14 @@ impl Origin {
 
     /// Parses [`Origin::as_str`]'s spelling.
     pub fn parse(s: &str) -> Option<Origin> {
-        [Origin::Engagement, Origin::Proposed, Origin::Previous, Origin::New]
-            .into_iter()
-            .find(|o| o.as_str() == s)
+        [
+            Origin::Engagement,
+            Origin::Proposed,
+            Origin::Previous,
+            Origin::New,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
     }
 
     /// Whether the pair is a recommendation (not an engagement in effect).
@@ -415,7 +420,13 @@ pub fn engagement_risks(
     before: Option<&PreviousPair>,
 ) -> (PairScore, Vec<AtRisk>) {
     let profile_of = |p: PartnerId| profile(config, rules, scores, p, Horizon::NOW);
-    let score = pair_score(config, rules, seats, &profile_of(e.left), &profile_of(e.right));
+    let score = pair_score(
+        config,
+        rules,
+        seats,
+        &profile_of(e.left),
+        &profile_of(e.right),
+    );
     let mut at_risk = Vec::new();
     for p in [e.left, e.right] {
         if !scores.partners[p as usize].eligible {
@@ -609,7 +620,8 @@ fn pair_region(
     // Engagements in effect, each with every reason it is at risk.
     for (i, e) in in_effect {
         let before = program.previous.get(e.left, e.right);
-        let (score, at_risk) = engagement_risks(d, config, rules, scores, seats, e, &engaged_in, before);
+        let (score, at_risk) =
+            engagement_risks(d, config, rules, scores, seats, e, &engaged_in, before);
         pairs.push(SelectedPair {
             left: e.left,
             right: e.right,

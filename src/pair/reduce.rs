@@ -29,6 +29,22 @@ So both optima are equal, and the partner pairing is optimal — exactly, with t
 flow's dual certificate ([`flow::Solution::is_proven_optimal`]) as proof of the class
 optimum.
 
+**Incumbents and forbidden pairs** ([`Special`]). Engagements and stable
+recommendations (docs/pairing.md) single out partner pairs: an engagement in effect or
+ended may not be chosen, an incumbent's weight carries the keep bonus. Every partner in
+such a pair is *alone*, a class of one member. A special pair is then the one member pair
+of an arc between two one-member classes (capacity 1), and its arc takes its own weight
+(none for a forbidden pair). Every other arc joins classes whose members have one weight
+with every member of the other class — a partner that is not alone has no special pair —
+so the argument above holds for the modified weights as it stands.
+
+The objective — the sum of weights plus the bonus per incumbent kept, then the most
+incumbents kept — becomes one weight per arc: with k incumbent pairs, `(k + 1)·w` for an
+ordinary arc and `(k + 1)·(w + bonus) + 1` for an incumbent. A pairing's total is
+`(k + 1)·(Σw + bonus·kept) + kept` with `0 ≤ kept ≤ k`, so comparing totals compares
+`Σw + bonus·kept` first and `kept` on a tie: the flow optimum is the objective's optimum.
+Without special pairs k = 0 and nothing changes.
+
 **Determinism.** Classes are numbered by first appearance in partner order and members
 kept in that order, so among interchangeable partners the lower partner ids get the pairs
 first; nothing depends on the thread count.

@@ -242,10 +242,7 @@ impl Changes {
             .intersection(&recommended_now)
             .cloned()
             .collect();
-        c.recommendations_dropped = recommended_before
-            .difference(&pairs_now)
-            .cloned()
-            .collect();
+        c.recommendations_dropped = recommended_before.difference(&pairs_now).cloned().collect();
         c.newly_covered = cov_now.difference(&cov_before).cloned().collect();
         c.newly_uncovered = cov_before.difference(&cov_now).cloned().collect();
         c

@@ -114,10 +114,16 @@ fn without_the_program_the_optimum_chooses_otherwise() {
             .collect()
     };
     // Beta without the ended row: L3+R4 (100.0) is the optimum.
-    let d = fixture_with("program", &[("engagements.csv", Some(without("L3,R4").as_bytes()))]);
+    let d = fixture_with(
+        "program",
+        &[("engagements.csv", Some(without("L3,R4").as_bytes()))],
+    );
     assert_eq!(pairs_of(d.path(), "Beta"), ["Beta,L3,R4,100.0,,new"]);
     // Gamma without the proposed row: the tie goes to the lower id, R6.
-    let d = fixture_with("program", &[("engagements.csv", Some(without("L5,R7").as_bytes()))]);
+    let d = fixture_with(
+        "program",
+        &[("engagements.csv", Some(without("L5,R7").as_bytes()))],
+    );
     assert_eq!(pairs_of(d.path(), "Gamma"), ["Gamma,L5,R6,87.5,,new"]);
     // Delta with no keep bonus: L6+R8 (92.0) beats the proposed L6+R9 (90.0).
     let config = read(&fixture("program").join("readiness.toml"))
@@ -163,7 +169,10 @@ fn a_second_run_keeps_the_most_incumbents_the_optimum_allows() {
             ("partners.csv", Some(partners.as_bytes())),
             ("skills.csv", Some(skills.as_bytes())),
             ("engagements.csv", None),
-            ("installs.csv", Some(b"install_id,customer,region,vendor,product,seats,partner_id,installed_on\n")),
+            (
+                "installs.csv",
+                Some(b"install_id,customer,region,vendor,product,seats,partner_id,installed_on\n"),
+            ),
         ],
     );
     let out = tempfile::tempdir().unwrap();
@@ -171,14 +180,30 @@ fn a_second_run_keeps_the_most_incumbents_the_optimum_allows() {
         let p = out.path().join(date).join("data/pairs.csv");
         rows(&p)
     };
-    report(data.path(), out.path(), &["--formats", "csv", "--as-of", "2008-04-10"]).ok();
+    report(
+        data.path(),
+        out.path(),
+        &["--formats", "csv", "--as-of", "2008-04-10"],
+    )
+    .ok();
     let first = pairs("2008-04-10");
-    assert_eq!(first, ["Epsilon,L7,R10,100.0,,new", "Epsilon,L8,R11,100.0,,new"]);
-    report(data.path(), out.path(), &["--formats", "csv", "--as-of", "2008-05-10"]).ok();
+    assert_eq!(
+        first,
+        ["Epsilon,L7,R10,100.0,,new", "Epsilon,L8,R11,100.0,,new"]
+    );
+    report(
+        data.path(),
+        out.path(),
+        &["--formats", "csv", "--as-of", "2008-05-10"],
+    )
+    .ok();
     let second = pairs("2008-05-10");
     assert_eq!(
         second,
-        ["Epsilon,L7,R10,100.0,,previous", "Epsilon,L8,R11,100.0,,previous"]
+        [
+            "Epsilon,L7,R10,100.0,,previous",
+            "Epsilon,L8,R11,100.0,,previous"
+        ]
     );
 
     // Every pairing of the second month (each left with at most one right and vice
@@ -209,7 +234,12 @@ fn a_second_run_keeps_the_most_incumbents_the_optimum_allows() {
 
     // Without the first run's memory the same data gives another optimal pairing.
     let fresh = tempfile::tempdir().unwrap();
-    report(data.path(), fresh.path(), &["--formats", "csv", "--as-of", "2008-05-10"]).ok();
+    report(
+        data.path(),
+        fresh.path(),
+        &["--formats", "csv", "--as-of", "2008-05-10"],
+    )
+    .ok();
     let forgetful = rows(&fresh.path().join("latest/data/pairs.csv"));
     assert_ne!(forgetful, first, "the test would pass without memory");
     assert_eq!(forgetful.len(), 2);

@@ -6,7 +6,7 @@ use std::path::Path;
 use polars::prelude::*;
 use uc_readiness::ingest::Dataset;
 
-use crate::support::{fixture, load, tiny_with};
+use crate::support::{load, tiny_with};
 
 const INTEGER_COLUMNS: &[&str] = &[
     "level",

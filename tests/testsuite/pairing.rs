@@ -403,12 +403,17 @@ fn arb_program_region() -> impl Strategy<Value = ProgramRegion> {
             prop::collection::btree_set((0..nl, 0..nr), 0..5),
             prop_oneof![Just(0u32), 1u32..4, Just(25)],
         )
-            .prop_map(|(region, engagements, incumbents, keep_bonus)| ProgramRegion {
-                region,
-                engagements: engagements.into_iter().map(|((a, b), e)| (a, b, e)).collect(),
-                incumbents: incumbents.into_iter().collect(),
-                keep_bonus,
-            })
+            .prop_map(
+                |(region, engagements, incumbents, keep_bonus)| ProgramRegion {
+                    region,
+                    engagements: engagements
+                        .into_iter()
+                        .map(|((a, b), e)| (a, b, e))
+                        .collect(),
+                    incumbents: incumbents.into_iter().collect(),
+                    keep_bonus,
+                },
+            )
     })
 }
 
@@ -477,8 +482,8 @@ impl ProgramRegion {
                     kept += u64::from(inc);
                 }
             }
-            let fits = ul.iter().zip(&lc).all(|(u, c)| u <= c)
-                && ur.iter().zip(&rc).all(|(u, c)| u <= c);
+            let fits =
+                ul.iter().zip(&lc).all(|(u, c)| u <= c) && ur.iter().zip(&rc).all(|(u, c)| u <= c);
             if fits {
                 best = best.max((value, kept));
             }

@@ -609,39 +609,163 @@ const ENGAGEMENTS: &str = "left_partner_id,right_partner_id,status,started_on,en
 /// One bad engagements row per rule, in column order (docs/data-contract.md,
 /// `engagements`), appended at line 3 of [`ENGAGEMENTS`].
 const ENGAGEMENT_CASES: &[(&str, &str, &str, Action)] = &[
-    (",T2,active,2008-01-01,,", "left_partner_id", "missing value", Action::Rejected),
-    ("ZZ,T2,active,2008-01-01,,", "left_partner_id", "unknown partner", Action::Rejected),
+    (
+        ",T2,active,2008-01-01,,",
+        "left_partner_id",
+        "missing value",
+        Action::Rejected,
+    ),
+    (
+        "ZZ,T2,active,2008-01-01,,",
+        "left_partner_id",
+        "unknown partner",
+        Action::Rejected,
+    ),
     // X1's partners row is rejected: no valid partner has its id.
-    ("X1,T2,active,2008-01-01,,", "left_partner_id", "unknown partner", Action::Rejected),
-    ("T1,T2,active,2008-01-01,,", "left_partner_id", "not a left-track partner", Action::Rejected),
-    ("I1,,active,2008-01-01,,", "right_partner_id", "missing value", Action::Rejected),
-    ("I1,I2,active,2008-01-01,,", "right_partner_id", "not a right-track partner", Action::Rejected),
-    ("I1,P1,active,2008-01-01,,", "right_partner_id", "partners in different regions", Action::Rejected),
-    ("I1,T2,proposed,,,", "right_partner_id", "duplicate engagement", Action::Rejected),
-    ("I2,T1,paused,2008-01-01,,", "status", "unknown status (one of proposed, active, ended)", Action::Rejected),
-    ("I2,T1,,2008-01-01,,", "status", "missing value", Action::Rejected),
-    ("I2,T1,active,,,", "started_on", "missing value (required for active and ended engagements)", Action::Rejected),
-    ("I2,T1,ended,,2008-02-01,", "started_on", "missing value (required for active and ended engagements)", Action::Rejected),
-    ("I2,T1,proposed,2008-01-01,,", "started_on", "must be empty for a proposed engagement", Action::Rejected),
-    ("I2,T1,active,2008/01/01,,", "started_on", "not a date (YYYY-MM-DD)", Action::Rejected),
-    ("I2,T1,ended,2008-01-01,,", "ended_on", "missing value (required for an ended engagement)", Action::Rejected),
-    ("I2,T1,active,2008-01-01,2008-02-01,", "ended_on", "must be empty unless the engagement has ended", Action::Rejected),
-    ("I2,T1,proposed,,2008-02-01,", "ended_on", "must be empty unless the engagement has ended", Action::Rejected),
-    ("I2,T1,ended,2008-01-01,2008-01-01,", "ended_on", "must be after started_on", Action::Rejected),
-    ("I2,T1,ended,2008-01-01,2008-02-30,", "ended_on", "not a date (YYYY-MM-DD)", Action::Rejected),
-    ("I2,T1,active,2008-01-01,,-1", "implementations", "must be >= 0", Action::Rejected),
-    ("I2,T1,active,2008-01-01,,two", "implementations", "not an integer", Action::Rejected),
-    ("I2,T1,active,2008-01-01,,,x", "*", "wrong number of fields (the header has 6)", Action::Rejected),
+    (
+        "X1,T2,active,2008-01-01,,",
+        "left_partner_id",
+        "unknown partner",
+        Action::Rejected,
+    ),
+    (
+        "T1,T2,active,2008-01-01,,",
+        "left_partner_id",
+        "not a left-track partner",
+        Action::Rejected,
+    ),
+    (
+        "I1,,active,2008-01-01,,",
+        "right_partner_id",
+        "missing value",
+        Action::Rejected,
+    ),
+    (
+        "I1,I2,active,2008-01-01,,",
+        "right_partner_id",
+        "not a right-track partner",
+        Action::Rejected,
+    ),
+    (
+        "I1,P1,active,2008-01-01,,",
+        "right_partner_id",
+        "partners in different regions",
+        Action::Rejected,
+    ),
+    (
+        "I1,T2,proposed,,,",
+        "right_partner_id",
+        "duplicate engagement",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,paused,2008-01-01,,",
+        "status",
+        "unknown status (one of proposed, active, ended)",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,,2008-01-01,,",
+        "status",
+        "missing value",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,active,,,",
+        "started_on",
+        "missing value (required for active and ended engagements)",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,ended,,2008-02-01,",
+        "started_on",
+        "missing value (required for active and ended engagements)",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,proposed,2008-01-01,,",
+        "started_on",
+        "must be empty for a proposed engagement",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,active,2008/01/01,,",
+        "started_on",
+        "not a date (YYYY-MM-DD)",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,ended,2008-01-01,,",
+        "ended_on",
+        "missing value (required for an ended engagement)",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,active,2008-01-01,2008-02-01,",
+        "ended_on",
+        "must be empty unless the engagement has ended",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,proposed,,2008-02-01,",
+        "ended_on",
+        "must be empty unless the engagement has ended",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,ended,2008-01-01,2008-01-01,",
+        "ended_on",
+        "must be after started_on",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,ended,2008-01-01,2008-02-30,",
+        "ended_on",
+        "not a date (YYYY-MM-DD)",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,active,2008-01-01,,-1",
+        "implementations",
+        "must be >= 0",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,active,2008-01-01,,two",
+        "implementations",
+        "not an integer",
+        Action::Rejected,
+    ),
+    (
+        "I2,T1,active,2008-01-01,,,x",
+        "*",
+        "wrong number of fields (the header has 6)",
+        Action::Rejected,
+    ),
     // Valid, but it starts after the as-of date (2008-04-10).
-    ("I2,T1,active,2008-04-11,,", "started_on", "starts after the as-of date (not yet in effect)", Action::Ignored),
-    ("I2,T1,ended,2008-04-11,2008-05-01,", "started_on", "starts after the as-of date (not yet in effect)", Action::Ignored),
+    (
+        "I2,T1,active,2008-04-11,,",
+        "started_on",
+        "starts after the as-of date (not yet in effect)",
+        Action::Ignored,
+    ),
+    (
+        "I2,T1,ended,2008-04-11,2008-05-01,",
+        "started_on",
+        "starts after the as-of date (not yet in effect)",
+        Action::Ignored,
+    ),
 ];
 
 #[test]
 fn every_engagements_rule_gives_one_exact_entry() {
     let base = tiny_with(&[("engagements.csv", Some(ENGAGEMENTS.as_bytes()))]);
     let baseline = load(base.path()).unwrap();
-    assert_eq!(baseline.dataset.engagements.len(), 1, "the base row is valid");
+    assert_eq!(
+        baseline.dataset.engagements.len(),
+        1,
+        "the base row is valid"
+    );
     for &(row, column, reason, action) in ENGAGEMENT_CASES {
         let text = format!("{ENGAGEMENTS}{row}\n");
         let dir = tiny_with(&[("engagements.csv", Some(text.as_bytes()))]);
@@ -658,7 +782,10 @@ fn every_engagements_rule_gives_one_exact_entry() {
             (Table::Engagements, 3, column, reason, action),
             "row {row:?}"
         );
-        assert_eq!(got.dataset.engagements, baseline.dataset.engagements, "{row}: dropped");
+        assert_eq!(
+            got.dataset.engagements, baseline.dataset.engagements,
+            "{row}: dropped"
+        );
     }
 }
 
@@ -678,7 +805,11 @@ fn the_first_engagement_row_claims_its_pair_even_when_invalid() {
     assert_eq!(
         found,
         [
-            (3, "status", "unknown status (one of proposed, active, ended)"),
+            (
+                3,
+                "status",
+                "unknown status (one of proposed, active, ended)"
+            ),
             (4, "right_partner_id", "duplicate engagement"),
             (5, "right_partner_id", "duplicate engagement"),
         ]

@@ -47,6 +47,7 @@ fn sample_is_deterministic_and_seed_sensitive() {
         names,
         [
             "certifications.csv",
+            "engagements.csv",
             "installs.csv",
             "partners.csv",
             "readiness.toml",
@@ -92,6 +93,14 @@ fn a_clean_sample_validates_and_a_dirty_one_has_every_kind_of_problem() {
         "rejected installs       unknown vendor",
         "cleared  installs       unknown partner",
         "rejected installs       not a date (YYYY-MM-DD)",
+        "rejected engagements    unknown partner",
+        "rejected engagements    not a left-track partner",
+        "rejected engagements    not a right-track partner",
+        "rejected engagements    partners in different regions",
+        "rejected engagements    duplicate engagement",
+        "rejected engagements    unknown status",
+        "rejected engagements    must be after started_on",
+        "ignored  engagements    starts after the as-of date",
     ] {
         assert!(out.contains(kind), "missing {kind:?} in\n{out}");
     }
