@@ -171,9 +171,10 @@ fn previous_pairs(d: &Dataset, config: &Config, history: &History) -> pair::Prev
     let mut pairs: Vec<pair::PreviousPair> = snapshot
         .detail
         .delivery_units()
+        .iter()
         .filter_map(|u| {
             let mut vendors = crate::score::VendorSet::default();
-            for v in &u.vendors {
+            for v in u.vendors.split(';') {
                 if let Some(v) = config.vendor_id(v) {
                     vendors.insert(v);
                 }

@@ -45,6 +45,24 @@ ordinary arc and `(k + 1)·(w + bonus) + 1` for an incumbent. A pairing's total 
 `Σw + bonus·kept` first and `kept` on a tie: the flow optimum is the objective's optimum.
 Without special pairs k = 0 and nothing changes.
 
+**The relaxation.** Making every partner of a special pair alone is exact but can multiply
+the arcs (a region with hundreds of incumbents has hundreds of one-member classes, each
+with an arc to every class). So a region with special pairs is first solved as a
+relaxation that keeps the classes whole: each incumbent pair is an arc of its own
+(capacity 1) between its two partners' classes, and each class arc carries at most its
+*ordinary* member pairs (n_i·m_j less the special pairs between the two classes). Every
+partner pairing is a feasible flow of the relaxation with the same objective, so the
+relaxation's optimum bounds the region's. Its flow is then dealt out to partners: the
+incumbent arcs with flow to their pairs, each class arc's units to member pairs that are
+neither special nor already chosen, within what each member has left (the most
+constrained arcs first, the members with the most capacity left first). When that
+succeeds, the partner pairing has the relaxation's objective, so it is optimal — the
+relaxation's dual certificate proves it. When it fails (the relaxation counts a class's
+capacity, not each member's), the partners of special pairs in the classes concerned
+are made alone and the relaxation solved again; partners with more incumbent pairs than
+capacity are alone from the start. After a few attempts every partner of a special pair
+is alone, the exact method above.
+
 **Determinism.** Classes are numbered by first appearance in partner order and members
 kept in that order, so among interchangeable partners the lower partner ids get the pairs
 first; nothing depends on the thread count.
@@ -157,10 +175,51 @@ fn distinct_rows(table: &[u16], width: usize) -> Vec<u32> {
 
 /// Solves `r` exactly.
 pub fn solve(r: &Region<'_>) -> Outcome {
-    let ny = r.right_profiles;
-    let Some(nx) = r.table.len().checked_div(ny).filter(|&nx| nx > 0) else {
+    let Some((row_of, col_of, candidates)) = shape(r) else {
         return Outcome::default();
     };
+    if !r.special.is_empty() {
+        // Partners with more incumbent candidates than capacity are alone from the
+        // start; a partner a dealing fails on is alone in the next attempt.
+        let (mut left_alone, mut right_alone) = over_committed(r);
+        for _ in 0..RELAXATION_ATTEMPTS {
+            match relaxed(r, &row_of, &col_of, &left_alone, &right_alone) {
+                Ok(mut out) => {
+                    out.candidates = candidates;
+                    return out;
+                }
+                Err((lefts, rights)) => {
+                    let before = (left_alone.clone(), right_alone.clone());
+                    lefts.iter().for_each(|&a| left_alone[a as usize] = true);
+                    rights.iter().for_each(|&b| right_alone[b as usize] = true);
+                    if (&left_alone, &right_alone) == (&before.0, &before.1) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let mut out = alone_classes(r, &row_of, &col_of);
+    out.candidates = candidates;
+    out
+}
+
+/// Solves `r` with every partner of a special pair alone, never through the relaxation:
+/// the method [`solve`] falls back to, for tests to compare the two.
+pub fn solve_alone(r: &Region<'_>) -> Outcome {
+    let Some((row_of, col_of, candidates)) = shape(r) else {
+        return Outcome::default();
+    };
+    let mut out = alone_classes(r, &row_of, &col_of);
+    out.candidates = candidates;
+    out
+}
+
+/// The distinct weight rows of the left profiles and columns of the right ones, and the
+/// candidate pairs; `None` for an empty table.
+fn shape(r: &Region<'_>) -> Option<(Vec<u32>, Vec<u32>, u64)> {
+    let ny = r.right_profiles;
+    let nx = r.table.len().checked_div(ny).filter(|&nx| nx > 0)?;
     let row_of = distinct_rows(r.table, ny);
     let mut transposed = vec![0u16; r.table.len()];
     for (x, row) in r.table.chunks(ny).enumerate() {
@@ -169,47 +228,31 @@ pub fn solve(r: &Region<'_>) -> Outcome {
         }
     }
     let col_of = distinct_rows(&transposed, nx);
-    let mark = |n: usize, side: fn(&(u32, u32, Special)) -> u32| {
-        let mut alone = vec![false; n];
-        for s in r.special {
-            alone[side(s) as usize] = true;
-        }
-        alone
-    };
-    let left = classes(
-        r.left_profile,
-        r.left_cap,
-        &row_of,
-        &mark(r.left_profile.len(), |s| s.0),
-    );
-    let right = classes(
-        r.right_profile,
-        r.right_cap,
-        &col_of,
-        &mark(r.right_profile.len(), |s| s.1),
-    );
-    // The objective (module docs): weights scaled by one more than the incumbents, so
-    // that one tenth of a point outweighs every incumbent kept.
-    let incumbents = r
-        .special
-        .iter()
-        .filter(|s| s.2 == Special::Incumbent)
-        .count() as u64;
-    let scale = incumbents + 1;
-    let arc_weight = |w: u16, special: Option<Special>| -> Option<u32> {
-        let w = u64::from(w);
-        let scaled = match special {
-            _ if w == 0 => return None,
-            Some(Special::Forbidden) => return None,
-            Some(Special::Incumbent) => (w + u64::from(r.keep_bonus)) * scale + 1,
-            None => w * scale,
-        };
-        Some(u32::try_from(scaled).expect("at most two million incumbent pairs in a region"))
-    };
-    let special: FxHashMap<(u32, u32), Special> =
-        r.special.iter().map(|&(a, b, s)| ((a, b), s)).collect();
+    Some((row_of, col_of, candidate_count(r, nx, ny)))
+}
 
-    // Candidate pairs of partners, counted by profile.
+/// How many times the relaxation is tried, with more partners alone each time, before
+/// every partner of a special pair is made alone.
+const RELAXATION_ATTEMPTS: usize = 6;
+
+/// The partners with more incumbent candidate pairs than capacity, left and right.
+fn over_committed(r: &Region<'_>) -> (Vec<bool>, Vec<bool>) {
+    let ny = r.right_profiles;
+    let (mut left, mut right) = (vec![0u32; r.left_cap.len()], vec![0u32; r.right_cap.len()]);
+    for &(a, b, how) in r.special {
+        let w = r.table
+            [r.left_profile[a as usize] as usize * ny + r.right_profile[b as usize] as usize];
+        if how == Special::Incumbent && w > 0 {
+            left[a as usize] += 1;
+            right[b as usize] += 1;
+        }
+    }
+    let over = |n: &[u32], cap: &[u32]| n.iter().zip(cap).map(|(n, c)| n > c).collect();
+    (over(&left, r.left_cap), over(&right, r.right_cap))
+}
+
+/// Candidate pairs of partners (weight above 0), counted by profile.
+fn candidate_count(r: &Region<'_>, nx: usize, ny: usize) -> u64 {
     let count = |profiles: &[u32], n: usize| {
         let mut c = vec![0u64; n];
         for &p in profiles {
@@ -218,8 +261,7 @@ pub fn solve(r: &Region<'_>) -> Outcome {
         c
     };
     let (cx, cy) = (count(r.left_profile, nx), count(r.right_profile, ny));
-    let candidates = r
-        .table
+    r.table
         .chunks(ny)
         .zip(&cx)
         .map(|(row, &n)| {
@@ -230,18 +272,243 @@ pub fn solve(r: &Region<'_>) -> Outcome {
                 .map(|(_, &m)| m)
                 .sum::<u64>()
         })
-        .sum();
+        .sum()
+}
 
-    // The class problem. A class's supply never exceeds what its members could use:
-    // a partner is in at most one pair with each partner of the other side.
-    let (n_left, n_right) = (r.left_profile.len() as u64, r.right_profile.len() as u64);
-    let supply = |c: &Classes, other: u64| -> Vec<u64> {
-        c.members
-            .iter()
-            .zip(&c.cap)
-            .map(|(m, &k)| m.len() as u64 * u64::from(k).min(other))
-            .collect()
+/// The objective's weight of a pair of base weight `w` (module docs, "Incumbents and
+/// forbidden pairs"): `None` when the pair is no candidate or may not be chosen.
+fn objective_weight(w: u16, how: Option<Special>, keep_bonus: u32, scale: u64) -> Option<u32> {
+    let w = u64::from(w);
+    let scaled = match how {
+        _ if w == 0 => return None,
+        Some(Special::Forbidden) => return None,
+        Some(Special::Incumbent) => (w + u64::from(keep_bonus)) * scale + 1,
+        None => w * scale,
     };
+    Some(u32::try_from(scaled).expect("at most two million incumbent pairs in a region"))
+}
+
+/// One more than the region's incumbent pairs: the factor that makes one tenth of a point
+/// outweigh every incumbent kept.
+fn scale(r: &Region<'_>) -> u64 {
+    r.special
+        .iter()
+        .filter(|s| s.2 == Special::Incumbent)
+        .count() as u64
+        + 1
+}
+
+/// A class's supply never exceeds what its members could use: a partner is in at most
+/// one pair with each partner of the other side.
+fn supply(c: &Classes, other: u64) -> Vec<u64> {
+    c.members
+        .iter()
+        .zip(&c.cap)
+        .map(|(m, &k)| m.len() as u64 * u64::from(k).min(other))
+        .collect()
+}
+
+/// Partners to make alone, left and right, after a relaxation that could not be dealt out.
+type Retry = (Vec<u32>, Vec<u32>);
+
+/// The relaxation of a region with special pairs (module docs, "The relaxation"): the
+/// classes (the partners marked alone each a class of its own), every incumbent pair a
+/// parallel arc of its own, each class arc carrying at most its ordinary member pairs.
+/// When its optimum cannot be dealt out to partners, the partners to make alone for the
+/// next attempt.
+fn relaxed(
+    r: &Region<'_>,
+    row_of: &[u32],
+    col_of: &[u32],
+    left_alone: &[bool],
+    right_alone: &[bool],
+) -> Result<Outcome, Retry> {
+    let ny = r.right_profiles;
+    let left = classes(r.left_profile, r.left_cap, row_of, left_alone);
+    let right = classes(r.right_profile, r.right_cap, col_of, right_alone);
+    let scale = scale(r);
+    // Special member pairs per class pair, and the incumbents of each left class.
+    let mut taken: FxHashMap<(u32, u32), u64> = FxHashMap::default();
+    let mut incumbents: Vec<Vec<(u32, u32)>> = vec![Vec::new(); left.members.len()];
+    for &(a, b, how) in r.special {
+        let (i, j) = (left.of[a as usize], right.of[b as usize]);
+        *taken.entry((i, j)).or_default() += 1;
+        if how == Special::Incumbent {
+            incumbents[i as usize].push((a, b));
+        }
+    }
+    let (n_left, n_right) = (r.left_profile.len() as u64, r.right_profile.len() as u64);
+    let mut p = Problem {
+        left_cap: supply(&left, n_right),
+        right_cap: supply(&right, n_left),
+        offsets: vec![0],
+        ..Problem::default()
+    };
+    // Per arc: its pair weight, and the incumbent pair it is (if it is one).
+    let mut base: Vec<u16> = Vec::new();
+    let mut pair_of: Vec<Option<(u32, u32)>> = Vec::new();
+    for (i, &x) in left.profile.iter().enumerate() {
+        let row = &r.table[x as usize * ny..(x as usize + 1) * ny];
+        for (j, &y) in right.profile.iter().enumerate() {
+            let pairs = left.members[i].len() as u64 * right.members[j].len() as u64;
+            let ordinary = pairs - taken.get(&(i as u32, j as u32)).copied().unwrap_or(0);
+            let w = row[y as usize];
+            if let Some(weight) = objective_weight(w, None, r.keep_bonus, scale)
+                && ordinary > 0
+            {
+                p.right.push(j as u32);
+                p.weight.push(weight);
+                p.cap.push(ordinary);
+                base.push(w);
+                pair_of.push(None);
+            }
+        }
+        for &(a, b) in &incumbents[i] {
+            let w = r.table
+                [r.left_profile[a as usize] as usize * ny + r.right_profile[b as usize] as usize];
+            if let Some(weight) = objective_weight(w, Some(Special::Incumbent), r.keep_bonus, scale)
+            {
+                p.right.push(right.of[b as usize]);
+                p.weight.push(weight);
+                p.cap.push(1);
+                base.push(w);
+                pair_of.push(Some((a, b)));
+            }
+        }
+        p.offsets.push(p.right.len());
+    }
+    let solution = flow::solve(&p);
+    debug_assert!(solution.is_proven_optimal(&p));
+
+    // Deal the flow out: the incumbents kept first, then each class arc's units to
+    // member pairs that are not special, within what each member has left.
+    let mut left_left: Vec<u32> = r.left_cap.to_vec();
+    let mut right_left: Vec<u32> = r.right_cap.to_vec();
+    let special: FxHashMap<(u32, u32), Special> =
+        r.special.iter().map(|&(a, b, s)| ((a, b), s)).collect();
+    let mut chosen: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
+    let mut pairs = Vec::new();
+    let mut kept = 0u32;
+    // Every partner to make alone, when dealing fails anywhere: all are found in one pass.
+    let mut retry: Retry = (Vec::new(), Vec::new());
+    for e in 0..p.edges() {
+        if let (Some((a, b)), 1) = (pair_of[e], solution.flow[e]) {
+            // The relaxation counts a class's capacity, not each member's.
+            if left_left[a as usize] == 0 || right_left[b as usize] == 0 {
+                retry.0.push(a);
+                retry.1.push(b);
+                continue;
+            }
+            left_left[a as usize] -= 1;
+            right_left[b as usize] -= 1;
+            chosen.insert((a, b));
+            pairs.push((a, b, u32::from(base[e])));
+            kept += 1;
+        }
+    }
+    let mut next_left = vec![0usize; left.members.len()];
+    let mut next_right = vec![0usize; right.members.len()];
+    for (i, members) in left.members.iter().enumerate() {
+        // The most constrained arcs first: those into the smallest classes.
+        let mut arcs: Vec<usize> = (p.offsets[i]..p.offsets[i + 1])
+            .filter(|&e| pair_of[e].is_none() && solution.flow[e] > 0)
+            .collect();
+        arcs.sort_by_key(|&e| (right.members[p.right[e] as usize].len(), e));
+        for e in arcs {
+            let j = p.right[e] as usize;
+            let rights = &right.members[j];
+            for _ in 0..solution.flow[e] {
+                // Of the pairs still free, the one whose members have the most capacity
+                // left, the next in turn on a tie.
+                let mut best: Option<(u32, u32, usize, usize)> = None;
+                for step in 0..members.len() {
+                    let k = (next_left[i] + step) % members.len();
+                    let a = members[k];
+                    let la = left_left[a as usize];
+                    if la == 0 || best.is_some_and(|bst| bst.0 >= la) {
+                        continue;
+                    }
+                    let mut pick: Option<(u32, usize)> = None;
+                    for rstep in 0..rights.len() {
+                        let m = (next_right[j] + rstep) % rights.len();
+                        let b = rights[m];
+                        let rb = right_left[b as usize];
+                        if rb > pick.map_or(0, |x| x.0)
+                            && !special.contains_key(&(a, b))
+                            && !chosen.contains(&(a, b))
+                        {
+                            pick = Some((rb, m));
+                        }
+                    }
+                    if let Some((rb, m)) = pick {
+                        best = Some((la, rb, k, m));
+                    }
+                }
+                let Some((_, _, k, m)) = best else {
+                    // The partners of special pairs in the two classes go alone.
+                    let has_special = |x: u32, side: fn(&(u32, u32, Special)) -> u32| {
+                        r.special.iter().any(|s| side(s) == x)
+                    };
+                    retry
+                        .0
+                        .extend(members.iter().copied().filter(|&x| has_special(x, |s| s.0)));
+                    retry
+                        .1
+                        .extend(rights.iter().copied().filter(|&x| has_special(x, |s| s.1)));
+                    break;
+                };
+                let (a, b) = (members[k], rights[m]);
+                next_left[i] = k + 1;
+                next_right[j] = m + 1;
+                left_left[a as usize] -= 1;
+                right_left[b as usize] -= 1;
+                chosen.insert((a, b));
+                pairs.push((a, b, u32::from(base[e])));
+            }
+        }
+    }
+    if !retry.0.is_empty() || !retry.1.is_empty() {
+        return Err(retry);
+    }
+    pairs.sort_unstable();
+    Ok(Outcome {
+        pairs,
+        candidates: 0,
+        classes: (left.members.len(), right.members.len()),
+        kept,
+    })
+}
+
+/// Solves `r` with every partner of a special pair in a class of its own (module docs,
+/// "Incumbents and forbidden pairs"); without special pairs, the plain class problem.
+fn alone_classes(r: &Region<'_>, row_of: &[u32], col_of: &[u32]) -> Outcome {
+    let ny = r.right_profiles;
+    let mark = |n: usize, side: fn(&(u32, u32, Special)) -> u32| {
+        let mut alone = vec![false; n];
+        for s in r.special {
+            alone[side(s) as usize] = true;
+        }
+        alone
+    };
+    let left = classes(
+        r.left_profile,
+        r.left_cap,
+        row_of,
+        &mark(r.left_profile.len(), |s| s.0),
+    );
+    let right = classes(
+        r.right_profile,
+        r.right_cap,
+        col_of,
+        &mark(r.right_profile.len(), |s| s.1),
+    );
+    let scale = scale(r);
+    let arc_weight = |w: u16, how: Option<Special>| objective_weight(w, how, r.keep_bonus, scale);
+    let special: FxHashMap<(u32, u32), Special> =
+        r.special.iter().map(|&(a, b, s)| ((a, b), s)).collect();
+
+    // The class problem.
+    let (n_left, n_right) = (r.left_profile.len() as u64, r.right_profile.len() as u64);
     let mut p = Problem {
         left_cap: supply(&left, n_right),
         right_cap: supply(&right, n_left),
@@ -312,7 +579,7 @@ pub fn solve(r: &Region<'_>) -> Outcome {
     );
     Outcome {
         pairs,
-        candidates,
+        candidates: 0,
         classes: (left.members.len(), right.members.len()),
         kept,
     }

@@ -147,8 +147,8 @@ pub struct SnapshotPair {
     pub right: String,
     /// Where it came from.
     pub origin: Origin,
-    /// Vendor ids it qualified for, sorted.
-    pub vendors: Vec<String>,
+    /// Vendor ids it qualified for, sorted and `;`-joined.
+    pub vendors: String,
 }
 
 impl SnapshotPair {
@@ -161,20 +161,25 @@ impl SnapshotPair {
 impl SnapshotDetail {
     /// The delivery-unit pairs; for a snapshot of the first format, its pairs as
     /// recommendations with no vendors known.
-    pub fn delivery_units(&self) -> Box<dyn Iterator<Item = SnapshotPair> + '_> {
+    pub fn delivery_units(&self) -> std::borrow::Cow<'_, [SnapshotPair]> {
         if !self.units.is_empty() || self.pairs.is_empty() {
-            return Box::new(self.units.iter().cloned());
+            return std::borrow::Cow::Borrowed(&self.units);
         }
-        Box::new(self.pairs.iter().filter_map(|key| {
-            let mut parts = key.splitn(3, '|');
-            Some(SnapshotPair {
-                region: parts.next()?.to_string(),
-                left: parts.next()?.to_string(),
-                right: parts.next()?.to_string(),
-                origin: Origin::New,
-                vendors: Vec::new(),
-            })
-        }))
+        std::borrow::Cow::Owned(
+            self.pairs
+                .iter()
+                .filter_map(|key| {
+                    let mut parts = key.splitn(3, '|');
+                    Some(SnapshotPair {
+                        region: parts.next()?.to_string(),
+                        left: parts.next()?.to_string(),
+                        right: parts.next()?.to_string(),
+                        origin: Origin::New,
+                        vendors: String::new(),
+                    })
+                })
+                .collect(),
+        )
     }
 }
 
@@ -220,22 +225,33 @@ impl Changes {
             }
         }
         let set = |v: &[String]| v.iter().cloned().collect::<BTreeSet<String>>();
-        let keys = |d: &SnapshotDetail| -> BTreeSet<String> {
-            d.delivery_units().map(|u| u.key()).collect()
+        // (key, recommended) of each delivery-unit pair, computed once per side.
+        let units = |d: &SnapshotDetail| -> Vec<(String, bool)> {
+            d.delivery_units()
+                .iter()
+                .map(|u| (u.key(), u.origin.is_recommended()))
+                .collect()
         };
-        let (pairs_now, pairs_before) = (keys(now), keys(before));
+        let (units_now, units_before) = (units(now), units(before));
+        let keys = |u: &[(String, bool)]| -> BTreeSet<String> {
+            u.iter().map(|(k, _)| k.clone()).collect()
+        };
+        let (pairs_now, pairs_before) = (keys(&units_now), keys(&units_before));
         let (cov_now, cov_before) = (set(&now.covered), set(&before.covered));
         c.pairs_gained = pairs_now.difference(&pairs_before).cloned().collect();
         c.pairs_lost = pairs_before.difference(&pairs_now).cloned().collect();
-        let by_origin = |d: &SnapshotDetail, engaged: bool| -> BTreeSet<String> {
-            d.delivery_units()
-                .filter(|u| u.origin.is_recommended() != engaged)
-                .map(|u| u.key())
+        let by_origin = |u: &[(String, bool)], engaged: bool| -> BTreeSet<String> {
+            u.iter()
+                .filter(|(_, recommended)| *recommended != engaged)
+                .map(|(k, _)| k.clone())
                 .collect()
         };
-        let (engaged_now, engaged_before) = (by_origin(now, true), by_origin(before, true));
-        let (recommended_now, recommended_before) =
-            (by_origin(now, false), by_origin(before, false));
+        let (engaged_now, engaged_before) =
+            (by_origin(&units_now, true), by_origin(&units_before, true));
+        let (recommended_now, recommended_before) = (
+            by_origin(&units_now, false),
+            by_origin(&units_before, false),
+        );
         c.engagements_started = engaged_now.difference(&engaged_before).cloned().collect();
         c.engagements_ended = engaged_before.difference(&engaged_now).cloned().collect();
         c.recommendations_kept = recommended_before

@@ -46,3 +46,29 @@ fn committed_reports_are_regenerated_byte_for_byte() {
         );
     }
 }
+
+/// The run's snapshot in `reports/history/` is the one a fresh run stores: the README's
+/// main command leaves the repository unchanged.
+#[test]
+fn committed_history_snapshot_is_regenerated_byte_for_byte() {
+    let out = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_uc-readiness"))
+        .current_dir(root())
+        .args(["report", "-q", "--formats", "csv", "--out"])
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for name in ["2008-04-10.json", "2008-04-10.detail.json"] {
+        let got = std::fs::read(out.path().join("history").join(name)).unwrap();
+        let committed = root().join("reports/history").join(name);
+        if std::env::var_os("UC_READINESS_BLESS").is_some() {
+            std::fs::write(&committed, &got).unwrap();
+            continue;
+        }
+        assert!(
+            got == std::fs::read(&committed).unwrap(),
+            "reports/history/{name} differs from a fresh run (UC_READINESS_BLESS=1 cargo test rewrites it)"
+        );
+    }
+}

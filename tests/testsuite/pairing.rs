@@ -492,9 +492,14 @@ impl ProgramRegion {
     }
 
     fn solve(&self) -> reduce::Outcome {
+        self.with(reduce::solve)
+    }
+
+    /// Solved by `how` on the region with its program.
+    fn with(&self, how: fn(&reduce::Region<'_>) -> reduce::Outcome) -> reduce::Outcome {
         let (table, ny, lp, rp, _, _) = &self.region;
         let (lc, rc) = self.remaining();
-        reduce::solve(&reduce::Region {
+        how(&reduce::Region {
             table,
             right_profiles: *ny,
             left_profile: lp,
@@ -542,5 +547,67 @@ proptest! {
             pr.brute_force()
         );
         prop_assert_eq!(pr.solve(), out, "deterministic");
+        // The method the relaxation falls back to is exact on its own too.
+        let alone = pr.with(reduce::solve_alone);
+        let alone_weight = check_pairs(&r, &alone)?;
+        prop_assert_eq!(
+            (alone_weight + u64::from(pr.keep_bonus) * u64::from(alone.kept), u64::from(alone.kept)),
+            pr.brute_force()
+        );
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Regions too large for brute force, with engagements and incumbents: the relaxation
+    /// (classes kept whole, incumbents as arcs of their own) reaches the same objective
+    /// as solving with every partner of a special pair alone.
+    #[test]
+    fn the_relaxation_reaches_the_exact_objective_on_larger_regions(
+        (region, engagements, incumbents, keep_bonus) in arb_region(30).prop_flat_map(|r| {
+            let (nl, nr) = (r.2.len() as u32, r.3.len() as u32);
+            (
+                Just(r),
+                prop::collection::btree_map((0..nl, 0..nr), any::<bool>(), 0..8),
+                prop::collection::btree_set((0..nl, 0..nr), 0..20),
+                prop_oneof![Just(0u32), 1u32..4],
+            )
+        })
+    ) {
+        let pr = ProgramRegion {
+            region,
+            engagements: engagements.into_iter().map(|((a, b), e)| (a, b, e)).collect(),
+            incumbents: incumbents.into_iter().collect(),
+            keep_bonus,
+        };
+        let (lc, rc) = pr.remaining();
+        let (table, ny, lp, rp, _, _) = &pr.region;
+        let r = (table.clone(), *ny, lp.clone(), rp.clone(), lc, rc);
+        let objective = |out: &reduce::Outcome| -> Result<(u64, u32), TestCaseError> {
+            let w = check_pairs(&r, out)?;
+            for &(a, b, _) in &out.pairs {
+                prop_assert!(!pr.forbidden(a, b));
+            }
+            Ok((w + u64::from(pr.keep_bonus) * u64::from(out.kept), out.kept))
+        };
+        prop_assert_eq!(objective(&pr.solve())?, objective(&pr.with(reduce::solve_alone))?);
+    }
+}
+
+/// Interchangeable partners with one incumbent pair: the relaxation keeps the classes
+/// whole (one class a side) where solving with partners alone needs three.
+#[test]
+fn the_relaxation_keeps_classes_whole() {
+    let pr = ProgramRegion {
+        region: (vec![800], 1, vec![0; 6], vec![0; 6], vec![1; 6], vec![1; 6]),
+        engagements: vec![],
+        incumbents: vec![(2, 3)],
+        keep_bonus: 0,
+    };
+    let relaxed = pr.solve();
+    let alone = pr.with(reduce::solve_alone);
+    assert_eq!((relaxed.classes, alone.classes), ((1, 1), (2, 2)));
+    assert_eq!((relaxed.pairs.len(), relaxed.kept), (6, 1));
+    assert!(relaxed.pairs.iter().any(|&(a, b, _)| (a, b) == (2, 3)));
 }

@@ -609,8 +609,9 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
                             .score
                             .qualified
                             .iter()
-                            .map(|v| config.vendors[v as usize].id.clone())
-                            .collect(),
+                            .map(|v| config.vendors[v as usize].id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(";"),
                     })
                 })
                 .collect(),
