@@ -143,8 +143,9 @@ pub fn run(inputs: Inputs, watch: &mut dyn Watch) -> anyhow::Result<Run> {
     let d = &ingested.dataset;
     let scores =
         stage(watch, "score", || score::score(d, &config, as_of)).context("scoring failed")?;
-    let previous = previous_pairs(d, &config, &history);
-    let pairing = stage(watch, "pair", || pair::pair(d, &config, &scores, &previous));
+    let pairing = stage(watch, "pair", || {
+        pair::pair(d, &config, &scores, &previous_pairs(d, &config, &history))
+    });
     let coverage = stage(watch, "coverage", || {
         coverage::coverage(d, &config, &scores, &pairing)
     });

@@ -71,7 +71,9 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     recovered
         .iter()
         .for_each(|line| say(format!("note: {line}")));
-    let history = History::load(out_dir.path(), settings.as_of);
+    let history = stage(&mut watch, "history", || {
+        History::load(out_dir.path(), settings.as_of)
+    });
     history
         .warnings
         .iter()

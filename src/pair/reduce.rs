@@ -391,6 +391,7 @@ fn relaxed(
     let mut kept = 0u32;
     // Every partner to make alone, when dealing fails anywhere: all are found in one pass.
     let mut retry: Retry = (Vec::new(), Vec::new());
+    let mut failed = false;
     for e in 0..p.edges() {
         if let (Some((a, b)), 1) = (pair_of[e], solution.flow[e]) {
             // The relaxation counts a class's capacity, not each member's.
@@ -455,6 +456,7 @@ fn relaxed(
                     retry
                         .1
                         .extend(rights.iter().copied().filter(|&x| has_special(x, |s| s.1)));
+                    failed = true;
                     break;
                 };
                 let (a, b) = (members[k], rights[m]);
@@ -466,6 +468,11 @@ fn relaxed(
                 pairs.push((a, b, u32::from(base[e])));
             }
         }
+    }
+    if failed && retry.0.is_empty() && retry.1.is_empty() {
+        // No partner of a special pair in the classes concerned: every one goes alone.
+        retry.0.extend(r.special.iter().map(|s| s.0));
+        retry.1.extend(r.special.iter().map(|s| s.1));
     }
     if !retry.0.is_empty() || !retry.1.is_empty() {
         return Err(retry);

@@ -558,7 +558,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
     /// Regions too large for brute force, with engagements and incumbents: the relaxation
     /// (classes kept whole, incumbents as arcs of their own) reaches the same objective

@@ -745,8 +745,20 @@ fn diff_rows(c: &Changes) -> Vec<DiffRow> {
     show("Vendors newly uncovered", c.newly_uncovered.clone());
     show("Engagements started", c.engagements_started.clone());
     show("Engagements ended", c.engagements_ended.clone());
-    show("Recommendations kept", c.recommendations_kept.clone());
     show("Recommendations dropped", c.recommendations_dropped.clone());
+    // Kept recommendations are what did not change: counted, not listed.
+    let kept = c.recommendations_kept.len();
+    if kept > 0 {
+        let of = kept + c.recommendations_dropped.len();
+        rows.push(DiffRow {
+            what: format!("Recommendations kept ({})", fmt_int(kept as u64)),
+            detail: format!(
+                "{} of the previous run's {} recommended pairs are recommended again",
+                fmt_int(kept as u64),
+                fmt_int(of as u64)
+            ),
+        });
+    }
     rows
 }
 
