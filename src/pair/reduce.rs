@@ -204,6 +204,169 @@ pub fn solve(r: &Region<'_>) -> Outcome {
     out
 }
 
+/// The flow of `p` maximising the objective (module docs) in two solves. First the
+/// primary weights alone — a pair's weight plus the keep bonus for an incumbent — whose
+/// optimal prices y say what every primary optimum does (complementary slackness): an
+/// arc with `w > y_a + y_b` is full, an arc with `w < y_a + y_b` empty, a partner with
+/// `y > 0` saturated. Then, on the arcs with `w = y_a + y_b` and the capacity the full
+/// arcs leave, the flow that saturates the priced nodes and, among those, keeps the most
+/// incumbents: weight `s · (priced ends of the arc) + [incumbent]`, with `s` more than
+/// the incumbents. That second problem has a handful of distinct weights, so it takes a
+/// handful of phases where the scaled weights of [`objective_weight`] take hundreds.
+fn lexicographic(
+    p: &Problem,
+    base: &[u16],
+    pair_of: &[Option<(u32, u32)>],
+    keep_bonus: u32,
+    scale: u64,
+) -> Vec<u64> {
+    let incumbent = |e: usize| pair_of[e].is_some();
+    let primary = Problem {
+        weight: (0..p.edges())
+            .map(|e| u32::from(base[e]) + if incumbent(e) { keep_bonus } else { 0 })
+            .collect(),
+        ..p.clone()
+    };
+    let t0 = std::time::Instant::now();
+    let first = flow::solve(&primary);
+    let t1 = t0.elapsed();
+    debug_assert!(first.is_proven_optimal(&primary));
+    if scale == 1 {
+        return first.flow; // no incumbents: nothing to keep
+    }
+    let y = &first.duals;
+    let mut flow = vec![0u64; p.edges()];
+    let mut second = Problem {
+        left_cap: p.left_cap.clone(),
+        right_cap: p.right_cap.clone(),
+        offsets: vec![0],
+        ..Problem::default()
+    };
+    let mut arcs = Vec::new();
+    let s = scale as u32;
+    for a in 0..p.left_cap.len() {
+        for e in p.offsets[a]..p.offsets[a + 1] {
+            let b = p.right[e] as usize;
+            let slack = i64::from(primary.weight[e]) - y.left[a] - y.right[b];
+            if slack > 0 {
+                flow[e] = p.cap[e];
+                second.left_cap[a] -= p.cap[e];
+                second.right_cap[b] -= p.cap[e];
+            } else if slack == 0 {
+                let priced = u32::from(y.left[a] > 0) + u32::from(y.right[b] > 0);
+                let weight = s * priced + u32::from(incumbent(e));
+                if weight > 0 {
+                    second.right.push(p.right[e]);
+                    second.weight.push(weight);
+                    second.cap.push(p.cap[e]);
+                    arcs.push(e);
+                }
+            }
+        }
+        second.offsets.push(second.right.len());
+    }
+    let t0 = std::time::Instant::now();
+    let solution = flow::solve(&second);
+    if std::env::var_os("UC_DEBUG").is_some() {
+        eprintln!(
+            "edges {} second {} first {:?} second {:?}",
+            p.edges(),
+            second.edges(),
+            t1,
+            t0.elapsed()
+        );
+    }
+    debug_assert!(solution.is_proven_optimal(&second));
+    for (k, &e) in arcs.iter().enumerate() {
+        flow[e] += solution.flow[k];
+    }
+    debug_assert_eq!(
+        flow.iter()
+            .zip(&primary.weight)
+            .map(|(&f, &w)| f * u64::from(w))
+            .sum::<u64>(),
+        first.weight(&primary),
+        "the second solve keeps the primary optimum"
+    );
+    flow
+}
+
+/// The partner pairs dealt out so far, and what each partner has left: for the swaps
+/// that make room when no free pair is left for a unit of a class arc.
+struct Deal<'d> {
+    pairs: &'d mut Vec<(u32, u32, u32)>,
+    /// Pairs before this index are incumbents kept: never moved.
+    ordinary_from: usize,
+    chosen: &'d mut rustc_hash::FxHashSet<(u32, u32)>,
+    special: &'d FxHashMap<(u32, u32), Special>,
+    left_left: &'d mut [u32],
+    right_left: &'d mut [u32],
+}
+
+impl Deal<'_> {
+    fn free(&self, a: u32, b: u32) -> bool {
+        !self.special.contains_key(&(a, b)) && !self.chosen.contains(&(a, b))
+    }
+
+    /// One unit of arc X → Y, made room for on the right: a member a of X with capacity
+    /// left takes b' of Y from the partner a'' it is paired with, and a'' takes a member
+    /// b of Y that has capacity left instead — b and b' being of one class, a''s pair
+    /// weighs the same. Whether it succeeded.
+    fn swap_right(&mut self, lefts: &[u32], rights: &[u32], weight: u16) -> bool {
+        for &a in lefts.iter().filter(|&&a| self.left_left[a as usize] > 0) {
+            for idx in self.ordinary_from..self.pairs.len() {
+                let (other, taken, _) = self.pairs[idx];
+                if other == a || !rights.contains(&taken) || !self.free(a, taken) {
+                    continue;
+                }
+                let Some(&b) = rights
+                    .iter()
+                    .find(|&&b| self.right_left[b as usize] > 0 && self.free(other, b))
+                else {
+                    continue;
+                };
+                self.chosen.remove(&(other, taken));
+                self.chosen.insert((other, b));
+                self.pairs[idx].1 = b;
+                self.right_left[b as usize] -= 1;
+                self.chosen.insert((a, taken));
+                self.left_left[a as usize] -= 1;
+                self.pairs.push((a, taken, u32::from(weight)));
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The mirror of [`Deal::swap_right`]: a member b of Y with capacity left takes a'
+    /// of X from its partner b''', which a member a of X with capacity left takes instead.
+    fn swap_left(&mut self, lefts: &[u32], rights: &[u32], weight: u16) -> bool {
+        for &b in rights.iter().filter(|&&b| self.right_left[b as usize] > 0) {
+            for idx in self.ordinary_from..self.pairs.len() {
+                let (taken, other, _) = self.pairs[idx];
+                if other == b || !lefts.contains(&taken) || !self.free(taken, b) {
+                    continue;
+                }
+                let Some(&a) = lefts
+                    .iter()
+                    .find(|&&a| self.left_left[a as usize] > 0 && self.free(a, other))
+                else {
+                    continue;
+                };
+                self.chosen.remove(&(taken, other));
+                self.chosen.insert((a, other));
+                self.pairs[idx].0 = a;
+                self.left_left[a as usize] -= 1;
+                self.chosen.insert((taken, b));
+                self.right_left[b as usize] -= 1;
+                self.pairs.push((taken, b, u32::from(weight)));
+                return true;
+            }
+        }
+        false
+    }
+}
+
 /// Solves `r` with every partner of a special pair alone, never through the relaxation:
 /// the method [`solve`] falls back to, for tests to compare the two.
 pub fn solve_alone(r: &Region<'_>) -> Outcome {
@@ -377,8 +540,7 @@ fn relaxed(
         }
         p.offsets.push(p.right.len());
     }
-    let solution = flow::solve(&p);
-    debug_assert!(solution.is_proven_optimal(&p));
+    let flow = lexicographic(&p, &base, &pair_of, r.keep_bonus, scale);
 
     // Deal the flow out: the incumbents kept first, then each class arc's units to
     // member pairs that are not special, within what each member has left.
@@ -393,9 +555,12 @@ fn relaxed(
     let mut retry: Retry = (Vec::new(), Vec::new());
     let mut failed = false;
     for e in 0..p.edges() {
-        if let (Some((a, b)), 1) = (pair_of[e], solution.flow[e]) {
+        if let (Some((a, b)), 1) = (pair_of[e], flow[e]) {
             // The relaxation counts a class's capacity, not each member's.
             if left_left[a as usize] == 0 || right_left[b as usize] == 0 {
+                if std::env::var_os("UC_DEBUG").is_some() {
+                    eprintln!("fail special");
+                }
                 retry.0.push(a);
                 retry.1.push(b);
                 continue;
@@ -409,40 +574,65 @@ fn relaxed(
     }
     let mut next_left = vec![0usize; left.members.len()];
     let mut next_right = vec![0usize; right.members.len()];
-    for (i, members) in left.members.iter().enumerate() {
+    let ordinary_from = pairs.len();
+    // The least flexible classes first: the smallest, whose members have the fewest
+    // alternatives.
+    let mut order: Vec<usize> = (0..left.members.len()).collect();
+    order.sort_by_key(|&i| (left.members[i].len(), i));
+    for i in order {
+        let members = &left.members[i];
         // The most constrained arcs first: those into the smallest classes.
         let mut arcs: Vec<usize> = (p.offsets[i]..p.offsets[i + 1])
-            .filter(|&e| pair_of[e].is_none() && solution.flow[e] > 0)
+            .filter(|&e| pair_of[e].is_none() && flow[e] > 0)
             .collect();
         arcs.sort_by_key(|&e| (right.members[p.right[e] as usize].len(), e));
         for e in arcs {
             let j = p.right[e] as usize;
             let rights = &right.members[j];
-            for _ in 0..solution.flow[e] {
+            for _ in 0..flow[e] {
                 // Of the pairs still free, the one whose members have the most capacity
-                // left, the next in turn on a tie.
+                // left, the next in turn on a tie: left members by capacity left, each
+                // with its best right partner; the first that has one wins.
+                let most = members.iter().map(|&a| left_left[a as usize]).max();
                 let mut best: Option<(u32, u32, usize, usize)> = None;
-                for step in 0..members.len() {
-                    let k = (next_left[i] + step) % members.len();
-                    let a = members[k];
-                    let la = left_left[a as usize];
-                    if la == 0 || best.is_some_and(|bst| bst.0 >= la) {
-                        continue;
-                    }
-                    let mut pick: Option<(u32, usize)> = None;
-                    for rstep in 0..rights.len() {
-                        let m = (next_right[j] + rstep) % rights.len();
-                        let b = rights[m];
-                        let rb = right_left[b as usize];
-                        if rb > pick.map_or(0, |x| x.0)
-                            && !special.contains_key(&(a, b))
-                            && !chosen.contains(&(a, b))
-                        {
-                            pick = Some((rb, m));
+                'search: for la in (1..=most.unwrap_or(0)).rev() {
+                    for step in 0..members.len() {
+                        let k = (next_left[i] + step) % members.len();
+                        let a = members[k];
+                        if left_left[a as usize] != la {
+                            continue;
+                        }
+                        let mut pick: Option<(u32, usize)> = None;
+                        for rstep in 0..rights.len() {
+                            let m = (next_right[j] + rstep) % rights.len();
+                            let b = rights[m];
+                            let rb = right_left[b as usize];
+                            if rb > pick.map_or(0, |x| x.0)
+                                && !special.contains_key(&(a, b))
+                                && !chosen.contains(&(a, b))
+                            {
+                                pick = Some((rb, m));
+                            }
+                        }
+                        if let Some((rb, m)) = pick {
+                            best = Some((la, rb, k, m));
+                            break 'search;
                         }
                     }
-                    if let Some((rb, m)) = pick {
-                        best = Some((la, rb, k, m));
+                }
+                if best.is_none() {
+                    let mut deal = Deal {
+                        pairs: &mut pairs,
+                        ordinary_from,
+                        chosen: &mut chosen,
+                        special: &special,
+                        left_left: &mut left_left,
+                        right_left: &mut right_left,
+                    };
+                    if deal.swap_right(members, rights, base[e])
+                        || deal.swap_left(members, rights, base[e])
+                    {
+                        continue;
                     }
                 }
                 let Some((_, _, k, m)) = best else {
@@ -457,6 +647,9 @@ fn relaxed(
                         .1
                         .extend(rights.iter().copied().filter(|&x| has_special(x, |s| s.1)));
                     failed = true;
+                    if std::env::var_os("UC_DEBUG").is_some() {
+                        eprintln!("fail deal {} {}", members.len(), rights.len());
+                    }
                     break;
                 };
                 let (a, b) = (members[k], rights[m]);

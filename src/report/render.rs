@@ -135,7 +135,13 @@ impl<'a> RegionContext<'a> {
             left_track: &m.left_track,
             right_track: &m.right_track,
             page,
-            rows: Rows::new(format, &page.partners, &page.pairs, &page.gaps),
+            rows: Rows::new(
+                format,
+                &page.partners,
+                &page.engagements,
+                &page.pairs,
+                &page.gaps,
+            ),
         }
     }
 }

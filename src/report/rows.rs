@@ -12,7 +12,7 @@ two thirds of the render stage's CPU time. See `benches/RESULTS.md`.
 */
 
 use super::escape;
-use super::model::{GapRow, PairRow, PartnerRow};
+use super::model::{EngagementRow, GapRow, PairRow, PartnerRow};
 
 /// One cell: its text (escaped when written) and how the HTML cell is marked up.
 #[derive(Clone, Copy)]
@@ -44,19 +44,33 @@ pub struct Rows {
     pub partners: String,
     /// The recommended pairs.
     pub pairs: String,
+    /// The engagements in effect.
+    pub engagements: String,
     /// The gaps and actions.
     pub gaps: String,
 }
 
 impl Rows {
-    /// Writes the three tables' rows in `format`.
+    /// Writes the long tables' rows in `format`.
     pub fn new(
         format: Markup,
         partners: &[PartnerRow],
+        engagements: &[EngagementRow],
         pairs: &[PairRow],
         gaps: &[GapRow],
     ) -> Rows {
         Rows {
+            engagements: table(format, engagements, 200, |g| {
+                [
+                    Field::Text(&g.left),
+                    Field::Text(&g.right),
+                    Field::Text(&g.since),
+                    Field::Num(&g.implementations),
+                    Field::Num(&g.score),
+                    Field::Text(&g.vendors),
+                    Field::Text(&g.at_risk),
+                ]
+            }),
             partners: table(format, partners, 160, |p| {
                 [
                     Field::Text(&p.id),
@@ -178,6 +192,7 @@ mod tests {
             Markup::Html,
             &[partner("<script>'x' & \"y\"</script>")],
             &[],
+            &[],
             std::slice::from_ref(&gap),
         );
         assert_eq!(
@@ -196,7 +211,13 @@ mod tests {
             "<tr><td class=\"sev-high\">high</td><td>uncovered_vendor</td><td>a|b</td>\
              <td>&lt;b&gt;x&lt;/b&gt;</td></tr>\n"
         );
-        let md = Rows::new(Markup::Markdown, &[partner("*A*|[x](y)\nz")], &[], &[gap]);
+        let md = Rows::new(
+            Markup::Markdown,
+            &[partner("*A*|[x](y)\nz")],
+            &[],
+            &[],
+            &[gap],
+        );
         assert_eq!(
             md.partners,
             "| P-1 | \\*A\\*\\|\\[x\\](y) z | voice | active | 71.5 | ready | 80.0 | 50.0 | 12.0 \

@@ -16,8 +16,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use region::{
-    GapRow, PairRow, PartnerRow, RegionPage, RegionRow, StatusRow, TargetRow, VendorRow,
-    VendorState,
+    EngagementRow, GapRow, PairRow, PartnerRow, RegionPage, RegionRow, StatusRow, TargetRow,
+    VendorRow, VendorState,
 };
 pub use trend::{TrendPoint, TrendSeries, TrendTable, TrendTableRow};
 

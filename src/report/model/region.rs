@@ -135,13 +135,13 @@ pub struct EngagementRow {
     /// `started_on`.
     pub since: String,
     /// Implementations delivered.
-    pub implementations: u32,
+    pub implementations: String,
     /// Pair score today.
     pub score: String,
     /// Vendors it qualifies for today.
     pub vendors: String,
-    /// Every reason it is at risk, in words (empty when it is not).
-    pub at_risk: Vec<String>,
+    /// Every reason it is at risk, in words, `; `-joined (`—` when it is not).
+    pub at_risk: String,
 }
 
 /// How stable a region's recommendations are (docs/pairing.md, "Stable
@@ -230,7 +230,8 @@ pub struct RegionPage {
     /// context).
     #[serde(skip)]
     pub pairs: Vec<PairRow>,
-    /// Engagements in effect.
+    /// Engagements in effect (rendered by `rows.rs`, not part of the template context).
+    #[serde(skip)]
     pub engagements: Vec<EngagementRow>,
     /// The recommendations' stability.
     pub stability: StabilityLine,
@@ -400,14 +401,18 @@ fn engagement_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<EngagementRow> {
                 since: e
                     .and_then(|e| e.started_on)
                     .map_or_else(String::new, |d| d.to_string()),
-                implementations: e.map_or(0, |e| e.implementations),
+                implementations: fmt_int(u64::from(e.map_or(0, |e| e.implementations))),
                 score: fmt_tenths(i64::from(p.score.weight)),
                 vendors: ctx.vendor_names(p.score.qualified),
-                at_risk: p
-                    .at_risk
-                    .iter()
-                    .map(|&r| crate::format::at_risk(ctx.d, ctx.config, r))
-                    .collect(),
+                at_risk: if p.at_risk.is_empty() {
+                    "—".to_string()
+                } else {
+                    p.at_risk
+                        .iter()
+                        .map(|&r| crate::format::at_risk(ctx.d, ctx.config, r))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                },
             }
         })
         .collect()
