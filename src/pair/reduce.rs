@@ -227,9 +227,7 @@ fn lexicographic(
             .collect(),
         ..p.clone()
     };
-    let t0 = std::time::Instant::now();
     let first = flow::solve(&primary);
-    let t1 = t0.elapsed();
     debug_assert!(first.is_proven_optimal(&primary));
     if scale == 1 {
         return first.flow; // no incumbents: nothing to keep
@@ -245,11 +243,16 @@ fn lexicographic(
     let mut arcs = Vec::new();
     let s = scale as u32;
     for a in 0..p.left_cap.len() {
-        for e in p.offsets[a]..p.offsets[a + 1] {
+        for (e, full) in flow
+            .iter_mut()
+            .enumerate()
+            .take(p.offsets[a + 1])
+            .skip(p.offsets[a])
+        {
             let b = p.right[e] as usize;
             let slack = i64::from(primary.weight[e]) - y.left[a] - y.right[b];
             if slack > 0 {
-                flow[e] = p.cap[e];
+                *full = p.cap[e];
                 second.left_cap[a] -= p.cap[e];
                 second.right_cap[b] -= p.cap[e];
             } else if slack == 0 {
@@ -265,17 +268,7 @@ fn lexicographic(
         }
         second.offsets.push(second.right.len());
     }
-    let t0 = std::time::Instant::now();
     let solution = flow::solve(&second);
-    if std::env::var_os("UC_DEBUG").is_some() {
-        eprintln!(
-            "edges {} second {} first {:?} second {:?}",
-            p.edges(),
-            second.edges(),
-            t1,
-            t0.elapsed()
-        );
-    }
     debug_assert!(solution.is_proven_optimal(&second));
     for (k, &e) in arcs.iter().enumerate() {
         flow[e] += solution.flow[k];
@@ -558,9 +551,6 @@ fn relaxed(
         if let (Some((a, b)), 1) = (pair_of[e], flow[e]) {
             // The relaxation counts a class's capacity, not each member's.
             if left_left[a as usize] == 0 || right_left[b as usize] == 0 {
-                if std::env::var_os("UC_DEBUG").is_some() {
-                    eprintln!("fail special");
-                }
                 retry.0.push(a);
                 retry.1.push(b);
                 continue;
@@ -647,9 +637,6 @@ fn relaxed(
                         .1
                         .extend(rights.iter().copied().filter(|&x| has_special(x, |s| s.1)));
                     failed = true;
-                    if std::env::var_os("UC_DEBUG").is_some() {
-                        eprintln!("fail deal {} {}", members.len(), rights.len());
-                    }
                     break;
                 };
                 let (a, b) = (members[k], rights[m]);
