@@ -156,6 +156,14 @@ fn every_rule_names_its_key() {
             "pairing.min_pair_score: must be within 0..=100",
         ),
         (
+            "[pairing]\nkeep_bonus = -1.0",
+            "pairing.keep_bonus: must be within 0..=100 with at most one decimal",
+        ),
+        (
+            "[pairing]\nkeep_bonus = 0.25",
+            "pairing.keep_bonus: must be within 0..=100 with at most one decimal",
+        ),
+        (
             "[gaps]\nclosest_candidates = -2",
             "gaps.closest_candidates: must be an integer >= 0",
         ),
