@@ -222,6 +222,7 @@ fn the_coverage_fixture_matches_its_hand_worked_figures() {
 
 #[test]
 fn output_is_identical_with_one_thread_and_many() {
+    // Engagements (the sample writes them) and a previous run's incumbents included.
     let dir = tempfile::tempdir().unwrap();
     let spec = uc_readiness::sample::SampleSpec {
         partners: 1500,
@@ -234,13 +235,17 @@ fn output_is_identical_with_one_thread_and_many() {
     let runs: Vec<Vec<(String, Vec<u8>)>> = ["1", "2", "4"]
         .iter()
         .map(|threads| {
+            // A previous run first, so that the measured one has incumbents to keep
+            // beside the sample's engagements.
             let out = tempfile::tempdir().unwrap();
-            crate::support::report(
-                dir.path(),
-                out.path(),
-                &["--formats", "csv", "--threads", threads],
-            )
-            .ok();
+            for date in ["2008-03-10", "2008-04-10"] {
+                crate::support::report(
+                    dir.path(),
+                    out.path(),
+                    &["--formats", "csv", "--threads", threads, "--as-of", date],
+                )
+                .ok();
+            }
             crate::support::tree(&out.path().join("latest/data"))
                 .into_iter()
                 .collect::<Vec<(String, Vec<u8>)>>()
@@ -256,6 +261,12 @@ fn output_is_identical_with_one_thread_and_many() {
             .len()
             > 200,
         "the sample has pairs"
+    );
+    let pairs = &runs[0].iter().find(|(n, _)| n == "pairs.csv").unwrap().1;
+    let pairs = String::from_utf8_lossy(pairs);
+    assert!(
+        pairs.contains(",engagement\n") && pairs.contains(",previous\n"),
+        "engagements and kept incumbents are in the run"
     );
     assert_eq!(runs[0], runs[1]);
     assert_eq!(runs[0], runs[2]);
