@@ -169,9 +169,19 @@ fn previous_pairs(d: &Dataset, config: &Config, history: &History) -> pair::Prev
     let Some(snapshot) = history.previous() else {
         return pair::Previous::default();
     };
-    let mut pairs: Vec<pair::PreviousPair> = snapshot
-        .detail
-        .delivery_units()
+    let units = snapshot.detail.delivery_units();
+    if units.is_empty() {
+        return pair::Previous::default();
+    }
+    // One hash lookup per id: a binary search over the partners' ids would chase a
+    // pointer to a different string at every step.
+    let ids: rustc_hash::FxHashMap<&str, crate::ingest::PartnerId> = d
+        .partners
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i as crate::ingest::PartnerId))
+        .collect();
+    let mut pairs: Vec<pair::PreviousPair> = units
         .iter()
         .filter_map(|u| {
             let mut vendors = crate::score::VendorSet::default();
@@ -181,8 +191,8 @@ fn previous_pairs(d: &Dataset, config: &Config, history: &History) -> pair::Prev
                 }
             }
             Some(pair::PreviousPair {
-                left: d.partner_id(&u.left)?,
-                right: d.partner_id(&u.right)?,
+                left: *ids.get(u.left.as_str())?,
+                right: *ids.get(u.right.as_str())?,
                 recommended: u.origin.is_recommended(),
                 vendors,
             })
