@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use uc_readiness::config::Config;
 use uc_readiness::ingest;
-use uc_readiness::pipeline::{self, Inputs, Scope, Watch, peak_memory_mb, stage};
+use uc_readiness::pipeline::{self, HistorySource, Inputs, Scope, Watch, peak_memory_mb, stage};
 use uc_readiness::report::history::{self, History};
 use uc_readiness::report::output::OutputDir;
 use uc_readiness::report::{self, Formats, model, render};
@@ -88,7 +88,7 @@ fn run_once(dir: &Path, out: &Path) -> Vec<(&'static str, f64)> {
     .expect("ingest");
     let templates = render::Templates::load(None).expect("templates");
     let (out_dir, _) = OutputDir::lock(out).expect("output folder");
-    let history = History::load(out_dir.path(), as_of);
+    let history = HistorySource::Read(History::load(out_dir.path(), as_of));
     let staging = out_dir.stage(&as_of.to_string()).expect("staging folder");
     let inputs = Inputs {
         scope: Scope::all(&ingested.dataset),

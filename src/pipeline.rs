@@ -63,6 +63,24 @@ impl Scope {
     }
 }
 
+/// Where a run's history comes from: read already, or to be read from the output folder
+/// by [`run`], beside the scoring.
+pub enum HistorySource {
+    /// Read by the caller.
+    Read(History),
+    /// `OUT/history/` of this output folder, read for the run's as-of date.
+    Folder(std::path::PathBuf),
+}
+
+impl HistorySource {
+    fn load(self, as_of: NaiveDate) -> History {
+        match self {
+            HistorySource::Read(h) => h,
+            HistorySource::Folder(out) => History::load(&out, as_of),
+        }
+    }
+}
+
 /// What a run computes from.
 pub struct Inputs {
     /// The ingested dataset, with its problems and input files.
@@ -76,7 +94,7 @@ pub struct Inputs {
     /// The regions reported on.
     pub scope: Scope,
     /// The runs before this one, from the output folder.
-    pub history: History,
+    pub history: HistorySource,
 }
 
 /// Every stage's output of one run: what the report stage renders.
@@ -141,8 +159,11 @@ pub fn run(inputs: Inputs, watch: &mut dyn Watch) -> anyhow::Result<Run> {
         history,
     } = inputs;
     let d = &ingested.dataset;
-    let scores =
-        stage(watch, "score", || score::score(d, &config, as_of)).context("scoring failed")?;
+    // The history is read beside the scoring (polars works on its own threads).
+    let (scores, history) = stage(watch, "score", || {
+        rayon::join(|| score::score(d, &config, as_of), || history.load(as_of))
+    });
+    let scores = scores.context("scoring failed")?;
     let pairing = stage(watch, "pair", || {
         pair::pair(d, &config, &scores, &previous_pairs(d, &config, &history))
     });

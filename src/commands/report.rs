@@ -10,8 +10,8 @@ use anyhow::Context;
 use super::problem_line;
 use crate::cli::ReportArgs;
 use crate::ingest::{self, Action};
-use crate::pipeline::{self, Inputs, Scope, Watch, stage};
-use crate::report::history::{self, History};
+use crate::pipeline::{self, HistorySource, Inputs, Scope, Watch, stage};
+use crate::report::history;
 use crate::report::output::OutputDir;
 use crate::report::{self, Formats, model, render};
 use crate::settings::Settings;
@@ -65,19 +65,12 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     }
     let scope = Scope::named(&ingested.dataset, &args.regions)?;
 
-    // The output folder is locked from here to the end: the history read below is the
+    // The output folder is locked from here to the end: the history the run reads is the
     // one this run's snapshot joins. An interrupted run is recovered here too.
     let (out_dir, recovered) = OutputDir::lock(&args.out)?;
     recovered
         .iter()
         .for_each(|line| say(format!("note: {line}")));
-    let history = stage(&mut watch, "history", || {
-        History::load(out_dir.path(), settings.as_of)
-    });
-    history
-        .warnings
-        .iter()
-        .for_each(|w| say(format!("warning: {w}")));
     let staging = out_dir.stage(&settings.as_of.to_string())?;
 
     let inputs = Inputs {
@@ -86,9 +79,13 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         config_sha256: settings.config_sha256,
         as_of: settings.as_of,
         scope,
-        history,
+        history: HistorySource::Folder(out_dir.path().to_path_buf()),
     };
     let run = pipeline::run(inputs, &mut watch)?;
+    run.history
+        .warnings
+        .iter()
+        .for_each(|w| say(format!("warning: {w}")));
     let model = stage(&mut watch, "model", || model::build(&run, notes.as_deref()));
     stage(&mut watch, "render", || -> anyhow::Result<()> {
         report::write_run(&templates, &run, &model, &staging.path(), formats)?;

@@ -486,7 +486,7 @@ fn pair_region(
     // (incumbents).
     let mut in_effect: Vec<(u32, &crate::ingest::Engagement)> = Vec::new();
     let mut never: Vec<(PartnerId, PartnerId)> = Vec::new();
-    let mut incumbents: Vec<(PartnerId, PartnerId)> = Vec::new();
+    let mut proposed: Vec<(PartnerId, PartnerId)> = Vec::new();
     for &i in program.engagements {
         let e = &d.engagements[i as usize];
         match e.state(scores.as_of) {
@@ -495,9 +495,11 @@ fn pair_region(
                 never.push((e.left, e.right));
             }
             EngagementState::Ended => never.push((e.left, e.right)),
-            EngagementState::Proposed => incumbents.push((e.left, e.right)),
+            EngagementState::Proposed => proposed.push((e.left, e.right)),
         }
     }
+    proposed.sort_unstable();
+    let mut incumbents = proposed.clone();
     let engaged_in = |p: PartnerId| program.engaged.get(&p).copied().unwrap_or(0);
     let remaining = |p: PartnerId| capacity(d, config, p).saturating_sub(engaged_in(p));
     incumbents.extend(
@@ -563,10 +565,7 @@ fn pair_region(
         .iter()
         .map(|&(i, j, _)| {
             let (a, b) = (left[i as usize], right[j as usize]);
-            let origin = if program.engagements.iter().any(|&k| {
-                let e = &d.engagements[k as usize];
-                (e.left, e.right) == (a, b)
-            }) {
+            let origin = if proposed.binary_search(&(a, b)).is_ok() {
                 Origin::Proposed
             } else if incumbents.binary_search(&(a, b)).is_ok() {
                 Origin::Previous

@@ -212,10 +212,15 @@ impl Changes {
     /// The changes from `before` to `now` (partners by id, the rest sorted).
     pub fn between(before: &SnapshotDetail, now: &SnapshotDetail) -> Changes {
         let mut c = Changes::default();
+        // Both maps are sorted by id: walked side by side, not looked up one by one.
+        let mut earlier = before.partners.iter().peekable();
         for (id, n) in &now.partners {
-            if let Some(b) = before.partners.get(id)
-                && b.band_index != n.band_index
-            {
+            while earlier.next_if(|(b, _)| b.as_str() < id.as_str()).is_some() {}
+            let b = match earlier.peek() {
+                Some((b_id, b)) if *b_id == id => *b,
+                _ => continue,
+            };
+            if b.band_index != n.band_index {
                 let change = (id.clone(), b.clone(), n.clone());
                 if n.band_index < b.band_index {
                     c.up.push(change);
@@ -224,8 +229,11 @@ impl Changes {
                 }
             }
         }
-        let set = |v: &[String]| v.iter().cloned().collect::<BTreeSet<String>>();
-        // (key, recommended) of each delivery-unit pair, computed once per side.
+        fn set(v: &[String]) -> BTreeSet<&str> {
+            v.iter().map(String::as_str).collect()
+        }
+        // (key, recommended) of each delivery-unit pair, computed once per side; the sets
+        // below borrow the keys.
         let units = |d: &SnapshotDetail| -> Vec<(String, bool)> {
             d.delivery_units()
                 .iter()
@@ -233,34 +241,32 @@ impl Changes {
                 .collect()
         };
         let (units_now, units_before) = (units(now), units(before));
-        let keys = |u: &[(String, bool)]| -> BTreeSet<String> {
-            u.iter().map(|(k, _)| k.clone()).collect()
-        };
-        let (pairs_now, pairs_before) = (keys(&units_now), keys(&units_before));
-        let (cov_now, cov_before) = (set(&now.covered), set(&before.covered));
-        c.pairs_gained = pairs_now.difference(&pairs_before).cloned().collect();
-        c.pairs_lost = pairs_before.difference(&pairs_now).cloned().collect();
-        let by_origin = |u: &[(String, bool)], engaged: bool| -> BTreeSet<String> {
+        fn select(u: &[(String, bool)], keep: fn(bool) -> bool) -> BTreeSet<&str> {
             u.iter()
-                .filter(|(_, recommended)| *recommended != engaged)
-                .map(|(k, _)| k.clone())
+                .filter(|(_, recommended)| keep(*recommended))
+                .map(|(k, _)| k.as_str())
                 .collect()
+        }
+        let owned = |it: &mut dyn Iterator<Item = &&str>| -> Vec<String> {
+            it.map(|k| k.to_string()).collect()
         };
-        let (engaged_now, engaged_before) =
-            (by_origin(&units_now, true), by_origin(&units_before, true));
-        let (recommended_now, recommended_before) = (
-            by_origin(&units_now, false),
-            by_origin(&units_before, false),
+        let (pairs_now, pairs_before) = (
+            select(&units_now, |_| true),
+            select(&units_before, |_| true),
         );
-        c.engagements_started = engaged_now.difference(&engaged_before).cloned().collect();
-        c.engagements_ended = engaged_before.difference(&engaged_now).cloned().collect();
-        c.recommendations_kept = recommended_before
-            .intersection(&recommended_now)
-            .cloned()
-            .collect();
-        c.recommendations_dropped = recommended_before.difference(&pairs_now).cloned().collect();
-        c.newly_covered = cov_now.difference(&cov_before).cloned().collect();
-        c.newly_uncovered = cov_before.difference(&cov_now).cloned().collect();
+        let (cov_now, cov_before) = (set(&now.covered), set(&before.covered));
+        c.pairs_gained = owned(&mut pairs_now.difference(&pairs_before));
+        c.pairs_lost = owned(&mut pairs_before.difference(&pairs_now));
+        let (engaged_now, engaged_before) =
+            (select(&units_now, |r| !r), select(&units_before, |r| !r));
+        let (recommended_now, recommended_before) =
+            (select(&units_now, |r| r), select(&units_before, |r| r));
+        c.engagements_started = owned(&mut engaged_now.difference(&engaged_before));
+        c.engagements_ended = owned(&mut engaged_before.difference(&engaged_now));
+        c.recommendations_kept = owned(&mut recommended_before.intersection(&recommended_now));
+        c.recommendations_dropped = owned(&mut recommended_before.difference(&pairs_now));
+        c.newly_covered = owned(&mut cov_now.difference(&cov_before));
+        c.newly_uncovered = owned(&mut cov_before.difference(&cov_now));
         c
     }
 }
