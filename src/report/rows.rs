@@ -21,6 +21,8 @@ enum Field<'a> {
     Text(&'a str),
     /// `<td class="num">`.
     Num(&'a str),
+    /// `<td class="date">`: a date, kept on one line.
+    Date(&'a str),
     /// `<td class="sev-…">`, the class named after the text.
     Severity(&'a str),
     /// `<td class="num">` holding `a / b` (digits and a slash: nothing to escape).
@@ -64,7 +66,7 @@ impl Rows {
                 [
                     Field::Text(&g.left),
                     Field::Text(&g.right),
-                    Field::Text(&g.since),
+                    Field::Date(&g.since),
                     Field::Num(&g.implementations),
                     Field::Num(&g.score),
                     Field::Text(&g.vendors),
@@ -136,6 +138,7 @@ fn write_row(out: &mut String, format: Markup, cells: &[Field<'_>]) {
         match (format, cell) {
             (Markup::Html, Field::Text(_)) => out.push_str("<td>"),
             (Markup::Html, Field::Num(_) | Field::Ratio(..)) => out.push_str("<td class=\"num\">"),
+            (Markup::Html, Field::Date(_)) => out.push_str("<td class=\"date\">"),
             (Markup::Html, Field::Severity(t)) => {
                 out.push_str("<td class=\"sev-");
                 escape(out, t);
@@ -144,7 +147,7 @@ fn write_row(out: &mut String, format: Markup, cells: &[Field<'_>]) {
             (Markup::Markdown, _) => out.push_str("| "),
         }
         match cell {
-            Field::Text(t) | Field::Num(t) | Field::Severity(t) => escape(out, t),
+            Field::Text(t) | Field::Num(t) | Field::Date(t) | Field::Severity(t) => escape(out, t),
             Field::Ratio(a, b) => {
                 use std::fmt::Write;
                 let _ = write!(out, "{a} / {b}");
