@@ -537,16 +537,17 @@ fn pair_region(
     // The special pairs among the candidates' partners, by side index (both sides are
     // sorted by partner id).
     let at = |side: &[PartnerId], p: PartnerId| side.binary_search(&p).ok().map(|i| i as u32);
-    let special = |with_incumbents: bool| -> Vec<(u32, u32, reduce::Special)> {
-        let forbidden = never.iter().map(|&p| (p, reduce::Special::Forbidden));
-        let kept = incumbents.iter().map(|&p| (p, reduce::Special::Incumbent));
-        let mut v: Vec<_> = forbidden
-            .chain(kept.filter(|_| with_incumbents))
-            .filter_map(|((a, b), how)| Some((at(&left, a)?, at(&right, b)?, how)))
-            .collect();
-        v.sort_unstable();
-        v
+    let specials = |pairs: &[(PartnerId, PartnerId)], how| -> Vec<(u32, u32, reduce::Special)> {
+        pairs
+            .iter()
+            .filter_map(|&(a, b)| Some((at(&left, a)?, at(&right, b)?, how)))
+            .collect()
     };
+    // The pairs that may not be chosen, and those with the incumbents added.
+    let forbidden = specials(&never, reduce::Special::Forbidden);
+    let mut special = forbidden.clone();
+    special.extend(specials(&incumbents, reduce::Special::Incumbent));
+    special.sort_unstable();
     let solve = |special: &[(u32, u32, reduce::Special)], keep_bonus: u32| {
         reduce::solve(&reduce::Region {
             table: &table,
@@ -559,7 +560,7 @@ fn pair_region(
             keep_bonus,
         })
     };
-    let outcome = solve(&special(true), config.pairing.keep_bonus_tenths);
+    let outcome = solve(&special, config.pairing.keep_bonus_tenths);
     let mut pairs: Vec<SelectedPair> = outcome
         .pairs
         .iter()
@@ -592,7 +593,7 @@ fn pair_region(
     );
     let total_weight: u64 = pairs.iter().map(|p| u64::from(p.score.weight)).sum();
     let optimum_weight = if config.pairing.keep_bonus_tenths > 0 && !incumbents.is_empty() {
-        solve(&special(false), 0)
+        solve(&forbidden, 0)
             .pairs
             .iter()
             .map(|p| u64::from(p.2))
@@ -611,11 +612,8 @@ fn pair_region(
         table[ls.profile_of()[i as usize] as usize * rs.profiles()
             + rs.profile_of()[j as usize] as usize]
     };
-    let candidates = outcome.candidates as usize
-        - special(false)
-            .iter()
-            .filter(|s| weight_of(s.0, s.1) > 0)
-            .count();
+    let candidates =
+        outcome.candidates as usize - forbidden.iter().filter(|s| weight_of(s.0, s.1) > 0).count();
     // Engagements in effect, each with every reason it is at risk.
     for (i, e) in in_effect {
         let before = program.previous.get(e.left, e.right);
