@@ -13,7 +13,9 @@ Severities (docs/coverage.md, "Gaps"):
 - thin skill: high when no eligible partner has the level, else medium;
 - expiring certification: high within 30 days, else medium;
 - target behind: high when missed (due date passed), medium while open;
-- closest candidate: low (it is a lead, not a problem).
+- closest candidate: low (it is a lead, not a problem);
+- no first implementation: medium for a channel conflict, low without a qualified unit
+  (the uncovered-vendor gap weighs that one).
 
 Order: by kind (as [`GapKind`] lists them); within a kind, uncovered vendors by seats at
 risk (their closest candidates follow in the same vendor order, nearest first), thin
@@ -72,6 +74,8 @@ pub enum GapKind {
     TargetBehind,
     /// An engagement in effect that no longer meets the candidate rules.
     EngagementAtRisk,
+    /// A vendor with installs none of which a first implementation can be planned on.
+    NoImplementation,
 }
 
 impl GapKind {
@@ -84,6 +88,7 @@ impl GapKind {
             GapKind::ExpiringCertification => "expiring_certification",
             GapKind::TargetBehind => "target_behind",
             GapKind::EngagementAtRisk => "engagement_at_risk",
+            GapKind::NoImplementation => "no_first_implementation",
         }
     }
 }
@@ -112,6 +117,7 @@ impl Gap {
             GapFact::ExpiringCertification { .. } => GapKind::ExpiringCertification,
             GapFact::TargetBehind { .. } => GapKind::TargetBehind,
             GapFact::EngagementAtRisk { .. } => GapKind::EngagementAtRisk,
+            GapFact::NoImplementation { .. } => GapKind::NoImplementation,
         }
     }
 }
@@ -179,6 +185,27 @@ pub enum GapFact {
         /// Every reason, in order.
         reasons: Vec<crate::pair::AtRisk>,
     },
+    /// No first implementation can be planned on any install of `vendor`.
+    NoImplementation {
+        /// The vendor.
+        vendor: VendorId,
+        /// Its valid installs in the region.
+        installs: u64,
+        /// Their seats.
+        seats: u64,
+        /// Why.
+        reason: Unplannable,
+    },
+}
+
+/// Why no first implementation can be planned on a vendor's installs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Unplannable {
+    /// No delivery unit is qualified for the vendor.
+    NoQualifiedUnit,
+    /// Every install of the vendor is serviced by a partner in none of the units
+    /// qualified for it (a first implementation there would be a channel conflict).
+    ChannelConflict,
 }
 
 /// A delivery unit.
@@ -452,7 +479,15 @@ fn region(
     let thin_skills = thin_skills(&ctx);
     let expiring = expiring(&ctx);
     let targets = targets(&ctx);
-    let gaps = gaps(&ctx, &vendors, &thin_skills, &expiring, &targets);
+    let unplannable = unplannable(&ctx, &units, &vendors);
+    let gaps = gaps(
+        &ctx,
+        &vendors,
+        &thin_skills,
+        &expiring,
+        &targets,
+        &unplannable,
+    );
     RegionCoverage {
         region: r,
         seats: (
@@ -564,6 +599,52 @@ fn vendor_coverage(
         .collect()
 }
 
+/// The vendors with installs in the region on none of which a first implementation can
+/// be planned (docs/implementations.md): no unit is qualified for the vendor, or it has no
+/// open install and every install is serviced by a partner outside the qualified units.
+/// None when the config plans no implementations.
+fn unplannable(
+    ctx: &RegionCtx<'_>,
+    units: &[(Unit, VendorSet)],
+    vendors: &[VendorCoverage],
+) -> Vec<(VendorId, Unplannable)> {
+    if ctx.config.implementations.per_unit == 0 {
+        return Vec::new();
+    }
+    let plan = &ctx.d.installs.plan;
+    let nv = ctx.config.vendors.len();
+    let cell = |v: VendorId| ctx.rp.region as usize * nv + v as usize;
+    // Per vendor: whether a unit qualified for it holds a partner servicing one of its
+    // installs.
+    let mut serviced = VendorSet::default();
+    for (u, q) in units {
+        let members = match *u {
+            Unit::Pair(a, b) => [Some(a), Some(b)],
+            Unit::Alone(p) => [Some(p), None],
+        };
+        for p in members.into_iter().flatten() {
+            for &v in plan.serviced_by(p).1 {
+                if q.contains(v) {
+                    serviced.insert(v);
+                }
+            }
+        }
+    }
+    vendors
+        .iter()
+        .filter_map(|vc| {
+            let v = vc.vendor;
+            if !vc.covered {
+                Some((v, Unplannable::NoQualifiedUnit))
+            } else if plan.open.get(cell(v)).is_none_or(Vec::is_empty) && !serviced.contains(v) {
+                Some((v, Unplannable::ChannelConflict))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
 /// Eligible partners of `track` in at least one pair, of all its eligible partners.
 fn pairing_rate(ctx: &RegionCtx<'_>, track: TrackId) -> Rate {
     let side: Vec<PartnerId> = ctx
@@ -659,6 +740,7 @@ fn gaps(
     thin_skills: &[(SkillId, u8, u32)],
     expiring: &[(PartnerId, CertId, NaiveDate)],
     targets: &[TargetStatus],
+    unplannable: &[(VendorId, Unplannable)],
 ) -> Vec<Gap> {
     let (d, config, as_of) = (ctx.d, ctx.config, ctx.scores.as_of);
     // (order within the kind, gap)
@@ -764,6 +846,29 @@ fn gaps(
                     Severity::High
                 } else {
                     Severity::Medium
+                },
+            },
+        ));
+    }
+    for &(v, reason) in unplannable {
+        let vc = vendors
+            .iter()
+            .find(|c| c.vendor == v)
+            .expect("a vendor with installs");
+        gaps.push((
+            u64::MAX - vc.seats,
+            Gap {
+                subject: config.vendors[v as usize].id.clone(),
+                fact: GapFact::NoImplementation {
+                    vendor: v,
+                    installs: vc.installs,
+                    seats: vc.seats,
+                    reason,
+                },
+                // Without a qualified unit the uncovered-vendor gap says how serious.
+                severity: match reason {
+                    Unplannable::NoQualifiedUnit => Severity::Low,
+                    Unplannable::ChannelConflict => Severity::Medium,
                 },
             },
         ));

@@ -10,7 +10,7 @@ page and the weight the pairing maximised are one number.
 */
 
 use crate::config::Config;
-use crate::coverage::{Gap, GapFact};
+use crate::coverage::{Gap, GapFact, Unplannable};
 use crate::ingest::{Dataset, PartnerId};
 use crate::pair::AtRisk;
 use crate::score::Shortfall;
@@ -158,6 +158,25 @@ pub fn gap_detail(d: &Dataset, config: &Config, g: &Gap) -> String {
         GapFact::EngagementAtRisk { reasons, .. } => {
             let words: Vec<String> = reasons.iter().map(|r| at_risk(d, config, *r)).collect();
             format!("At risk: {}.", words.join("; "))
+        }
+        GapFact::NoImplementation {
+            vendor,
+            installs,
+            seats,
+            reason,
+        } => {
+            let name = &config.vendors[*vendor as usize].name;
+            let why = match reason {
+                Unplannable::NoQualifiedUnit => format!("no partner or pair here can serve {name}"),
+                Unplannable::ChannelConflict => format!(
+                    "every {name} install is serviced by a partner outside the pairs and \
+                     partners qualified for it, and going to another would be a channel conflict"
+                ),
+            };
+            format!(
+                "No first customer implementation can be planned on {name}'s {installs} \
+                 installs ({seats} seats): {why}."
+            )
         }
     }
 }

@@ -4,7 +4,7 @@ infrastructure and telephony partners per region, the install base they cover an
 gaps that remain.
 
 The pipeline runs one way through its stages, each a module taking the previous stage's
-typed output: [`config`] → [`ingest`] (with validation) → score → pair → coverage → report.
+typed output: [`config`] → [`ingest`] (with validation) → score → pair → coverage → plan → report.
 The binary (`main.rs`) only parses the command line and calls [`commands::run`].
 */
 
@@ -17,6 +17,7 @@ pub mod format;
 pub mod ingest;
 pub mod pair;
 pub mod pipeline;
+pub mod plan;
 pub mod report;
 pub mod sample;
 pub mod score;

@@ -1,7 +1,7 @@
 /*!
 One report's computation as one call. After the dataset is ingested (and, for `report`,
 checked under `--strict` and the output folder locked), [`run`] takes the [`Inputs`] and
-runs the computing stages — score, pair, coverage — returning one [`Run`] that holds every
+runs the computing stages — score, pair, coverage, plan — returning one [`Run`] that holds every
 stage's output. The report stage takes that `Run` whole, as mdBook's renderers take one
 `RenderContext`; the `report` command and the benchmark both call [`run`], so the stages
 are spelled out once.
@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::coverage::{self, Coverage};
 use crate::ingest::{Dataset, Ingested, RegionId};
 use crate::pair::{self, Pairing};
+use crate::plan::{self, Plan};
 use crate::report::history::History;
 use crate::score::{self, Scores};
 
@@ -117,6 +118,8 @@ pub struct Run {
     pub pairing: Pairing,
     /// Coverage, gaps, targets and recruit-next of every region.
     pub coverage: Coverage,
+    /// First customer implementations of every region.
+    pub plan: Plan,
 }
 
 impl Run {
@@ -170,6 +173,9 @@ pub fn run(inputs: Inputs, watch: &mut dyn Watch) -> anyhow::Result<Run> {
     let coverage = stage(watch, "coverage", || {
         coverage::coverage(d, &config, &scores, &pairing)
     });
+    let plan = stage(watch, "plan", || {
+        plan::plan(d, &config, &pairing, &coverage)
+    });
     Ok(Run {
         ingested,
         config,
@@ -180,6 +186,7 @@ pub fn run(inputs: Inputs, watch: &mut dyn Watch) -> anyhow::Result<Run> {
         scores,
         pairing,
         coverage,
+        plan,
     })
 }
 

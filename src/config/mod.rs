@@ -226,6 +226,14 @@ pub struct GapsConfig {
     pub closest_candidates: u32,
 }
 
+/// `[implementations]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImplementationsConfig {
+    /// First customer implementations planned per delivery unit, less what its
+    /// engagement has delivered (docs/implementations.md).
+    pub per_unit: u32,
+}
+
 /// A validated configuration with its catalog interned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -245,6 +253,8 @@ pub struct Config {
     pub pairing: PairingConfig,
     /// `[gaps]`.
     pub gaps: GapsConfig,
+    /// `[implementations]`.
+    pub implementations: ImplementationsConfig,
 }
 
 fn find<T>(items: &[T], key: impl Fn(&T) -> &str, id: &str) -> Option<u16> {

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 
 use super::{
-    Band, Certification, Config, ConfigError, GapsConfig, PairingConfig, ReportConfig,
-    ScoringConfig, Skill, Status, Track, Vendor, parse_date,
+    Band, Certification, Config, ConfigError, GapsConfig, ImplementationsConfig, PairingConfig,
+    ReportConfig, ScoringConfig, Skill, Status, Track, Vendor, parse_date,
 };
 
 /// Declares a config section twice: as written, every key optional (`$file`), and merged
@@ -68,6 +68,8 @@ section!(
     }
 );
 
+section!(ImplementationsFile, Implementations { per_unit: i64 });
+
 /// `readiness.toml` as written, before merging and validation.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,6 +82,7 @@ pub struct ConfigFile {
     vendors: Option<BTreeMap<String, VendorFile>>,
     pairing: Option<PairingFile>,
     gaps: Option<GapsFile>,
+    implementations: Option<ImplementationsFile>,
 }
 
 /// The file merged over the built-in default: every key has its value (only `as_of` may
@@ -95,6 +98,7 @@ pub(super) struct Merged {
     vendors: BTreeMap<String, VendorFile>,
     pairing: Pairing,
     gaps: Gaps,
+    implementations: Implementations,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -183,6 +187,10 @@ impl ConfigFile {
             vendors: catalog(self.vendors, d.vendors),
             pairing: self.pairing.unwrap_or_default().over(d.pairing),
             gaps: self.gaps.unwrap_or_default().over(d.gaps),
+            implementations: self
+                .implementations
+                .unwrap_or_default()
+                .over(d.implementations),
         }
     }
 }
@@ -247,6 +255,16 @@ pub(super) fn build(m: Merged) -> Result<Config, ConfigError> {
         )?,
         closest_candidates: count("gaps.closest_candidates", m.gaps.closest_candidates, 0)?,
     };
+    let per_unit = m.implementations.per_unit;
+    if !(0..=MAX_PER_UNIT).contains(&per_unit) {
+        return Err(ConfigError::new(
+            "implementations.per_unit",
+            format!("must be an integer 0..={MAX_PER_UNIT}, not {per_unit}"),
+        ));
+    }
+    let implementations = ImplementationsConfig {
+        per_unit: per_unit as u32,
+    };
     Ok(Config {
         report,
         scoring,
@@ -256,8 +274,13 @@ pub(super) fn build(m: Merged) -> Result<Config, ConfigError> {
         vendors: catalog.vendors,
         pairing,
         gaps,
+        implementations,
     })
 }
+
+/// The most first implementations a unit may be planned: a plan is a short list of first
+/// customers, not a schedule.
+const MAX_PER_UNIT: i64 = 100;
 
 fn report(r: &ReportFile) -> Result<ReportConfig, ConfigError> {
     let as_of = match &r.as_of {

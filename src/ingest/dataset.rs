@@ -205,6 +205,55 @@ pub struct Installs {
     pub serviced: Vec<u32>,
     /// Every valid install in file order, with [`super::Detail::Full`].
     pub rows: Option<InstallRows>,
+    /// The installs a first implementation could go to, by number only (what a plan
+    /// weighs), and where each is in its file: see [`PlanInstalls`].
+    pub plan: PlanInstalls,
+    /// Reads `install_id` and `customer` again for the installs a plan names.
+    pub text: super::text::InstallText,
+}
+
+/// An install as a plan weighs it: its seats and where it is in its file (`at`: the byte
+/// where its record starts for CSV, its line for NDJSON and Parquet) — increasing in file
+/// order, so the order of ties, and the key [`super::text::InstallText::fetch`] reads its
+/// text by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanInstall {
+    /// `seats`.
+    pub seats: u64,
+    /// Where it is in its file.
+    pub at: u64,
+}
+
+/// The installs a plan can use, by number: a first implementation goes only to an install
+/// of the unit's own region, and one with a servicing partner only to a unit holding that
+/// partner (docs/implementations.md), so an install serviced by a partner of another
+/// region is not kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanInstalls {
+    /// Installs without a servicing partner, per region and vendor (entry
+    /// `region × vendors + vendor`, as [`Installs::per_vendor`]), in file order.
+    pub open: Vec<Vec<PlanInstall>>,
+    /// `serviced_at[p]..serviced_at[p + 1]` index the installs of partner `p`'s region that
+    /// name `p` as the servicing partner, in [`PlanInstalls::serviced`] (empty when no
+    /// install names a partner).
+    pub serviced_at: Vec<usize>,
+    /// Those installs, each partner's in file order.
+    pub serviced: Vec<PlanInstall>,
+    /// The vendor of each of [`PlanInstalls::serviced`].
+    pub serviced_vendor: Vec<VendorId>,
+}
+
+impl PlanInstalls {
+    /// The installs partner `p` services in its region with their vendors, in file order.
+    pub fn serviced_by(&self, p: PartnerId) -> (&[PlanInstall], &[VendorId]) {
+        match self.serviced_at.get(p as usize + 1) {
+            Some(&end) => {
+                let range = self.serviced_at[p as usize]..end;
+                (&self.serviced[range.clone()], &self.serviced_vendor[range])
+            }
+            None => (&[], &[]),
+        }
+    }
 }
 
 impl Installs {

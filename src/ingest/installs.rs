@@ -12,11 +12,12 @@ use rustc_hash::FxHashMap;
 
 use super::Detail;
 use super::dataset::{
-    Action, InstallDetails, InstallRows, Installs, PartnerId, RegionId, RejectedRow, Table,
+    Action, InstallDetails, InstallRows, Installs, PartnerId, PlanInstall, PlanInstalls, RegionId,
+    RejectedRow, Table,
 };
 use super::lookup::{self, Catalog, PartnerIndex};
 use super::rules::{self, ColumnMap};
-use super::source::Source;
+use super::source::{Contents, Source};
 use crate::config::{Config, VendorId};
 
 /// Installs checked from one chunk of the file, with chunk-local region numbers, and the
@@ -43,6 +44,8 @@ struct ChunkRows {
     partner: Vec<PartnerId>,
     /// Line, less `first_line`.
     line: Vec<u32>,
+    /// Where the record starts in the chunk's text (CSV), or 0.
+    start: Vec<u32>,
     /// The line of the chunk's first kept row.
     first_line: u64,
     details: InstallDetails,
@@ -58,6 +61,7 @@ impl ChunkRows {
             seats: Vec::with_capacity(n),
             partner: Vec::with_capacity(n),
             line: Vec::with_capacity(n),
+            start: Vec::with_capacity(n),
             first_line: 0,
             details: InstallDetails::default(),
         }
@@ -73,6 +77,15 @@ impl ChunkRows {
 
     fn line(&self, i: usize) -> u64 {
         self.first_line + u64::from(self.line[i])
+    }
+
+    /// Where row `i` is in the file (see [`PlanInstall::at`]): its byte for a CSV chunk
+    /// that starts at byte `chunk_at`, else its line.
+    fn at(&self, i: usize, chunk_at: Option<u64>) -> u64 {
+        match chunk_at {
+            Some(base) => base + u64::from(self.start[i]),
+            None => self.line(i),
+        }
     }
 }
 
@@ -182,6 +195,7 @@ fn install_chunk<'a>(
         claims,
         ..
     } = &mut k;
+    let chunk = src.chunk_text(c);
     let problems = rules::each_row_in(src, c, Table::Installs, map, |line, r| {
         let (row, note) = match rules::install(r, catalog, partners) {
             Ok(kept) => kept,
@@ -211,6 +225,9 @@ fn install_chunk<'a>(
             .push(row.partner.unwrap_or(ChunkRows::NO_PARTNER));
         out.line
             .push(u32::try_from(delta).expect("a chunk spans fewer than 2^32 lines"));
+        let start = chunk.and_then(|chunk| r.start_in(chunk)).unwrap_or(0);
+        out.start
+            .push(u32::try_from(start).expect("a chunk is shorter than 4 GiB"));
         if detail == Detail::Full {
             out.details.id.push(&row.id);
             out.details.customer.push(&row.customer);
@@ -224,13 +241,16 @@ fn install_chunk<'a>(
 
 /// Checks the installs table into columns, chunks in parallel. Regions are numbered in
 /// order of first appearance (returned alongside, remapped to sorted order by the
-/// caller).
+/// caller). `homes[p]` names partner `p`'s region (a serviced install elsewhere is not
+/// kept for a plan); `file` is the file's bytes, which CSV chunks are places in.
 pub(super) fn read_installs(
     src: &Source<'_>,
     map: &ColumnMap,
     config: &Config,
     catalog: &Catalog,
     partners: &PartnerIndex,
+    homes: &[&str],
+    file: &Contents,
     detail: Detail,
 ) -> (Installs, Vec<String>, Vec<RejectedRow>) {
     let mut chunks: Vec<InstallChunk<'_>> = (0..src.chunks())
@@ -289,17 +309,27 @@ pub(super) fn read_installs(
     }
 
     // The counts, chunks in parallel: one set of counters per worker's run of chunks (not
-    // per chunk: the per-partner counters alone are 4 bytes a partner), summed.
+    // per chunk: the per-partner counters alone are 4 bytes a partner), summed. Beside
+    // them, what sizes the plan's lists: open installs per cell, and per partner the
+    // installs of its own region it services.
     let nv = config.vendors.len();
     let per_worker = chunks.len().div_ceil(rayon::current_num_threads()).max(1);
     let cells = region_names.len() * nv;
-    let empty = || Installs {
-        per_vendor: vec![0; cells],
-        seats: vec![0; cells],
-        serviced: vec![0; partners.len()],
-        ..Installs::default()
+    let home: Vec<RegionId> = homes
+        .iter()
+        .map(|h| region_ids.get(*h).copied().unwrap_or(RegionId::MAX))
+        .collect();
+    let empty = || Counts {
+        installs: Installs {
+            per_vendor: vec![0; cells],
+            seats: vec![0; cells],
+            serviced: vec![0; partners.len()],
+            ..Installs::default()
+        },
+        open: vec![0; cells],
+        serviced_home: vec![0; partners.len()],
     };
-    let mut installs = chunks
+    let counts = chunks
         .par_iter()
         .zip(&dropped)
         .zip(&global)
@@ -307,29 +337,37 @@ pub(super) fn read_installs(
         .fold(empty, |mut t, ((k, drop), global)| {
             let rows = &k.out;
             for i in (0..rows.len()).filter(|&i| !drop[i]) {
-                let cell = global[rows.region[i] as usize] as usize * nv + rows.vendor[i] as usize;
-                t.count += 1;
-                t.per_vendor[cell] += 1;
-                t.seats[cell] += rows.seats[i];
-                if let Some(p) = rows.partner(i) {
-                    t.serviced[p as usize] += 1;
+                let region = global[rows.region[i] as usize];
+                let cell = region as usize * nv + rows.vendor[i] as usize;
+                t.installs.count += 1;
+                t.installs.per_vendor[cell] += 1;
+                t.installs.seats[cell] += rows.seats[i];
+                match rows.partner(i) {
+                    Some(p) => {
+                        t.installs.serviced[p as usize] += 1;
+                        if home[p as usize] == region {
+                            t.serviced_home[p as usize] += 1;
+                        }
+                    }
+                    None => t.open[cell] += 1,
                 }
             }
             t
         })
         .reduce(empty, |mut a, b| {
-            a.count += b.count;
+            a.installs.count += b.installs.count;
             let add =
                 |x: &mut Vec<u64>, y: Vec<u64>| x.iter_mut().zip(y).for_each(|(x, y)| *x += y);
-            add(&mut a.per_vendor, b.per_vendor);
-            add(&mut a.seats, b.seats);
-            a.serviced
-                .iter_mut()
-                .zip(b.serviced)
-                .for_each(|(x, y)| *x += y);
+            add(&mut a.installs.per_vendor, b.installs.per_vendor);
+            add(&mut a.installs.seats, b.installs.seats);
+            let add =
+                |x: &mut Vec<u32>, y: Vec<u32>| x.iter_mut().zip(y).for_each(|(x, y)| *x += y);
+            add(&mut a.installs.serviced, b.installs.serviced);
+            add(&mut a.open, b.open);
+            add(&mut a.serviced_home, b.serviced_home);
             a
         });
-
+    let mut installs = counts.installs;
     // The rows themselves, when asked for: kept rows in file order, global regions.
     if detail == Detail::Full {
         let mut all = InstallRows::default();
@@ -347,7 +385,128 @@ pub(super) fn read_installs(
         }
         installs.rows = Some(all);
     }
+    let chunk_at: Vec<Option<u64>> = (0..chunks.len())
+        .map(|c| {
+            src.chunk_text(c)
+                .map(|t| (t.as_ptr() as usize - file.as_ptr() as usize) as u64)
+        })
+        .collect();
+    // The file's text has been read: its pages are handed back before the plan's lists
+    // are filled (the text of the installs a plan names is read again).
+    let t0 = std::time::Instant::now();
+    file.release_pages();
+    let t1 = t0.elapsed();
+    installs.plan = plan_installs(
+        chunks,
+        &dropped,
+        &global,
+        &home,
+        nv,
+        (&counts.open, &counts.serviced_home),
+        &chunk_at,
+    );
+    if std::env::var("PLAN_DEBUG").is_ok() {
+        eprintln!("release {t1:?} plan lists {:?}", t0.elapsed());
+    }
     (installs, region_names, problems)
+}
+
+/// The counters of a run of chunks.
+struct Counts {
+    installs: Installs,
+    /// Open installs per region and vendor.
+    open: Vec<u32>,
+    /// Per partner, the installs of its own region it services.
+    serviced_home: Vec<u32>,
+}
+
+/// The plan's lists ([`PlanInstalls`]) in file order, sized by `sizes` (open installs per
+/// cell, installs per partner of its region it services). Each chunk's plannable rows are
+/// picked out in parallel (its rows then freed); then they are dealt, in file order, to
+/// their cell or partner.
+fn plan_installs(
+    chunks: Vec<InstallChunk<'_>>,
+    dropped: &[Vec<bool>],
+    global: &[Vec<RegionId>],
+    home: &[RegionId],
+    nv: usize,
+    sizes: (&[u32], &[u32]),
+    chunk_at: &[Option<u64>],
+) -> PlanInstalls {
+    /// A plannable row: its cell (open) or partner (serviced), its vendor, the install.
+    type Picked = (u32, VendorId, PlanInstall);
+    let picked: Vec<(Vec<Picked>, Vec<Picked>)> = chunks
+        .into_par_iter()
+        .enumerate()
+        .map(|(c, k)| {
+            let (rows, drop, global) = (&k.out, &dropped[c], &global[c]);
+            let (mut open, mut serviced) = (Vec::new(), Vec::with_capacity(rows.len()));
+            for i in (0..rows.len()).filter(|&i| !drop[i]) {
+                let region = global[rows.region[i] as usize];
+                let (vendor, install) = (
+                    rows.vendor[i],
+                    PlanInstall {
+                        seats: rows.seats[i],
+                        at: rows.at(i, chunk_at[c]),
+                    },
+                );
+                match rows.partner(i) {
+                    None => {
+                        let cell = region as usize * nv + vendor as usize;
+                        open.push((cell as u32, vendor, install));
+                    }
+                    Some(p) if home[p as usize] == region => serviced.push((p, vendor, install)),
+                    Some(_) => {}
+                }
+            }
+            (open, serviced)
+        })
+        .collect();
+
+    let mut serviced_at = Vec::with_capacity(sizes.1.len() + 1);
+    serviced_at.push(0usize);
+    for &n in sizes.1 {
+        serviced_at.push(serviced_at.last().copied().unwrap_or(0) + n as usize);
+    }
+    let total = serviced_at.last().copied().unwrap_or(0);
+    let (open, (serviced, serviced_vendor)) = rayon::join(
+        || {
+            let mut open: Vec<Vec<PlanInstall>> = sizes
+                .0
+                .iter()
+                .map(|&n| Vec::with_capacity(n as usize))
+                .collect();
+            for (list, _) in &picked {
+                for &(cell, _, install) in list {
+                    open[cell as usize].push(install);
+                }
+            }
+            open
+        },
+        || {
+            let mut serviced = vec![PlanInstall { seats: 0, at: 0 }; total];
+            let mut serviced_vendor: Vec<VendorId> = vec![0; total];
+            let mut next = serviced_at.clone();
+            for (_, list) in &picked {
+                for &(p, vendor, install) in list {
+                    let slot = &mut next[p as usize];
+                    serviced[*slot] = install;
+                    serviced_vendor[*slot] = vendor;
+                    *slot += 1;
+                }
+            }
+            (serviced, serviced_vendor)
+        },
+    );
+    if total == 0 {
+        serviced_at.clear();
+    }
+    PlanInstalls {
+        open,
+        serviced_at,
+        serviced,
+        serviced_vendor,
+    }
 }
 
 /// Renumbers the regions of `installs` (numbered by first appearance in the file) to the
@@ -368,6 +527,14 @@ pub(super) fn remap_regions(
     };
     installs.per_vendor = renumber(&installs.per_vendor);
     installs.seats = renumber(&installs.seats);
+    let mut open = vec![Vec::new(); regions * vendors];
+    for (cell, list) in std::mem::take(&mut installs.plan.open)
+        .into_iter()
+        .enumerate()
+    {
+        open[remap[cell / vendors.max(1)] as usize * vendors + cell % vendors.max(1)] = list;
+    }
+    installs.plan.open = open;
     if let Some(rows) = &mut installs.rows {
         for r in &mut rows.region {
             *r = remap[*r as usize];

@@ -19,10 +19,12 @@ mod installs;
 mod lookup;
 mod rules;
 mod source;
+mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -30,10 +32,11 @@ use sha2::{Digest, Sha256};
 
 pub use dataset::{
     Action, Assessment, CertificationRow, Dataset, Engagement, EngagementState, EngagementStatus,
-    InstallDetails, InstallRows, Installs, Partner, PartnerId, RegionId, RejectedRow, StrColumn,
-    Table, Target,
+    InstallDetails, InstallRows, Installs, Partner, PartnerId, PlanInstall, PlanInstalls, RegionId,
+    RejectedRow, StrColumn, Table, Target,
 };
 pub use source::{FatalError, Format};
+pub use text::InstallText;
 
 use crate::config::Config;
 use installs::{read_installs, remap_regions};
@@ -175,9 +178,9 @@ pub fn load_with(
     detail: Detail,
 ) -> Result<Ingested, FatalError> {
     let located = locate(dir)?;
-    let contents: Vec<Contents> = located
+    let contents: Vec<Arc<Contents>> = located
         .par_iter()
-        .map(|(_, path, _)| Contents::open(path))
+        .map(|(_, path, _)| Contents::open(path).map(Arc::new))
         .collect::<Result<_, _>>()?;
     // Hashing reads every byte once more: it runs beside the checks.
     let (inputs, checked) = rayon::join(
@@ -185,6 +188,8 @@ pub fn load_with(
         || check(&located, &contents, config, as_of, detail),
     );
     let (dataset, rejected, warnings, rejected_partner_ids) = checked?;
+    // The installs' text is read again only for the installs a plan names.
+    dataset.installs.text.release_pages();
     Ok(Ingested {
         dataset,
         rejected,
@@ -194,7 +199,7 @@ pub fn load_with(
     })
 }
 
-fn input_files(located: &[(Table, PathBuf, Format)], contents: &[Contents]) -> Vec<InputFile> {
+fn input_files(located: &[(Table, PathBuf, Format)], contents: &[Arc<Contents>]) -> Vec<InputFile> {
     located
         .par_iter()
         .zip(contents.par_iter())
@@ -220,7 +225,7 @@ type CheckedTables = (Dataset, Vec<RejectedRow>, Vec<String>, Vec<String>);
 
 fn check(
     located: &[(Table, PathBuf, Format)],
-    contents: &[Contents],
+    contents: &[Arc<Contents>],
     config: &Config,
     as_of: NaiveDate,
     detail: Detail,
@@ -234,12 +239,8 @@ fn check(
             Ok((src, map))
         })
         .collect::<Result<_, FatalError>>()?;
-    let get = |t: Table| {
-        located
-            .iter()
-            .position(|(table, _, _)| *table == t)
-            .map(|i| &sources[i])
-    };
+    let position = |t: Table| located.iter().position(|(table, _, _)| *table == t);
+    let get = |t: Table| position(t).map(|i| &sources[i]);
     let mut warnings: Vec<String> = sources
         .iter()
         .flat_map(|(_, m)| m.warnings.clone())
@@ -253,6 +254,11 @@ fn check(
     partners.sort_by(|a, b| a.id.cmp(&b.id));
     let index = PartnerIndex::new(partners.iter().map(|p| p.id.as_str()));
     let catalog = Catalog::new(config);
+    let homes: Vec<&str> = partners
+        .iter()
+        .map(|p| partner_regions.names[p.region as usize].as_str())
+        .collect();
+    let installs_at = position(Table::Installs).expect("installs is required");
 
     let mut target_regions = RegionNames::default();
     let ((skills, certs), (installs, targets)) = rayon::join(
@@ -271,8 +277,13 @@ fn check(
         || {
             rayon::join(
                 || {
-                    let (s, m) = get(Table::Installs).expect("installs is required");
-                    read_installs(s, m, config, &catalog, &index, detail)
+                    let (s, m) = &sources[installs_at];
+                    let file = &contents[installs_at];
+                    let (mut installs, regions, problems) =
+                        read_installs(s, m, config, &catalog, &index, &homes, file, detail);
+                    let (_, path, format) = &located[installs_at];
+                    installs.text = InstallText::new(Arc::clone(file), path.clone(), *format, m);
+                    (installs, regions, problems)
                 },
                 || match get(Table::Targets) {
                     Some((s, m)) => rules::targets(s, m, config, &mut target_regions),

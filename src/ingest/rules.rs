@@ -121,6 +121,11 @@ pub(crate) struct ColumnMap {
 }
 
 impl ColumnMap {
+    /// The file's column of the contract's column `k`, when the file has it.
+    pub(crate) fn file_column(&self, k: usize) -> Option<usize> {
+        self.index[k]
+    }
+
     pub(crate) fn new(path: &Path, table: Table, columns: &[String]) -> Result<Self, FatalError> {
         let schema = schema(table);
         for (i, c) in columns.iter().enumerate() {
@@ -210,6 +215,11 @@ pub(crate) struct RowCheck<'r> {
 }
 
 impl<'r> RowCheck<'r> {
+    /// Where the row's record starts in `chunk` (CSV only).
+    pub(crate) fn start_in(&self, chunk: &str) -> Option<usize> {
+        self.row.start_in(chunk)
+    }
+
     #[inline(always)]
     fn cell(&self, k: usize) -> Cell<'r> {
         match self.map.index[k] {

@@ -9,11 +9,12 @@ use polars::prelude::{Column, DataFrame, ParquetWriter, PlSmallStr};
 
 use super::escape::csv_text;
 use crate::config::Config;
-use crate::coverage::Coverage;
+use crate::coverage::{Coverage, Unit};
 use crate::format::{fmt_component as pct, fmt_tenths};
 use crate::ingest::{Dataset, RejectedRow};
 use crate::pair::Pairing;
 use crate::pipeline::{Run, Scope};
+use crate::plan::Plan;
 use crate::score::{Scores, VendorSet};
 
 /// The type of an export column.
@@ -40,7 +41,7 @@ pub struct Export {
     pub rows: Vec<Vec<String>>,
 }
 
-/// Builds the five export tables and writes them into `dir` as CSV and/or Parquet, the
+/// Builds the six export tables and writes them into `dir` as CSV and/or Parquet, the
 /// tables in parallel (each is independent of the others; the files' bytes do not depend
 /// on the order they are written in).
 pub fn write_all(run: &Run, dir: &Path, csv: bool, parquet: bool) -> anyhow::Result<()> {
@@ -49,11 +50,12 @@ pub fn write_all(run: &Run, dir: &Path, csv: bool, parquet: bool) -> anyhow::Res
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let (scope, d, c) = (&run.scope, run.dataset(), &run.config);
-    let builders: [&(dyn Fn() -> Export + Sync); 5] = [
+    let builders: [&(dyn Fn() -> Export + Sync); 6] = [
         &|| partner_scores(scope, d, c, &run.scores),
         &|| pairs(scope, d, c, &run.pairing),
         &|| coverage(scope, d, c, &run.coverage),
         &|| gaps(scope, d, c, &run.coverage),
+        &|| implementations(scope, d, c, &run.coverage, &run.plan),
         &|| rejected(&run.ingested.rejected),
     ];
     use rayon::prelude::*;
@@ -176,6 +178,62 @@ pub fn partner_scores(scope: &Scope, d: &Dataset, config: &Config, scores: &Scor
             ("score", Decimal),
             ("band", Text),
             ("qualified_vendors", Text),
+        ],
+        rows,
+    }
+}
+
+/// A unit as the exports name it: `left+right` or the standalone partner's id.
+pub fn unit_id(d: &Dataset, u: Unit) -> String {
+    match u {
+        Unit::Pair(a, b) => format!(
+            "{}+{}",
+            d.partners[a as usize].id, d.partners[b as usize].id
+        ),
+        Unit::Alone(p) => d.partners[p as usize].id.clone(),
+    }
+}
+
+/// `implementations`: the planned first customer implementations, by region, then unit
+/// (as the region's units are ordered: pairs by left and right id, then standalone
+/// partners), then relationships first, seats (descending) and file order.
+pub fn implementations(
+    scope: &Scope,
+    d: &Dataset,
+    config: &Config,
+    coverage: &Coverage,
+    plan: &Plan,
+) -> Export {
+    use Kind::*;
+    let rows = plan
+        .regions
+        .iter()
+        .zip(&coverage.regions)
+        .filter(|(p, _)| scope.contains(p.region))
+        .flat_map(|(p, rc)| {
+            p.implementations.iter().map(move |i| {
+                vec![
+                    d.regions[p.region as usize].clone(),
+                    unit_id(d, rc.units[i.unit as usize].0),
+                    i.install_id.clone(),
+                    i.customer.clone(),
+                    config.vendors[i.vendor as usize].id.clone(),
+                    i.seats.to_string(),
+                    i.serviced_by.is_some().to_string(),
+                ]
+            })
+        })
+        .collect();
+    Export {
+        name: "implementations",
+        columns: vec![
+            ("region", Text),
+            ("unit", Text),
+            ("install_id", Text),
+            ("customer", Text),
+            ("vendor", Text),
+            ("seats", Int),
+            ("relationship", Bool),
         ],
         rows,
     }

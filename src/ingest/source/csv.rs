@@ -58,6 +58,32 @@ pub(super) fn plain_records(
     }
 }
 
+/// The record that starts at byte `at` of `bytes` (a place [`Row::start_in`] gave while
+/// the file was read), handed to `f`.
+pub(super) fn record_at(bytes: &[u8], at: usize, f: impl FnOnce(Row<'_>)) {
+    let rest = &bytes[at..];
+    let end = memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
+    match (
+        memchr::memchr(b'"', &rest[..end]),
+        std::str::from_utf8(&rest[..end]),
+    ) {
+        // No quote before the line ends: the record is the line (a quoted field starts
+        // with a quote), split as `plain_records` splits it.
+        (None, Ok(record)) => {
+            let mut ends: Vec<usize> = memchr::memchr_iter(b',', record.as_bytes()).collect();
+            ends.push(record.len());
+            f(Row::Plain(record, &ends));
+        }
+        _ => {
+            let mut record = csv::StringRecord::new();
+            csv_reader(rest)
+                .read_record(&mut record)
+                .expect("the record was read before: valid UTF-8, quotes closed");
+            f(Row::Csv(&record, 0));
+        }
+    }
+}
+
 /// The records of CSV text through the `csv` crate (quoted fields, escaped quotes,
 /// quoted newlines), with the same line numbers as [`plain_records`].
 pub(super) fn csv_records(
@@ -91,7 +117,7 @@ pub(super) fn csv_records(
         // pay.
         line += chunk[counted..at].iter().filter(|&&b| b == b'\n').count() as u64;
         counted = at;
-        f(line, Row::Csv(&record));
+        f(line, Row::Csv(&record, at));
     }
 }
 
@@ -258,7 +284,7 @@ mod tests {
             let n = row.field_count().unwrap();
             let fields = (0..n)
                 .map(|i| match row {
-                    Row::Csv(r) => r[i].to_string(),
+                    Row::Csv(r, _) => r[i].to_string(),
                     Row::Plain(t, ends) => plain_field(t, ends, i).unwrap().to_string(),
                     _ => unreachable!(),
                 })

@@ -25,7 +25,7 @@ mod parquet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use self::csv::{csv_records, parse_csv, plain_records};
+use self::csv::{csv_records, parse_csv, plain_records, record_at};
 use self::ndjson::parse_ndjson;
 use self::parquet::{ParquetTable, parse_parquet};
 use super::cell::Cell;
@@ -99,6 +99,33 @@ impl Contents {
     }
 }
 
+impl Contents {
+    /// Lets the system drop a mapped file's pages from this process's memory; they are
+    /// read back when touched again.
+    pub(crate) fn release_pages(&self) {
+        self.release_range(0, self.len());
+    }
+
+    /// [`Contents::release_pages`] for the pages of bytes `from..from + len`.
+    pub(crate) fn release_range(&self, from: usize, len: usize) {
+        if let Contents::Mapped(map) = self {
+            // Whole pages only: the range is widened to the pages it touches.
+            const PAGE: usize = 4096;
+            let start = from / PAGE * PAGE;
+            let end = from.saturating_add(len).min(map.len());
+            if end <= start {
+                return;
+            }
+            // SAFETY: the map is read-only: dropped pages are read back from the file
+            // unchanged (the data contract asks that input files are not rewritten in place
+            // during a run), never zero-filled.
+            let _ = unsafe {
+                map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+            };
+        }
+    }
+}
+
 impl std::ops::Deref for Contents {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
@@ -148,8 +175,10 @@ enum Body<'a> {
 }
 
 /// One row of a [`Source`].
+#[derive(Clone, Copy)]
 pub(crate) enum Row<'r> {
-    Csv(&'r ::csv::StringRecord),
+    /// A record read by the `csv` crate and where it starts in its chunk.
+    Csv(&'r ::csv::StringRecord, usize),
     /// A record without quotes: its text and the end of each field in it.
     Plain(&'r str, &'r [usize]),
     Json(&'r [String], &'r [(String, serde_json::Value)]),
@@ -160,8 +189,17 @@ impl<'r> Row<'r> {
     /// The number of fields, for formats where a row can have the wrong number.
     pub(crate) fn field_count(&self) -> Option<usize> {
         match self {
-            Row::Csv(r) => Some(r.len()),
+            Row::Csv(r, _) => Some(r.len()),
             Row::Plain(_, ends) => Some(ends.len()),
+            _ => None,
+        }
+    }
+
+    /// Where a CSV record starts in `chunk`, the text of the chunk it was read from.
+    pub(crate) fn start_in(&self, chunk: &str) -> Option<usize> {
+        match *self {
+            Row::Csv(_, at) => Some(at),
+            Row::Plain(text, _) => Some(text.as_ptr() as usize - chunk.as_ptr() as usize),
             _ => None,
         }
     }
@@ -170,7 +208,7 @@ impl<'r> Row<'r> {
     #[inline(always)]
     pub(crate) fn get(&self, i: usize) -> Cell<'r> {
         match *self {
-            Row::Csv(r) => match r.get(i) {
+            Row::Csv(r, _) => match r.get(i) {
                 Some(s) => Cell::text(s),
                 None => Cell::Missing,
             },
@@ -306,6 +344,36 @@ impl<'a> Source<'a> {
                 }
             }
         }
+    }
+}
+
+/// Hands `f` the rows of a file read before, by where they are: for CSV each `at` is the
+/// byte where a record starts ([`Row::start_in`] plus its chunk's place in the file), for
+/// NDJSON and Parquet it is the row's line (the file is parsed again, every row read once).
+/// `f` gets the index into `ats` with the row.
+pub(crate) fn rows_at(
+    path: &Path,
+    format: Format,
+    bytes: &[u8],
+    ats: &[u64],
+    mut f: impl FnMut(usize, Row<'_>),
+) {
+    if format == Format::Csv {
+        for (i, &at) in ats.iter().enumerate() {
+            record_at(bytes, at as usize, |row| f(i, row));
+        }
+        return;
+    }
+    let src = Source::parse(path, format, bytes).expect("the file was parsed before");
+    let mut wanted: Vec<(u64, usize)> = ats.iter().enumerate().map(|(i, &l)| (l, i)).collect();
+    wanted.sort_unstable();
+    for c in 0..src.chunks() {
+        src.for_each_in(c, |line, row| {
+            let from = wanted.partition_point(|w| w.0 < line);
+            for &(_, i) in wanted[from..].iter().take_while(|w| w.0 == line) {
+                f(i, row);
+            }
+        });
     }
 }
 
