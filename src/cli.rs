@@ -110,6 +110,11 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: ExplainFormat,
+    /// Output folder of `report`, whose history the pairing reads (its previous run's
+    /// recommendations are kept where they can be), so that the pairs and planned
+    /// implementations shown are the report's.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
 }
 
 /// One kind of output of `report` (`--formats`).

@@ -193,6 +193,56 @@ pub struct Explanation {
     pub next_band: Option<NextBand>,
     /// The partner's engagements, in (left, right) order.
     pub engagements: Vec<EngagementLine>,
+    /// The first customer implementations planned for its delivery units, by unit
+    /// ([`implementation_lines`]; empty from [`explain`] alone).
+    pub implementations: Vec<ImplementationLine>,
+}
+
+/// A first customer implementation planned for one of the partner's delivery units.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImplementationLine {
+    /// The other partner of the unit (`id name`), or `None` when the partner is alone.
+    pub with: Option<String>,
+    /// `customer`.
+    pub customer: String,
+    /// `install_id`.
+    pub install_id: String,
+    /// Vendor id.
+    pub vendor: String,
+    /// Seats.
+    pub seats: u64,
+    /// The servicing partner (`id name`) when it is an existing relationship.
+    pub serviced_by: Option<String>,
+}
+
+/// The implementations planned for partner `p`'s delivery units in a run, by unit.
+pub fn implementation_lines(run: &crate::pipeline::Run, p: PartnerId) -> Vec<ImplementationLine> {
+    let d = run.dataset();
+    let r = d.partners[p as usize].region as usize;
+    let (rc, plan) = (&run.coverage.regions[r], &run.plan.regions[r]);
+    let who = |q: PartnerId| {
+        format!(
+            "{} {}",
+            d.partners[q as usize].id, d.partners[q as usize].name
+        )
+    };
+    plan.implementations
+        .iter()
+        .filter_map(|i| {
+            let unit = rc.units[i.unit as usize].0;
+            if !crate::plan::members(unit).any(|q| q == p) {
+                return None;
+            }
+            Some(ImplementationLine {
+                with: crate::plan::members(unit).find(|&q| q != p).map(who),
+                customer: i.customer.clone(),
+                install_id: i.install_id.clone(),
+                vendor: run.config.vendors[i.vendor as usize].id.clone(),
+                seats: i.seats,
+                serviced_by: i.serviced_by.map(who),
+            })
+        })
+        .collect()
 }
 
 /// One engagement of the partner.
@@ -278,6 +328,7 @@ pub fn explain(d: &Dataset, config: &Config, scores: &Scores, p: PartnerId) -> E
             n,
         ),
         engagements: engagement_lines(d, config, scores, p),
+        implementations: Vec::new(),
     }
 }
 

@@ -4,12 +4,12 @@
 use std::fmt::{self, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use crate::cli::{ExplainArgs, ExplainFormat};
-use crate::explain::{Explanation, MAX_STEPS, explain};
+use crate::explain::{Explanation, MAX_STEPS, explain, implementation_lines};
 use crate::ingest;
-use crate::score;
+use crate::pipeline::{self, HistorySource, Inputs, Scope};
 use crate::settings::Settings;
 
 pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
@@ -38,8 +38,19 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
             }
         );
     };
-    let scores = score::score(d, &settings.config, settings.as_of).context("scoring failed")?;
-    let e = explain(d, &settings.config, &scores, p);
+    // The whole computation, as `report` runs it on the same output folder: the pairs
+    // and the plan depend on its previous run.
+    let inputs = Inputs {
+        scope: Scope::all(d),
+        ingested,
+        config: settings.config,
+        config_sha256: settings.config_sha256,
+        as_of: settings.as_of,
+        history: HistorySource::Folder(args.out.clone()),
+    };
+    let run = pipeline::run(inputs, &mut ())?;
+    let mut e = explain(run.dataset(), &run.config, &run.scores, p);
+    e.implementations = implementation_lines(&run, p);
     if args.format == ExplainFormat::Json {
         println!("{}", serde_json::to_string_pretty(&e)?);
     } else {
@@ -70,6 +81,7 @@ impl fmt::Display for Text<'_> {
         )?;
         vendors(o, e)?;
         engagements(o, e)?;
+        implementations(o, e)?;
         cliff(o, e)?;
         next_band(o, e)
     }
@@ -99,6 +111,32 @@ fn engagements(o: &mut impl Write, e: &Explanation) -> fmt::Result {
         for r in &g.at_risk {
             writeln!(o, "    at risk: {r}")?;
         }
+    }
+    Ok(())
+}
+
+fn implementations(o: &mut impl Write, e: &Explanation) -> fmt::Result {
+    if e.implementations.is_empty() {
+        return Ok(());
+    }
+    writeln!(o, "\nfirst customer implementations planned:")?;
+    for i in &e.implementations {
+        let unit = match &i.with {
+            Some(w) => format!("with {w}"),
+            None => "alone".to_string(),
+        };
+        let relationship = match &i.serviced_by {
+            Some(s) => format!(" — serviced by {s}"),
+            None => String::new(),
+        };
+        writeln!(
+            o,
+            "  {unit}: {} ({}), {}, {} seats{relationship}",
+            i.customer,
+            i.install_id,
+            i.vendor,
+            crate::format::fmt_int(i.seats)
+        )?;
     }
     Ok(())
 }

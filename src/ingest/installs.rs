@@ -393,9 +393,7 @@ pub(super) fn read_installs(
         .collect();
     // The file's text has been read: its pages are handed back before the plan's lists
     // are filled (the text of the installs a plan names is read again).
-    let t0 = std::time::Instant::now();
     file.release_pages();
-    let t1 = t0.elapsed();
     installs.plan = plan_installs(
         chunks,
         &dropped,
@@ -405,9 +403,6 @@ pub(super) fn read_installs(
         (&counts.open, &counts.serviced_home),
         &chunk_at,
     );
-    if std::env::var("PLAN_DEBUG").is_ok() {
-        eprintln!("release {t1:?} plan lists {:?}", t0.elapsed());
-    }
     (installs, region_names, problems)
 }
 

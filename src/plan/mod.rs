@@ -102,7 +102,6 @@ pub fn plan(d: &Dataset, config: &Config, pairing: &Pairing, coverage: &Coverage
         .zip(&pairing.regions)
         .map(|(rc, rp)| region(d, config, rp, rc))
         .collect();
-    let t0 = std::time::Instant::now();
     // The text of the planned installs, read in file order.
     let mut wanted: Vec<(u64, usize, usize)> = regions
         .iter()
@@ -120,16 +119,6 @@ pub fn plan(d: &Dataset, config: &Config, pairing: &Pairing, coverage: &Coverage
         let imp = &mut regions[r].implementations[i];
         imp.install_id = id;
         imp.customer = customer;
-    }
-    if std::env::var("PLAN_DEBUG").is_ok() {
-        eprintln!(
-            "fetch {:?} n={}",
-            t0.elapsed(),
-            regions
-                .iter()
-                .map(|r| r.implementations.len())
-                .sum::<usize>()
-        );
     }
     Plan { regions }
 }

@@ -76,6 +76,15 @@ pub struct Kpis {
     /// Incumbent pairs recommended again.
     #[serde(default)]
     pub kept: u64,
+    /// First customer implementations planned (docs/implementations.md).
+    #[serde(default)]
+    pub planned: u64,
+    /// Those of them with an existing customer relationship.
+    #[serde(default)]
+    pub planned_relationships: u64,
+    /// Their seats.
+    #[serde(default)]
+    pub planned_seats: u64,
 }
 
 impl Kpis {

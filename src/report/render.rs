@@ -141,6 +141,7 @@ impl<'a> RegionContext<'a> {
                 &page.engagements,
                 &page.pairs,
                 &page.gaps,
+                &page.implementations,
             ),
         }
     }

@@ -12,7 +12,7 @@ two thirds of the render stage's CPU time. See `benches/RESULTS.md`.
 */
 
 use super::escape;
-use super::model::{EngagementRow, GapRow, PairRow, PartnerRow};
+use super::model::{EngagementRow, GapRow, ImplementationRow, PairRow, PartnerRow};
 
 /// One cell: its text (escaped when written) and how the HTML cell is marked up.
 #[derive(Clone, Copy)]
@@ -27,6 +27,10 @@ enum Field<'a> {
     Severity(&'a str),
     /// `<td class="num">` holding `a / b` (digits and a slash: nothing to escape).
     Ratio(usize, u32),
+    /// The unit a row belongs to, rows grouped by unit: on a group's first row (with the
+    /// group's number of rows) a `<th scope="rowgroup">` spanning the group, which starts
+    /// a `<tbody>` of its own; on the others nothing in HTML, an empty cell in Markdown.
+    Unit(&'a str, Option<usize>),
 }
 
 /// An output format's row syntax.
@@ -50,6 +54,8 @@ pub struct Rows {
     pub engagements: String,
     /// The gaps and actions.
     pub gaps: String,
+    /// The planned first customer implementations.
+    pub implementations: String,
 }
 
 impl Rows {
@@ -60,8 +66,19 @@ impl Rows {
         engagements: &[EngagementRow],
         pairs: &[PairRow],
         gaps: &[GapRow],
+        implementations: &[ImplementationRow],
     ) -> Rows {
         Rows {
+            implementations: table(format, implementations, 200, |i| {
+                [
+                    Field::Unit(&i.unit, i.group),
+                    Field::Text(&i.customer),
+                    Field::Text(&i.install),
+                    Field::Text(&i.vendor),
+                    Field::Num(&i.seats),
+                    Field::Text(&i.relationship),
+                ]
+            }),
             engagements: table(format, engagements, 200, |g| {
                 [
                     Field::Text(&g.left),
@@ -132,9 +149,18 @@ fn write_row(out: &mut String, format: Markup, cells: &[Field<'_>]) {
         Markup::Markdown => escape::markdown_into,
     };
     if format == Markup::Html {
+        if let Some(Field::Unit(_, Some(_))) = cells.first() {
+            if !out.is_empty() {
+                out.push_str("</tbody>\n");
+            }
+            out.push_str("<tbody>");
+        }
         out.push_str("<tr>");
     }
     for &cell in cells {
+        if let (Markup::Html, Field::Unit(_, None)) = (format, cell) {
+            continue;
+        }
         match (format, cell) {
             (Markup::Html, Field::Text(_)) => out.push_str("<td>"),
             (Markup::Html, Field::Num(_) | Field::Ratio(..)) => out.push_str("<td class=\"num\">"),
@@ -144,18 +170,32 @@ fn write_row(out: &mut String, format: Markup, cells: &[Field<'_>]) {
                 escape(out, t);
                 out.push_str("\">");
             }
+            (Markup::Html, Field::Unit(_, rows)) => {
+                use std::fmt::Write;
+                let _ = write!(
+                    out,
+                    "<th scope=\"rowgroup\" rowspan=\"{}\" class=\"unit\">",
+                    rows.unwrap_or(1)
+                );
+            }
             (Markup::Markdown, _) => out.push_str("| "),
         }
         match cell {
-            Field::Text(t) | Field::Num(t) | Field::Date(t) | Field::Severity(t) => escape(out, t),
+            Field::Text(t)
+            | Field::Num(t)
+            | Field::Date(t)
+            | Field::Severity(t)
+            | Field::Unit(t, Some(_)) => escape(out, t),
+            Field::Unit(_, None) => {}
             Field::Ratio(a, b) => {
                 use std::fmt::Write;
                 let _ = write!(out, "{a} / {b}");
             }
         }
-        out.push_str(match format {
-            Markup::Html => "</td>",
-            Markup::Markdown => " ",
+        out.push_str(match (format, cell) {
+            (Markup::Html, Field::Unit(..)) => "</th>",
+            (Markup::Html, _) => "</td>",
+            (Markup::Markdown, _) => " ",
         });
     }
     out.push_str(match format {
@@ -197,6 +237,7 @@ mod tests {
             &[],
             &[],
             std::slice::from_ref(&gap),
+            &[],
         );
         assert_eq!(
             html.partners,
@@ -220,6 +261,7 @@ mod tests {
             &[],
             &[],
             &[gap],
+            &[],
         );
         assert_eq!(
             md.partners,

@@ -135,6 +135,13 @@ fn without_lines(mut d: Dataset) -> Dataset {
     if let Some(rows) = &mut d.installs.rows {
         rows.line.iter_mut().for_each(|l| *l = 0);
     }
+    // Where an install is in its file: a byte for CSV, a line for the others.
+    let plan = &mut d.installs.plan;
+    plan.open
+        .iter_mut()
+        .flatten()
+        .chain(plan.serviced.iter_mut())
+        .for_each(|i| i.at = 0);
     d
 }
 
@@ -272,4 +279,36 @@ X1,\"Bad \"\"Status\"\"\",North,US,telephony,dormant,2008-01-01,\r\n";
     assert_eq!(d.partners[0].name, "Contoso Systems,\r\nInc.");
     let x1 = got.rejected.iter().find(|r| r.value == "dormant").unwrap();
     assert_eq!(x1.line, 7);
+}
+
+/// The planned first customer implementations name their installs the same whatever the
+/// installs table's format: `install_id` and `customer` are read again from the file (by
+/// byte for CSV, by line for NDJSON and Parquet) only for the installs planned.
+#[test]
+fn planned_installs_are_named_alike_in_every_format() {
+    let engaged = tiny_engaged();
+    let planned = |dir: &std::path::Path| {
+        let out = tempfile::tempdir().unwrap();
+        crate::support::report(dir, out.path(), &["--formats", "csv"]).ok();
+        std::fs::read_to_string(out.path().join("latest/data/implementations.csv")).unwrap()
+    };
+    let csv = planned(engaged.path());
+    // Each planned install's id and customer, as the installs table has them.
+    let (_, installs) = read_csv(&engaged.path().join("installs.csv"));
+    let mut planned_rows = csv::Reader::from_reader(csv.as_bytes());
+    let mut n = 0;
+    for row in planned_rows.records() {
+        let row = row.unwrap();
+        let (id, customer) = (row[2].to_string(), row[3].to_string());
+        assert!(
+            installs.iter().any(|r| r[0].as_deref() == Some(id.as_str())
+                && r[1].as_deref() == Some(customer.as_str())),
+            "{id} {customer} is an install of the table"
+        );
+        n += 1;
+    }
+    assert!(n > 0, "the fixture plans implementations");
+    for ext in ["ndjson", "parquet"] {
+        assert_eq!(planned(converted(ext).path()), csv, "{ext}");
+    }
 }

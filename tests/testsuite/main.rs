@@ -9,6 +9,7 @@ mod explain;
 mod fatal;
 mod formats;
 mod golden;
+mod implementations;
 mod oracle;
 mod pairing;
 mod rejections;

@@ -36,6 +36,7 @@ fn a_report_has_every_output_and_the_same_bytes_every_time() {
             ".lock",
             "2008-04-10/data/coverage.csv",
             "2008-04-10/data/gaps.csv",
+            "2008-04-10/data/implementations.csv",
             "2008-04-10/data/pairs.csv",
             "2008-04-10/data/partner_scores.csv",
             "2008-04-10/data/rejected.csv",
@@ -567,6 +568,7 @@ fn parquet_exports_are_typed_and_deterministic() {
         [
             "coverage.parquet",
             "gaps.parquet",
+            "implementations.parquet",
             "pairs.parquet",
             "partner_scores.parquet",
             "rejected.parquet"

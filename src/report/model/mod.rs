@@ -16,8 +16,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use region::{
-    EngagementRow, GapRow, PairRow, PartnerRow, RegionPage, RegionRow, StatusRow, TargetRow,
-    VendorRow, VendorState,
+    EngagementRow, GapRow, ImplementationRow, PairRow, PartnerRow, PlanLine, RegionPage, RegionRow,
+    StatusRow, TargetRow, VendorRow, VendorState,
 };
 pub use trend::{TrendPoint, TrendSeries, TrendTable, TrendTableRow};
 
@@ -30,6 +30,7 @@ use crate::format::{fmt_delta, fmt_int, fmt_pct, fmt_tenths, tenths};
 use crate::ingest::{Action, Dataset, PartnerId, RegionId, Table};
 use crate::pair::Pairing;
 use crate::pipeline::{Run, Scope};
+use crate::plan::Plan;
 use crate::score::{CLIFF_DAYS, Scores, cliff_date};
 
 /// A KPI tile.
@@ -251,6 +252,7 @@ struct Ctx<'a> {
     scores: &'a Scores,
     pairing: &'a Pairing,
     coverage: &'a Coverage,
+    plan: &'a Plan,
     as_of: NaiveDate,
     /// Each region's file stem.
     slugs: Vec<String>,
@@ -306,6 +308,9 @@ impl Ctx<'_> {
             recommended: 0,
             incumbents: 0,
             kept: 0,
+            planned: 0,
+            planned_relationships: 0,
+            planned_seats: 0,
         };
         let mut score_sum = 0.0;
         for (p, s) in d.partners.iter().zip(&self.scores.partners) {
@@ -339,6 +344,10 @@ impl Ctx<'_> {
             k.recommended += rp.recommended().count() as u64;
             k.incumbents += u64::from(rp.stability.incumbents);
             k.kept += u64::from(rp.stability.kept);
+            let plan = &self.plan.regions[rc.region as usize];
+            k.planned += plan.implementations.len() as u64;
+            k.planned_relationships += plan.relationships() as u64;
+            k.planned_seats += plan.seats();
             k.seats_covered_now = k.seats_covered_now.map(|n| n + rc.covered_now.0);
             k.installs_covered_now = k.installs_covered_now.map(|n| n + rc.covered_now.1);
             k.seats += rc.seats.0;
@@ -362,12 +371,23 @@ fn program_line(k: &Kpis) -> String {
         String::new()
     };
     format!(
-        "{} engagements in effect{at_risk}, with {} customer implementations delivered; {} pairs recommended, keeping {} of the {} incumbent pairs (proposed engagements and the previous run's recommendations).",
+        "{} engagements in effect{at_risk}, with {} customer implementations delivered; {} pairs recommended, keeping {} of the {} incumbent pairs (proposed engagements and the previous run's recommendations); {}.",
         fmt_int(k.engagements),
         fmt_int(k.implementations),
         fmt_int(k.recommended),
         fmt_int(k.kept),
         fmt_int(k.incumbents),
+        planned_line(k),
+    )
+}
+
+/// The planned first customer implementations of a scope in words.
+fn planned_line(k: &Kpis) -> String {
+    format!(
+        "{} first customer implementations planned ({} seats, {} with an existing customer relationship)",
+        fmt_int(k.planned),
+        fmt_int(k.planned_seats),
+        fmt_int(k.planned_relationships),
     )
 }
 
@@ -473,6 +493,17 @@ fn tiles(k: &Kpis, prev: Option<&Kpis>) -> Vec<Tile> {
             prev.map(|p| p.counted as f64),
             Delta::Count,
         ),
+        tile(
+            "First implementations planned",
+            format!(
+                "{} ({} seats)",
+                fmt_int(k.planned),
+                fmt_int(k.planned_seats)
+            ),
+            k.planned as f64,
+            prev.map(|p| p.planned as f64),
+            Delta::Count,
+        ),
     ]
 }
 
@@ -488,6 +519,7 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
         scores: &run.scores,
         pairing: &run.pairing,
         coverage: &run.coverage,
+        plan: &run.plan,
         as_of: run.as_of,
         slugs: slugs(&d.regions),
         region_kpis: Vec::new(),

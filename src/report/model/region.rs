@@ -75,6 +75,8 @@ pub struct RegionRow {
     /// The state of each target behind `recruited`: one word for the region's `all`
     /// target, `track: state` per track otherwise (empty without targets).
     pub target_state: String,
+    /// Planned first customer implementations and their seats.
+    pub planned: String,
     /// Gaps rated high.
     pub high_gaps: usize,
     /// The recruit-next line, if any.
@@ -142,6 +144,40 @@ pub struct EngagementRow {
     pub vendors: String,
     /// Every reason it is at risk, in words, `; `-joined (`—` when it is not).
     pub at_risk: String,
+}
+
+/// A planned first customer implementation on a region page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImplementationRow {
+    /// The unit: `left + right` pair or standalone partner, ids and names.
+    pub unit: String,
+    /// `customer`.
+    pub customer: String,
+    /// `install_id`.
+    pub install: String,
+    /// Vendor name.
+    pub vendor: String,
+    /// Seats.
+    pub seats: String,
+    /// `serviced by <partner>` for an existing customer relationship, else `—`.
+    pub relationship: String,
+    /// On the first row of its unit: the unit's number of rows.
+    pub group: Option<usize>,
+}
+
+/// A region's plan in one line.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanLine {
+    /// Planned implementations.
+    pub planned: String,
+    /// Units with at least one.
+    pub units: String,
+    /// Their seats.
+    pub seats: String,
+    /// Planned with an existing relationship.
+    pub relationships: String,
+    /// `implementations.per_unit`.
+    pub per_unit: u32,
 }
 
 /// How stable a region's recommendations are (docs/pairing.md, "Stable
@@ -235,6 +271,12 @@ pub struct RegionPage {
     pub engagements: Vec<EngagementRow>,
     /// The recommendations' stability.
     pub stability: StabilityLine,
+    /// Planned first customer implementations, by unit (rendered by `rows.rs`, not part
+    /// of the template context).
+    #[serde(skip)]
+    pub implementations: Vec<ImplementationRow>,
+    /// The plan in figures.
+    pub plan: PlanLine,
     /// Pairing rates, formatted.
     pub left_rate: String,
     /// Pairing rate of the right track.
@@ -280,6 +322,11 @@ pub(super) fn region(ctx: &Ctx<'_>, rc: &RegionCoverage) -> (RegionRow, RegionPa
             None => "—".to_string(),
         },
         target_state: target_state(ctx, rc),
+        planned: format!(
+            "{} ({} seats)",
+            fmt_int(k.planned),
+            fmt_int(k.planned_seats)
+        ),
         high_gaps: rc
             .gaps
             .iter()
@@ -298,6 +345,8 @@ pub(super) fn region(ctx: &Ctx<'_>, rc: &RegionCoverage) -> (RegionRow, RegionPa
         pairs: pair_rows(ctx, rc),
         engagements: engagement_rows(ctx, rc),
         stability: stability_line(ctx, rc),
+        implementations: implementation_rows(ctx, rc),
+        plan: plan_line(ctx, rc),
         left_rate: rate(&rc.left_rate),
         right_rate: rate(&rc.right_rate),
         gaps: gap_rows(ctx, rc),
@@ -416,6 +465,51 @@ fn engagement_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<EngagementRow> {
             }
         })
         .collect()
+}
+
+/// `id name + id name` of a unit, or `id name` of a standalone partner.
+fn unit_name(ctx: &Ctx<'_>, u: Unit) -> String {
+    match u {
+        Unit::Pair(a, b) => format!("{} + {}", ctx.who(a), ctx.who(b)),
+        Unit::Alone(p) => ctx.who(p),
+    }
+}
+
+fn implementation_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<ImplementationRow> {
+    let plan = &ctx.plan.regions[rc.region as usize];
+    let mut last = None;
+    plan.implementations
+        .iter()
+        .map(|i| {
+            let group = (last != Some(i.unit)).then(|| plan.of_unit(i.unit).len());
+            last = Some(i.unit);
+            ImplementationRow {
+                unit: unit_name(ctx, rc.units[i.unit as usize].0),
+                customer: i.customer.clone(),
+                install: i.install_id.clone(),
+                vendor: ctx.config.vendors[i.vendor as usize].name.clone(),
+                seats: fmt_int(i.seats),
+                relationship: i.serviced_by.map_or_else(
+                    || "—".to_string(),
+                    |p| format!("serviced by {}", ctx.who(p)),
+                ),
+                group,
+            }
+        })
+        .collect()
+}
+
+fn plan_line(ctx: &Ctx<'_>, rc: &RegionCoverage) -> PlanLine {
+    let plan = &ctx.plan.regions[rc.region as usize];
+    let mut units: Vec<u32> = plan.implementations.iter().map(|i| i.unit).collect();
+    units.dedup();
+    PlanLine {
+        planned: fmt_int(plan.implementations.len() as u64),
+        units: fmt_int(units.len() as u64),
+        seats: fmt_int(plan.seats()),
+        relationships: fmt_int(plan.relationships() as u64),
+        per_unit: ctx.config.implementations.per_unit,
+    }
 }
 
 fn stability_line(ctx: &Ctx<'_>, rc: &RegionCoverage) -> StabilityLine {
