@@ -614,18 +614,21 @@ fn unplannable(
     let plan = &ctx.d.installs.plan;
     let nv = ctx.config.vendors.len();
     let cell = |v: VendorId| ctx.rp.region as usize * nv + v as usize;
-    // Per vendor: whether a unit qualified for it holds a partner servicing one of its
-    // installs.
+    let no_open = |v: VendorId| plan.open.get(cell(v)).is_none_or(Vec::is_empty);
+    // Covered vendors without an open install: those whose installs a qualified unit's
+    // partner must service (usually none, and then no unit is looked at).
+    let mut only_serviced = VendorSet::default();
+    for vc in vendors.iter().filter(|vc| vc.covered && no_open(vc.vendor)) {
+        only_serviced.insert(vc.vendor);
+    }
     let mut serviced = VendorSet::default();
-    for (u, q) in units {
-        let members = match *u {
-            Unit::Pair(a, b) => [Some(a), Some(b)],
-            Unit::Alone(p) => [Some(p), None],
-        };
-        for p in members.into_iter().flatten() {
-            for &v in plan.serviced_by(p).1 {
-                if q.contains(v) {
-                    serviced.insert(v);
+    if !only_serviced.is_empty() {
+        for (u, q) in units {
+            for p in crate::plan::members(*u) {
+                for &v in plan.serviced_by(p).1 {
+                    if q.contains(v) && only_serviced.contains(v) {
+                        serviced.insert(v);
+                    }
                 }
             }
         }
@@ -636,7 +639,7 @@ fn unplannable(
             let v = vc.vendor;
             if !vc.covered {
                 Some((v, Unplannable::NoQualifiedUnit))
-            } else if plan.open.get(cell(v)).is_none_or(Vec::is_empty) && !serviced.contains(v) {
+            } else if only_serviced.contains(v) && !serviced.contains(v) {
                 Some((v, Unplannable::ChannelConflict))
             } else {
                 None

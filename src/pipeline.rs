@@ -154,7 +154,7 @@ pub fn stage<T>(watch: &mut dyn Watch, name: &'static str, f: impl FnOnce() -> T
 /// Scores, pairs and measures coverage: the computing stages, in order.
 pub fn run(inputs: Inputs, watch: &mut dyn Watch) -> anyhow::Result<Run> {
     let Inputs {
-        ingested,
+        mut ingested,
         config,
         config_sha256,
         as_of,
@@ -176,6 +176,9 @@ pub fn run(inputs: Inputs, watch: &mut dyn Watch) -> anyhow::Result<Run> {
     let plan = stage(watch, "plan", || {
         plan::plan(d, &config, &pairing, &coverage)
     });
+    // The installs as the plan weighs them (tens of MB on a large dataset) have served:
+    // freed before the report is built.
+    ingested.dataset.installs.plan = Default::default();
     Ok(Run {
         ingested,
         config,

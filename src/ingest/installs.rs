@@ -307,6 +307,10 @@ pub(super) fn read_installs(
         k.claims = Claims::default();
         problems.append(&mut k.problems);
     }
+    // The file's text has been read (what follows reads numbers): its pages are handed
+    // back before the lists below are filled (the text of the installs a plan names is
+    // read again).
+    file.release_pages();
 
     // The counts, chunks in parallel: one set of counters per worker's run of chunks (not
     // per chunk: the per-partner counters alone are 4 bytes a partner), summed. Beside
@@ -391,9 +395,6 @@ pub(super) fn read_installs(
                 .map(|t| (t.as_ptr() as usize - file.as_ptr() as usize) as u64)
         })
         .collect();
-    // The file's text has been read: its pages are handed back before the plan's lists
-    // are filled (the text of the installs a plan names is read again).
-    file.release_pages();
     installs.plan = plan_installs(
         chunks,
         &dropped,
@@ -435,7 +436,14 @@ fn plan_installs(
         .enumerate()
         .map(|(c, k)| {
             let (rows, drop, global) = (&k.out, &dropped[c], &global[c]);
-            let (mut open, mut serviced) = (Vec::new(), Vec::with_capacity(rows.len()));
+            // Sized first: lists grown by doubling touch up to twice the memory.
+            let open_rows = (0..rows.len())
+                .filter(|&i| !drop[i] && rows.partner(i).is_none())
+                .count();
+            let (mut open, mut serviced) = (
+                Vec::with_capacity(open_rows),
+                Vec::with_capacity(rows.len() - open_rows),
+            );
             for i in (0..rows.len()).filter(|&i| !drop[i]) {
                 let region = global[rows.region[i] as usize];
                 let (vendor, install) = (
@@ -464,6 +472,8 @@ fn plan_installs(
         serviced_at.push(serviced_at.last().copied().unwrap_or(0) + n as usize);
     }
     let total = serviced_at.last().copied().unwrap_or(0);
+    let (opens, serviceds): (Vec<Vec<Picked>>, Vec<Vec<Picked>>) = picked.into_iter().unzip();
+    // Each chunk's lists are freed once dealt.
     let (open, (serviced, serviced_vendor)) = rayon::join(
         || {
             let mut open: Vec<Vec<PlanInstall>> = sizes
@@ -471,8 +481,8 @@ fn plan_installs(
                 .iter()
                 .map(|&n| Vec::with_capacity(n as usize))
                 .collect();
-            for (list, _) in &picked {
-                for &(cell, _, install) in list {
+            for list in opens {
+                for (cell, _, install) in list {
                     open[cell as usize].push(install);
                 }
             }
@@ -482,8 +492,8 @@ fn plan_installs(
             let mut serviced = vec![PlanInstall { seats: 0, at: 0 }; total];
             let mut serviced_vendor: Vec<VendorId> = vec![0; total];
             let mut next = serviced_at.clone();
-            for (_, list) in &picked {
-                for &(p, vendor, install) in list {
+            for list in serviceds {
+                for (p, vendor, install) in list {
                     let slot = &mut next[p as usize];
                     serviced[*slot] = install;
                     serviced_vendor[*slot] = vendor;

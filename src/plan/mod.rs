@@ -22,7 +22,7 @@ use crate::coverage::{Coverage, RegionCoverage, Unit};
 use crate::ingest::{Dataset, PartnerId, RegionId};
 use crate::pair::{Pairing, RegionPairing};
 use crate::score::VendorSet;
-use solve::{Class, Problem, best};
+use solve::{Class, Planner, best};
 
 /// One planned first customer implementation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -148,35 +148,13 @@ fn region(d: &Dataset, config: &Config, rp: &RegionPairing, rc: &RegionCoverage)
     let slots = slots(d, config, rp, rc);
     let plan = &d.installs.plan;
     let nv = config.vendors.len();
-    let room = |units: &[u32]| -> usize { units.iter().map(|&u| slots[u as usize] as usize).sum() };
-    let mut classes: Vec<Class> = Vec::new();
-    // The servicing partner of each class (None: open installs).
+    let mut planner = Planner::new(slots);
+    // The servicing partner and vendor of each class (no partner: open installs).
     let mut servicing: Vec<Option<PartnerId>> = Vec::new();
     let mut vendor_of: Vec<VendorId> = Vec::new();
 
-    // Open installs: one class per vendor, the units qualified for it.
-    for v in 0..nv as VendorId {
-        let units: Vec<u32> = (0..rc.units.len() as u32)
-            .filter(|&u| rc.units[u as usize].1.contains(v))
-            .collect();
-        let cell = rp.region as usize * nv + v as usize;
-        let Some(open) = plan.open.get(cell).filter(|o| !o.is_empty()) else {
-            continue;
-        };
-        if room(&units) == 0 {
-            continue;
-        }
-        classes.push(Class {
-            installs: best(open.clone(), room(&units)),
-            units,
-            relationship: false,
-        });
-        servicing.push(None);
-        vendor_of.push(v);
-    }
-
-    // Serviced installs: one class per (partner, vendor), the partner's units qualified
-    // for the vendor.
+    // Serviced installs first: one class per (partner, vendor), the partner's units
+    // qualified for the vendor.
     let mut partner_units: Vec<(PartnerId, u32)> = rc
         .units
         .iter()
@@ -201,7 +179,8 @@ fn region(d: &Dataset, config: &Config, rp: &RegionPairing, rc: &RegionCoverage)
                 .map(|&(_, u)| u)
                 .filter(|&u| rc.units[u as usize].1.contains(v))
                 .collect();
-            if room(&units) == 0 {
+            let room = planner.room(&units);
+            if room == 0 {
                 continue;
             }
             let mine = installs
@@ -210,8 +189,8 @@ fn region(d: &Dataset, config: &Config, rp: &RegionPairing, rc: &RegionCoverage)
                 .filter(|&(_, &w)| w == v)
                 .map(|(i, _)| *i)
                 .collect();
-            classes.push(Class {
-                installs: best(mine, room(&units)),
+            planner.add(Class {
+                installs: best(mine, room),
                 units,
                 relationship: true,
             });
@@ -219,9 +198,35 @@ fn region(d: &Dataset, config: &Config, rp: &RegionPairing, rc: &RegionCoverage)
             vendor_of.push(v);
         }
     }
+    planner.relationships();
 
-    let problem = Problem { slots, classes };
-    let mut implementations: Vec<Implementation> = solve::solve(&problem)
+    // Then open installs: one class per vendor, the units qualified for it; no more of
+    // them than the slots the relationships left.
+    let free = planner.free() as usize;
+    for v in 0..nv as VendorId {
+        let cell = rp.region as usize * nv + v as usize;
+        let Some(open) = plan.open.get(cell).filter(|o| !o.is_empty()) else {
+            continue;
+        };
+        let units: Vec<u32> = (0..rc.units.len() as u32)
+            .filter(|&u| rc.units[u as usize].1.contains(v))
+            .collect();
+        let keep = planner.room(&units).min(free);
+        if keep == 0 {
+            continue;
+        }
+        planner.add(Class {
+            installs: best(open.clone(), keep),
+            units,
+            relationship: false,
+        });
+        servicing.push(None);
+        vendor_of.push(v);
+    }
+    planner.others();
+
+    let (problem, assignments) = planner.finish();
+    let mut implementations: Vec<Implementation> = assignments
         .into_iter()
         .map(|a| {
             let install = problem.classes[a.class as usize].installs[a.install as usize];

@@ -24,7 +24,7 @@ The pairing's flow solver proves the same optimum on random problems in the test
 */
 
 use std::cmp::Reverse;
-use std::collections::VecDeque;
+use std::collections::{BinaryHeap, VecDeque};
 
 use crate::ingest::PlanInstall;
 
@@ -76,32 +76,115 @@ pub fn best(mut installs: Vec<PlanInstall>, keep: usize) -> Vec<PlanInstall> {
 /// The optimal plan of `p`: relationships first, then seats, every tie to the install
 /// earlier in its file and then to the unit first in order. Sorted by class and install.
 pub fn solve(p: &Problem) -> Vec<Assignment> {
-    let mut g = Greedy::new(p);
-    // Every install a class's units can hold, heaviest first.
-    let mut order: Vec<(u32, u32)> = Vec::new();
-    for (c, class) in p.classes.iter().enumerate() {
-        let room: u64 = class
-            .units
-            .iter()
-            .map(|&u| u64::from(p.slots[u as usize]))
-            .sum();
-        let n = class.installs.len().min(room as usize);
-        order.extend((0..n as u32).map(|i| (c as u32, i)));
+    let mut planner = Planner::new(p.slots.clone());
+    for class in &p.classes {
+        planner.add(class.clone());
     }
-    let key = |&(c, i): &(u32, u32)| {
-        let class = &p.classes[c as usize];
-        let install = class.installs[i as usize];
-        (!class.relationship, Reverse(install.seats), install.at, c)
-    };
-    order.sort_unstable_by_key(key);
-    for (c, _) in order {
-        g.offer(c as usize);
-    }
-    g.assignments()
+    planner.relationships();
+    planner.others();
+    planner.finish().1
 }
 
-struct Greedy<'p> {
-    p: &'p Problem,
+/// [`solve`] in two steps, so that the other installs' classes can be built knowing how
+/// many slots the relationships left: add the relationship classes, place them
+/// ([`Planner::relationships`]), add the others — at most [`Planner::free`] installs of
+/// each can be placed — and place them ([`Planner::others`]).
+pub struct Planner {
+    g: Greedy,
+}
+
+impl Planner {
+    /// A plan of units with these slots, no class yet.
+    pub fn new(slots: Vec<u32>) -> Planner {
+        Planner {
+            g: Greedy::new(Problem {
+                slots,
+                classes: Vec::new(),
+            }),
+        }
+    }
+
+    /// Adds a class; its index is the number of classes added before it.
+    pub fn add(&mut self, class: Class) {
+        self.g.add(class);
+    }
+
+    /// The slots of `units`, together.
+    pub fn room(&self, units: &[u32]) -> usize {
+        units
+            .iter()
+            .map(|&u| self.g.p.slots[u as usize] as usize)
+            .sum()
+    }
+
+    /// Slots not yet taken.
+    pub fn free(&self) -> u64 {
+        self.g.capacity - self.g.placed
+    }
+
+    /// Places the relationship classes' installs, heaviest first (seats, then file order).
+    pub fn relationships(&mut self) {
+        let g = &mut self.g;
+        let mut order: Vec<(Reverse<u64>, u64, u32)> = Vec::new();
+        for (c, class) in g.p.classes.iter().enumerate() {
+            if class.relationship {
+                let n = g.room_of(c);
+                order.extend(
+                    class.installs[..n]
+                        .iter()
+                        .map(|i| (Reverse(i.seats), i.at, c as u32)),
+                );
+            }
+        }
+        order.sort_unstable();
+        for (_, _, c) in order {
+            if g.placed == g.capacity {
+                return;
+            }
+            g.offer(c as usize);
+        }
+    }
+
+    /// Places the other classes' installs, merged from their lists (each heaviest first),
+    /// until every slot is taken.
+    pub fn others(&mut self) {
+        let g = &mut self.g;
+        let mut next = vec![0usize; g.p.classes.len()];
+        let mut heads: BinaryHeap<(u64, Reverse<u64>, Reverse<u32>)> = (0..g.p.classes.len())
+            .filter(|&c| !g.p.classes[c].relationship && g.room_of(c) > 0)
+            .map(|c| {
+                let first = g.p.classes[c].installs[0];
+                (first.seats, Reverse(first.at), Reverse(c as u32))
+            })
+            .collect();
+        while let Some((_, _, Reverse(c))) = heads.pop() {
+            if g.placed == g.capacity {
+                break;
+            }
+            let c = c as usize;
+            g.offer(c);
+            next[c] += 1;
+            if !g.closed[c] && next[c] < g.room_of(c) {
+                let i = g.p.classes[c].installs[next[c]];
+                heads.push((i.seats, Reverse(i.at), Reverse(c as u32)));
+            }
+        }
+    }
+
+    /// The problem as built, and the plan: each class keeps its best installs (a prefix
+    /// of them), dealt to its units in order.
+    pub fn finish(self) -> (Problem, Vec<Assignment>) {
+        let plan = self.g.assignments();
+        (self.g.p, plan)
+    }
+}
+
+struct Greedy {
+    p: Problem,
+    /// Per class: how many of its installs its units can hold.
+    room: Vec<usize>,
+    /// All slots.
+    capacity: u64,
     load: Vec<u32>,
     /// Units that no augmenting path can reach any more.
     dead: Vec<bool>,
@@ -110,6 +193,8 @@ struct Greedy<'p> {
     cursor: Vec<usize>,
     /// Per unit: (class, how many of its installs) it holds.
     held: Vec<Vec<(u32, u32)>>,
+    /// Installs placed so far.
+    placed: u64,
     /// The search's marks: a unit or class is seen in search `stamp`.
     seen_unit: Vec<u32>,
     seen_class: Vec<u32>,
@@ -120,21 +205,43 @@ struct Greedy<'p> {
 
 const NONE: u32 = u32::MAX;
 
-impl<'p> Greedy<'p> {
-    fn new(p: &'p Problem) -> Self {
-        let (nu, nc) = (p.slots.len(), p.classes.len());
+impl Greedy {
+    fn new(p: Problem) -> Self {
+        debug_assert!(p.classes.is_empty(), "classes come through `add`");
+        let (nu, nc) = (p.slots.len(), 0);
         Greedy {
+            room: Vec::new(),
+            capacity: p.slots.iter().map(|&s| u64::from(s)).sum(),
             p,
             load: vec![0; nu],
             dead: vec![false; nu],
             closed: vec![false; nc],
             cursor: vec![0; nc],
             held: vec![Vec::new(); nu],
+            placed: 0,
             seen_unit: vec![0; nu],
             seen_class: vec![0; nc],
             parent: vec![(NONE, NONE); nu],
             stamp: 0,
         }
+    }
+
+    fn add(&mut self, class: Class) {
+        let room: usize = class
+            .units
+            .iter()
+            .map(|&u| self.p.slots[u as usize] as usize)
+            .sum();
+        self.room.push(class.installs.len().min(room));
+        self.p.classes.push(class);
+        self.closed.push(false);
+        self.cursor.push(0);
+        self.seen_class.push(0);
+    }
+
+    /// How many of class `c`'s installs its units can hold.
+    fn room_of(&self, c: usize) -> usize {
+        self.room[c]
     }
 
     fn full(&self, u: u32) -> bool {
@@ -178,9 +285,12 @@ impl<'p> Greedy<'p> {
             Some(u) => {
                 self.hold(u, c as u32, 1);
                 self.load[u as usize] += 1;
+                self.placed += 1;
             }
             None => {
-                if !self.augment(c) {
+                if self.augment(c) {
+                    self.placed += 1;
+                } else {
                     self.closed[c] = true;
                 }
             }

@@ -2,6 +2,7 @@
 //! built once as [`Export`]s and written as CSV (every text value through the spreadsheet
 //! formula guard) and, with `--formats parquet`, as typed Parquet for BI tools.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use anyhow::Context;
@@ -30,27 +31,28 @@ pub enum Kind {
     Bool,
 }
 
-/// One export table: its file stem, typed columns and rows of unescaped values.
+/// One export table: its file stem, typed columns and rows of unescaped values (borrowed
+/// from the run where they are its text as is).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Export {
+pub struct Export<'a> {
     /// File stem (`partner_scores`, ...).
     pub name: &'static str,
     /// Column names and types.
     pub columns: Vec<(&'static str, Kind)>,
     /// Rows, values formatted but not escaped.
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Cow<'a, str>>>,
 }
 
 /// Builds the six export tables and writes them into `dir` as CSV and/or Parquet, the
 /// tables in parallel (each is independent of the others; the files' bytes do not depend
 /// on the order they are written in).
-pub fn write_all(run: &Run, dir: &Path, csv: bool, parquet: bool) -> anyhow::Result<()> {
+pub fn write_all<'r>(run: &'r Run, dir: &Path, csv: bool, parquet: bool) -> anyhow::Result<()> {
     if !csv && !parquet {
         return Ok(());
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let (scope, d, c) = (&run.scope, run.dataset(), &run.config);
-    let builders: [&(dyn Fn() -> Export + Sync); 6] = [
+    let builders: [&(dyn Fn() -> Export<'r> + Sync); 6] = [
         &|| partner_scores(scope, d, c, &run.scores),
         &|| pairs(scope, d, c, &run.pairing),
         &|| coverage(scope, d, c, &run.coverage),
@@ -71,7 +73,7 @@ pub fn write_all(run: &Run, dir: &Path, csv: bool, parquet: bool) -> anyhow::Res
     })
 }
 
-impl Export {
+impl Export<'_> {
     /// Writes `DIR/<name>.csv`.
     pub fn write_csv(&self, dir: &Path) -> anyhow::Result<()> {
         let path = dir.join(format!("{}.csv", self.name));
@@ -80,14 +82,13 @@ impl Export {
         let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
         w.write_record(self.columns.iter().map(|c| c.0))?;
         for row in &self.rows {
-            w.write_record(
-                row.iter()
-                    .zip(&self.columns)
-                    .map(|(v, (_, kind))| match kind {
-                        Kind::Text => csv_text(v).into_owned(),
-                        _ => v.clone(),
-                    }),
-            )?;
+            for (v, (_, kind)) in row.iter().zip(&self.columns) {
+                match kind {
+                    Kind::Text => w.write_field(csv_text(v).as_bytes())?,
+                    _ => w.write_field(v.as_bytes())?,
+                }
+            }
+            w.write_record(None::<&[u8]>)?;
         }
         w.flush()
             .with_context(|| format!("cannot write {}", path.display()))?;
@@ -103,7 +104,7 @@ impl Export {
             .iter()
             .enumerate()
             .map(|(i, (name, kind))| {
-                let cells = self.rows.iter().map(|r| r[i].as_str());
+                let cells = self.rows.iter().map(|r| r[i].as_ref());
                 let name: PlSmallStr = (*name).into();
                 match kind {
                     Kind::Text => Column::new(name, cells.collect::<Vec<&str>>()),
@@ -131,6 +132,16 @@ impl Export {
     }
 }
 
+/// A value of the run, borrowed.
+fn b(s: &str) -> Cow<'_, str> {
+    Cow::Borrowed(s)
+}
+
+/// `true` / `false`.
+fn bool_text(v: bool) -> &'static str {
+    if v { "true" } else { "false" }
+}
+
 /// Vendor ids `;`-joined, sorted.
 fn vendor_list(config: &Config, set: VendorSet) -> String {
     set.iter()
@@ -140,7 +151,12 @@ fn vendor_list(config: &Config, set: VendorSet) -> String {
 }
 
 /// `partner_scores`: one row per valid partner of the run's regions, by partner_id.
-pub fn partner_scores(scope: &Scope, d: &Dataset, config: &Config, scores: &Scores) -> Export {
+pub fn partner_scores<'a>(
+    scope: &Scope,
+    d: &'a Dataset,
+    config: &'a Config,
+    scores: &Scores,
+) -> Export<'a> {
     use Kind::*;
     let rows = d
         .partners
@@ -150,17 +166,17 @@ pub fn partner_scores(scope: &Scope, d: &Dataset, config: &Config, scores: &Scor
         .map(|(p, s)| {
             let n = &s.now;
             vec![
-                p.id.clone(),
-                p.name.clone(),
-                d.regions[p.region as usize].clone(),
-                config.tracks[p.track as usize].id.clone(),
-                p.status.as_str().to_string(),
-                pct(n.skill),
-                pct(n.certification),
-                pct(n.experience),
-                fmt_tenths(n.tenths),
-                config.scoring.bands[n.band].name.clone(),
-                vendor_list(config, n.qualified),
+                b(&p.id),
+                b(&p.name),
+                b(&d.regions[p.region as usize]),
+                b(&config.tracks[p.track as usize].id),
+                b(p.status.as_str()),
+                pct(n.skill).into(),
+                pct(n.certification).into(),
+                pct(n.experience).into(),
+                fmt_tenths(n.tenths).into(),
+                b(&config.scoring.bands[n.band].name),
+                vendor_list(config, n.qualified).into(),
             ]
         })
         .collect();
@@ -197,13 +213,13 @@ pub fn unit_id(d: &Dataset, u: Unit) -> String {
 /// `implementations`: the planned first customer implementations, by region, then unit
 /// (as the region's units are ordered: pairs by left and right id, then standalone
 /// partners), then relationships first, seats (descending) and file order.
-pub fn implementations(
+pub fn implementations<'a>(
     scope: &Scope,
-    d: &Dataset,
-    config: &Config,
-    coverage: &Coverage,
-    plan: &Plan,
-) -> Export {
+    d: &'a Dataset,
+    config: &'a Config,
+    coverage: &'a Coverage,
+    plan: &'a Plan,
+) -> Export<'a> {
     use Kind::*;
     let rows = plan
         .regions
@@ -213,13 +229,13 @@ pub fn implementations(
         .flat_map(|(p, rc)| {
             p.implementations.iter().map(move |i| {
                 vec![
-                    d.regions[p.region as usize].clone(),
-                    unit_id(d, rc.units[i.unit as usize].0),
-                    i.install_id.clone(),
-                    i.customer.clone(),
-                    config.vendors[i.vendor as usize].id.clone(),
-                    i.seats.to_string(),
-                    i.serviced_by.is_some().to_string(),
+                    b(&d.regions[p.region as usize]),
+                    unit_id(d, rc.units[i.unit as usize].0).into(),
+                    b(&i.install_id),
+                    b(&i.customer),
+                    b(&config.vendors[i.vendor as usize].id),
+                    i.seats.to_string().into(),
+                    b(bool_text(i.serviced_by.is_some())),
                 ]
             })
         })
@@ -240,7 +256,7 @@ pub fn implementations(
 }
 
 /// `rejected`: every problem, by table and line.
-pub fn rejected(rejected: &[RejectedRow]) -> Export {
+pub fn rejected(rejected: &[RejectedRow]) -> Export<'_> {
     use Kind::*;
     Export {
         name: "rejected",
@@ -256,12 +272,12 @@ pub fn rejected(rejected: &[RejectedRow]) -> Export {
             .iter()
             .map(|r| {
                 vec![
-                    r.table.as_str().to_string(),
-                    r.line.to_string(),
-                    r.column.to_string(),
-                    r.value.clone(),
-                    r.reason.clone(),
-                    r.action.as_str().to_string(),
+                    b(r.table.as_str()),
+                    r.line.to_string().into(),
+                    b(r.column),
+                    b(&r.value),
+                    b(&r.reason),
+                    b(r.action.as_str()),
                 ]
             })
             .collect(),
@@ -269,7 +285,12 @@ pub fn rejected(rejected: &[RejectedRow]) -> Export {
 }
 
 /// `pairs`: the delivery-unit pairs (engagements in effect and recommendations), by region, left and right partner id.
-pub fn pairs(scope: &Scope, d: &Dataset, config: &Config, pairing: &Pairing) -> Export {
+pub fn pairs<'a>(
+    scope: &Scope,
+    d: &'a Dataset,
+    config: &Config,
+    pairing: &'a Pairing,
+) -> Export<'a> {
     use Kind::*;
     let rows = pairing
         .regions
@@ -278,12 +299,12 @@ pub fn pairs(scope: &Scope, d: &Dataset, config: &Config, pairing: &Pairing) -> 
         .flat_map(|rp| {
             rp.pairs.iter().map(move |p| {
                 vec![
-                    d.regions[rp.region as usize].clone(),
-                    d.partners[p.left as usize].id.clone(),
-                    d.partners[p.right as usize].id.clone(),
-                    fmt_tenths(i64::from(p.score.weight)),
-                    vendor_list(config, p.score.qualified),
-                    p.origin.as_str().to_string(),
+                    b(&d.regions[rp.region as usize]),
+                    b(&d.partners[p.left as usize].id),
+                    b(&d.partners[p.right as usize].id),
+                    fmt_tenths(i64::from(p.score.weight)).into(),
+                    vendor_list(config, p.score.qualified).into(),
+                    b(p.origin.as_str()),
                 ]
             })
         })
@@ -303,7 +324,12 @@ pub fn pairs(scope: &Scope, d: &Dataset, config: &Config, pairing: &Pairing) -> 
 }
 
 /// `coverage`: per region, the vendors with installs there.
-pub fn coverage(scope: &Scope, d: &Dataset, config: &Config, coverage: &Coverage) -> Export {
+pub fn coverage<'a>(
+    scope: &Scope,
+    d: &'a Dataset,
+    config: &'a Config,
+    coverage: &'a Coverage,
+) -> Export<'a> {
     use Kind::*;
     let rows = coverage
         .regions
@@ -312,12 +338,12 @@ pub fn coverage(scope: &Scope, d: &Dataset, config: &Config, coverage: &Coverage
         .flat_map(|rc| {
             rc.vendors.iter().map(move |v| {
                 vec![
-                    d.regions[rc.region as usize].clone(),
-                    config.vendors[v.vendor as usize].id.clone(),
-                    v.installs.to_string(),
-                    v.seats.to_string(),
-                    v.covered.to_string(),
-                    v.covered_now.to_string(),
+                    b(&d.regions[rc.region as usize]),
+                    b(&config.vendors[v.vendor as usize].id),
+                    v.installs.to_string().into(),
+                    v.seats.to_string().into(),
+                    b(bool_text(v.covered)),
+                    b(bool_text(v.covered_now)),
                 ]
             })
         })
@@ -337,7 +363,12 @@ pub fn coverage(scope: &Scope, d: &Dataset, config: &Config, coverage: &Coverage
 }
 
 /// `gaps`: per region, every gap in report order.
-pub fn gaps(scope: &Scope, d: &Dataset, config: &Config, coverage: &Coverage) -> Export {
+pub fn gaps<'a>(
+    scope: &Scope,
+    d: &'a Dataset,
+    config: &'a Config,
+    coverage: &'a Coverage,
+) -> Export<'a> {
     use Kind::*;
     let rows = coverage
         .regions
@@ -346,11 +377,11 @@ pub fn gaps(scope: &Scope, d: &Dataset, config: &Config, coverage: &Coverage) ->
         .flat_map(|rc| {
             rc.gaps.iter().map(move |g| {
                 vec![
-                    d.regions[rc.region as usize].clone(),
-                    g.kind().as_str().to_string(),
-                    g.subject.clone(),
-                    crate::format::gap_detail(d, config, g),
-                    g.severity.as_str().to_string(),
+                    b(&d.regions[rc.region as usize]),
+                    b(g.kind().as_str()),
+                    b(&g.subject),
+                    crate::format::gap_detail(d, config, g).into(),
+                    b(g.severity.as_str()),
                 ]
             })
         })

@@ -73,7 +73,6 @@ impl Rows {
                 [
                     Field::Unit(&i.unit, i.group),
                     Field::Text(&i.customer),
-                    Field::Text(&i.install),
                     Field::Text(&i.vendor),
                     Field::Num(&i.seats),
                     Field::Text(&i.relationship),

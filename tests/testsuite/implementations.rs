@@ -91,7 +91,7 @@ fn the_worked_example_plan_is_as_worked_out() {
         "5 first customer implementations planned for 3 delivery units, 2,700 seats; 1 with a customer the unit's partner already services."
     ));
     assert!(page.contains(
-        "| L2 Left Two + R2 Right Two | Right Two's Customer | R2A | Vendor Two | 100 | serviced by R2 Right Two |\n|  | Open Winery | O2 | Vendor One | 600 | — |"
+        "| L2 Left Two + R2 Right Two | Right Two's Customer | Vendor Two | 100 | serviced by Right Two |\n|  | Open Winery | Vendor One | 600 | — |"
     ), "grouped by unit: {page}");
     let html = read(&latest.join("regions/north.html"));
     assert!(html.contains(

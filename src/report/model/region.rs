@@ -149,17 +149,16 @@ pub struct EngagementRow {
 /// A planned first customer implementation on a region page.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImplementationRow {
-    /// The unit: `left + right` pair or standalone partner, ids and names.
+    /// The unit: `left + right` pair or standalone partner, ids and names (on the first
+    /// row of its unit only).
     pub unit: String,
-    /// `customer`.
+    /// `customer` (its `install_id` is in `implementations.csv`).
     pub customer: String,
-    /// `install_id`.
-    pub install: String,
     /// Vendor name.
     pub vendor: String,
     /// Seats.
     pub seats: String,
-    /// `serviced by <partner>` for an existing customer relationship, else `—`.
+    /// `serviced by <partner name>` for an existing customer relationship, else `—`.
     pub relationship: String,
     /// On the first row of its unit: the unit's number of rows.
     pub group: Option<usize>,
@@ -484,14 +483,17 @@ fn implementation_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<Implementation
             let group = (last != Some(i.unit)).then(|| plan.of_unit(i.unit).len());
             last = Some(i.unit);
             ImplementationRow {
-                unit: unit_name(ctx, rc.units[i.unit as usize].0),
+                // Shown on its group's first row only.
+                unit: match group {
+                    Some(_) => unit_name(ctx, rc.units[i.unit as usize].0),
+                    None => String::new(),
+                },
                 customer: i.customer.clone(),
-                install: i.install_id.clone(),
                 vendor: ctx.config.vendors[i.vendor as usize].name.clone(),
                 seats: fmt_int(i.seats),
                 relationship: i.serviced_by.map_or_else(
                     || "—".to_string(),
-                    |p| format!("serviced by {}", ctx.who(p)),
+                    |p| format!("serviced by {}", ctx.d.partners[p as usize].name),
                 ),
                 group,
             }
