@@ -239,20 +239,30 @@ fn install_chunk<'a>(
     k
 }
 
+/// The valid partners as the installs table refers to them.
+pub(super) struct Partners<'p> {
+    /// Their ids.
+    pub(super) index: &'p PartnerIndex,
+    /// `homes[p]` names partner `p`'s region (a serviced install elsewhere is not kept for
+    /// a plan).
+    pub(super) homes: &'p [&'p str],
+}
+
 /// Checks the installs table into columns, chunks in parallel. Regions are numbered in
 /// order of first appearance (returned alongside, remapped to sorted order by the
-/// caller). `homes[p]` names partner `p`'s region (a serviced install elsewhere is not
-/// kept for a plan); `file` is the file's bytes, which CSV chunks are places in.
+/// caller). `file` is the file's bytes, which CSV chunks are places in.
 pub(super) fn read_installs(
-    src: &Source<'_>,
-    map: &ColumnMap,
+    (src, map): (&Source<'_>, &ColumnMap),
     config: &Config,
     catalog: &Catalog,
-    partners: &PartnerIndex,
-    homes: &[&str],
+    partners: Partners<'_>,
     file: &Contents,
     detail: Detail,
 ) -> (Installs, Vec<String>, Vec<RejectedRow>) {
+    let Partners {
+        index: partners,
+        homes,
+    } = partners;
     let mut chunks: Vec<InstallChunk<'_>> = (0..src.chunks())
         .into_par_iter()
         .map(|c| install_chunk(src, c, map, catalog, partners, detail))

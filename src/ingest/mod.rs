@@ -279,8 +279,17 @@ fn check(
                 || {
                     let (s, m) = &sources[installs_at];
                     let file = &contents[installs_at];
-                    let (mut installs, regions, problems) =
-                        read_installs(s, m, config, &catalog, &index, &homes, file, detail);
+                    let (mut installs, regions, problems) = read_installs(
+                        (s, m),
+                        config,
+                        &catalog,
+                        installs::Partners {
+                            index: &index,
+                            homes: &homes,
+                        },
+                        file,
+                        detail,
+                    );
                     let (_, path, format) = &located[installs_at];
                     installs.text = InstallText::new(Arc::clone(file), path.clone(), *format, m);
                     (installs, regions, problems)

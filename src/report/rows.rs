@@ -1,6 +1,7 @@
 /*!
-The rows of a region page's three long tables — partners, pairs and gaps — written
-straight from the model, escaped with the same functions the templates use.
+The rows of a region page's long tables — partners, engagements, pairs, first customer
+implementations and gaps — written straight from the model, escaped with the same
+functions the templates use.
 
 The templates own everything else on the page, these tables' captions and headers
 included; they place the rows with `{{{rows.partners}}}`, `{{{rows.pairs}}}` and
