@@ -79,6 +79,19 @@ pub enum GapKind {
 }
 
 impl GapKind {
+    /// The words the pages use (`gaps.csv` keeps [`GapKind::as_str`]).
+    pub fn label(self) -> &'static str {
+        match self {
+            GapKind::UncoveredVendor => "Vendor nobody can serve",
+            GapKind::ClosestCandidate => "Closest to serving it",
+            GapKind::ThinSkill => "Thin skill",
+            GapKind::ExpiringCertification => "Certification expiring",
+            GapKind::TargetBehind => "Target behind",
+            GapKind::EngagementAtRisk => "Engagement at risk",
+            GapKind::NoImplementation => "No first implementation possible",
+        }
+    }
+
     /// The spelling in `gaps.csv`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -87,6 +87,11 @@ fn the_worked_example_plan_is_as_worked_out() {
         );
     }
     let page = read(&latest.join("regions/north.md"));
+    // The page names the gap's kind in words; the CSV keeps the id.
+    assert!(
+        page.contains("| No first implementation possible | v3 |"),
+        "{page}"
+    );
     assert!(page.contains(
         "5 first customer implementations planned for 3 delivery units, 2,700 seats; 1 with a customer the unit's partner already services."
     ));

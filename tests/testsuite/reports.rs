@@ -589,3 +589,40 @@ fn parquet_exports_are_typed_and_deterministic() {
         Some(1350)
     );
 }
+
+/// At phone width a wide table scrolls inside its own box, never the page: every table of
+/// every HTML page sits in a keyboard-focusable scroll region named by its caption (or
+/// its section's heading), whose id exists on the page.
+#[test]
+fn every_table_scrolls_in_a_named_focusable_box() {
+    let out = tempfile::tempdir().unwrap();
+    report(&fixture("tiny"), out.path(), &["--formats", "html"]).ok();
+    let pages: Vec<(String, Vec<u8>)> = tree(&out.path().join("latest"))
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".html"))
+        .collect();
+    assert!(pages.len() >= 3);
+    for (name, bytes) in pages {
+        let html = String::from_utf8(bytes).unwrap();
+        let tables = html.matches("<table").count();
+        assert!(tables > 0, "{name} has tables");
+        let boxes: Vec<&str> = html
+            .split("<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"")
+            .skip(1)
+            .collect();
+        assert_eq!(boxes.len(), tables, "{name}: one box per table");
+        for b in boxes {
+            let id = &b[..b.find('"').unwrap()];
+            assert!(
+                b[id.len()..]
+                    .trim_start_matches("\">")
+                    .starts_with("<table"),
+                "{name}: the box holds the table"
+            );
+            assert!(
+                html.contains(&format!("id=\"{id}\"")),
+                "{name}: #{id} exists"
+            );
+        }
+    }
+}

@@ -210,7 +210,8 @@ pub struct VendorRow {
     pub state: VendorState,
     /// Covered now: by the engagements in effect and standalone partners alone.
     pub now: VendorState,
-    /// Who covers it.
+    /// Who covers it: the units when few, else how many and the strongest, each with its
+    /// pair score (or a standalone partner's score).
     pub covered_by: String,
     /// When it would be lost to lapsing certifications, if it would.
     pub lost_on: Option<String>,
@@ -219,7 +220,7 @@ pub struct VendorRow {
 /// A gap line.
 #[derive(Debug, Clone, Serialize)]
 pub struct GapRow {
-    /// Kind, spelled as in `gaps.csv`.
+    /// Kind, in words (`gaps.csv` keeps the id).
     pub kind: &'static str,
     /// Severity.
     pub severity: &'static str,
@@ -410,14 +411,28 @@ fn rate(x: &Rate) -> String {
     )
 }
 
+/// Units named in a vendor row's "Covered by" before the count of the others.
+const COVERED_BY_SHOWN: usize = 3;
+
 fn vendor_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<VendorRow> {
     let d = ctx.d;
+    let rp = &ctx.pairing.regions[rc.region as usize];
     let unit_name = |u: &Unit| match *u {
         Unit::Pair(a, b) => format!(
             "{} + {}",
             d.partners[a as usize].id, d.partners[b as usize].id
         ),
         Unit::Alone(p) => d.partners[p as usize].id.clone(),
+    };
+    // A unit's strength: its pair score, or a standalone partner's score (both tenths).
+    let strength = |u: &Unit| -> i64 {
+        match *u {
+            Unit::Pair(a, b) => rp
+                .pairs
+                .binary_search_by_key(&(a, b), |p| (p.left, p.right))
+                .map_or(0, |i| i64::from(rp.pairs[i].score.weight)),
+            Unit::Alone(p) => ctx.scores.partners[p as usize].now.tenths,
+        }
     };
     rc.vendors
         .iter()
@@ -428,14 +443,39 @@ fn vendor_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<VendorRow> {
             share: fmt_pct(v.seats, rc.seats.0),
             state: VendorState::of(v.covered),
             now: VendorState::of(v.covered_now),
-            covered_by: if v.units.is_empty() {
-                "—".to_string()
-            } else {
-                v.units.iter().map(unit_name).collect::<Vec<_>>().join("; ")
-            },
+            covered_by: covered_by(&v.units, &unit_name, &strength),
             lost_on: v.lost_at.map(|i| cliff_date(ctx.as_of, i).to_string()),
         })
         .collect()
+}
+
+/// "Covered by" in a few words: every unit when there are few, else how many and the
+/// strongest (the pairs table lists them all).
+fn covered_by(
+    units: &[Unit],
+    name: &dyn Fn(&Unit) -> String,
+    strength: &dyn Fn(&Unit) -> i64,
+) -> String {
+    if units.is_empty() {
+        return "—".to_string();
+    }
+    let mut order: Vec<&Unit> = units.iter().collect();
+    // Strongest first; ties keep the units' order.
+    order.sort_by_key(|u| std::cmp::Reverse(strength(u)));
+    let shown: Vec<String> = order
+        .iter()
+        .take(COVERED_BY_SHOWN)
+        .map(|u| format!("{} ({})", name(u), fmt_tenths(strength(u))))
+        .collect();
+    match units.len() {
+        1 => shown.join(""),
+        n if n <= COVERED_BY_SHOWN => format!("{n} units: {}", shown.join("; ")),
+        n => format!(
+            "{n} units, strongest {}; and {} more",
+            shown.join("; "),
+            n - COVERED_BY_SHOWN
+        ),
+    }
 }
 
 fn engagement_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<EngagementRow> {
@@ -546,7 +586,7 @@ fn gap_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<GapRow> {
     rc.gaps
         .iter()
         .map(|g| GapRow {
-            kind: g.kind().as_str(),
+            kind: g.kind().label(),
             severity: g.severity.as_str(),
             subject: g.subject.clone(),
             detail: crate::format::gap_detail(ctx.d, ctx.config, g),
@@ -626,4 +666,39 @@ fn partner_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<PartnerRow> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covered_by_names_few_units_and_counts_many() {
+        let name = |u: &Unit| match *u {
+            Unit::Pair(a, b) => format!("P{a} + P{b}"),
+            Unit::Alone(p) => format!("P{p}"),
+        };
+        // Strength: a pair's left id × 100 tenths, a standalone partner's 500.
+        let strength = |u: &Unit| match *u {
+            Unit::Pair(a, _) => i64::from(a) * 100,
+            Unit::Alone(_) => 500,
+        };
+        assert_eq!(covered_by(&[], &name, &strength), "—");
+        assert_eq!(covered_by(&[Unit::Alone(9)], &name, &strength), "P9 (50.0)");
+        assert_eq!(
+            covered_by(&[Unit::Pair(1, 2), Unit::Pair(3, 4)], &name, &strength),
+            "2 units: P3 + P4 (30.0); P1 + P2 (10.0)"
+        );
+        let many = [
+            Unit::Pair(1, 2),
+            Unit::Pair(7, 8),
+            Unit::Alone(9),
+            Unit::Pair(3, 4),
+            Unit::Pair(6, 5),
+        ];
+        assert_eq!(
+            covered_by(&many, &name, &strength),
+            "5 units, strongest P7 + P8 (70.0); P6 + P5 (60.0); P9 (50.0); and 2 more"
+        );
+    }
 }
