@@ -494,12 +494,11 @@ fn tiles(k: &Kpis, prev: Option<&Kpis>) -> Vec<Tile> {
             Delta::Count,
         ),
         tile(
-            "First implementations planned",
-            format!(
-                "{} ({} seats)",
-                fmt_int(k.planned),
+            &format!(
+                "First implementations planned ({} seats)",
                 fmt_int(k.planned_seats)
             ),
+            fmt_int(k.planned),
             k.planned as f64,
             prev.map(|p| p.planned as f64),
             Delta::Count,
