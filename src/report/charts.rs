@@ -26,8 +26,15 @@ pub fn hbars(id: &str, title: &str, bars: &[Bar]) -> String {
         .map(|b| format!("{}: {}", b.label, b.text))
         .collect::<Vec<_>>()
         .join("; ");
+    // Room after the longest bar for the longest text (about 7 px a character).
+    let text_w = bars
+        .iter()
+        .map(|b| 7 * b.text.chars().count() as u32 + 12)
+        .max()
+        .unwrap_or(0)
+        .max(80);
     let mut s = String::new();
-    open(&mut s, id, label_w + bar_w + 80, height, title, &desc);
+    open(&mut s, id, label_w + bar_w + text_w, height, title, &desc);
     for (i, b) in bars.iter().enumerate() {
         let y = 5 + row * i as u32;
         let w = (b.percent.clamp(0.0, 100.0) / 100.0 * f64::from(bar_w)).round();

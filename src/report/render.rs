@@ -94,6 +94,7 @@ impl Templates {
 struct Charts {
     history: String,
     coverage: String,
+    targets: String,
     scores: String,
     trend: String,
 }
@@ -218,6 +219,11 @@ fn summary_pages(
                 "chart-coverage",
                 "Seat coverage by region",
                 &m.coverage_bars,
+            ),
+            targets: charts::hbars(
+                "chart-targets",
+                "Recruitment targets: partners counted of target",
+                &m.target_bars,
             ),
             scores: charts::vbars(
                 "chart-scores",

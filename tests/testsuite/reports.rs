@@ -626,3 +626,25 @@ fn every_table_scrolls_in_a_named_focusable_box() {
         }
     }
 }
+
+/// The summary answers "are we on target, region by region?": every target of every
+/// region with its due date and state (the tiny README works them out), and the
+/// attainment chart beside the same figures.
+#[test]
+fn the_summary_shows_every_regions_targets_and_their_attainment() {
+    let out = tempfile::tempdir().unwrap();
+    report(&fixture("tiny"), out.path(), &["--formats", "html,md"]).ok();
+    let md = std::fs::read_to_string(out.path().join("latest/report.md")).unwrap();
+    assert!(
+        md.contains(
+            "| [North](regions/north.md) | telephony | 2008-06-30 | 2 | 3 | 66.7% | 1 of 2 | open |\n\
+             | [North](regions/north.md) | infrastructure | 2008-03-31 | 2 | 2 | 100.0% | — | met |\n\
+             | [South](regions/south.md) | all | 2008-01-31 | 1 | 2 | 50.0% | — | missed |\n"
+        ),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(out.path().join("latest/index.html")).unwrap();
+    for bar in ["2 of 3, open", "2 of 2, met", "1 of 2, missed"] {
+        assert!(html.contains(&format!(">{bar}</text>")), "chart text {bar}");
+    }
+}

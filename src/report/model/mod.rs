@@ -171,6 +171,10 @@ pub struct ReportModel {
     pub program: String,
     /// Region table.
     pub regions: Vec<RegionRow>,
+    /// Every target of the regions in scope, region by region: recruitment progress.
+    pub recruitment: Vec<RecruitmentRow>,
+    /// Each target's attainment (chart).
+    pub target_bars: Vec<Bar>,
     /// Region pages (rendered one by one, each with only the fields it needs: see
     /// `render.rs`).
     #[serde(skip)]
@@ -540,6 +544,16 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
         .map(|rc| region::region(&ctx, rc))
         .unzip();
 
+    let recruitment: Vec<RecruitmentRow> = pages
+        .iter()
+        .flat_map(|p| {
+            p.targets.iter().map(|t| RecruitmentRow {
+                region: p.name.clone(),
+                slug: p.slug.clone(),
+                target: t.clone(),
+            })
+        })
+        .collect();
     let (history, history_bars) = history_rows(run, &total);
     let (notes_html, notes_md) = notes.map(super::notes::render).unwrap_or_default();
     let (quality, quality_totals) = quality(run);
@@ -559,6 +573,8 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
         tiles: tiles(&total, ctx.previous.map(|p| &p.total)),
         program: program_line(&total),
         coverage_bars: coverage_bars(&regions),
+        target_bars: target_bars(&recruitment),
+        recruitment,
         score_bars: score_bars(&ctx),
         trend: trend::trend(d, config, ctx.scope, run.as_of),
         history,
@@ -663,6 +679,36 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
                 .collect(),
         },
     }
+}
+
+/// A target on the summary: its region and the region page's target line.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecruitmentRow {
+    /// Region name.
+    pub region: String,
+    /// The region pages' file stem.
+    pub slug: String,
+    /// Track, due date, counted, target, attainment, pairs and state.
+    #[serde(flatten)]
+    pub target: TargetRow,
+}
+
+/// Each target's attainment, capped at 100% (chart).
+fn target_bars(rows: &[RecruitmentRow]) -> Vec<Bar> {
+    rows.iter()
+        .map(|r| {
+            let t = &r.target;
+            Bar {
+                label: format!("{} {}", r.region, t.track),
+                percent: if t.partners == 0 {
+                    100.0
+                } else {
+                    (100.0 * f64::from(t.counted) / f64::from(t.partners)).min(100.0)
+                },
+                text: format!("{} of {}, {}", t.counted, t.partners, t.state.as_str()),
+            }
+        })
+        .collect()
 }
 
 /// Seat coverage by region (chart).
