@@ -114,6 +114,8 @@ struct SummaryContext<'a> {
 struct RegionContext<'a> {
     /// The page's chart (HTML only).
     chart: Option<&'a str>,
+    /// Its seat coverage now and with the recommendations as a chart (HTML only).
+    coverage_chart: Option<&'a str>,
     title: &'a str,
     as_of: &'a str,
     left_track: &'a str,
@@ -127,9 +129,10 @@ impl<'a> RegionContext<'a> {
         m: &'a ReportModel,
         page: &'a super::model::RegionPage,
         format: Markup,
-        chart: Option<&'a str>,
+        (chart, coverage_chart): (Option<&'a str>, Option<&'a str>),
     ) -> Self {
         RegionContext {
+            coverage_chart,
             chart,
             title: &m.title,
             as_of: &m.as_of,
@@ -177,9 +180,17 @@ pub fn pages(
                         &p.trend,
                     )
                 });
+                let coverage_chart = (html && !p.coverage_bars.is_empty()).then(|| {
+                    charts::hbars(
+                        &format!("chart-coverage-{}", p.slug),
+                        "Seat coverage now and with the recommended pairs",
+                        &p.coverage_bars,
+                    )
+                });
                 let file = |ext: &str| dir.join("regions").join(format!("{}.{ext}", p.slug));
                 if html {
-                    let context = RegionContext::new(m, p, Markup::Html, chart.as_deref());
+                    let charts = (chart.as_deref(), coverage_chart.as_deref());
+                    let context = RegionContext::new(m, p, Markup::Html, charts);
                     let out = t
                         .html
                         .render("region.html", &context)
@@ -187,7 +198,7 @@ pub fn pages(
                     write(&file("html"), &out)?;
                 }
                 if md {
-                    let context = RegionContext::new(m, p, Markup::Markdown, None);
+                    let context = RegionContext::new(m, p, Markup::Markdown, (None, None));
                     let out =
                         t.md.render("region.md", &context)
                             .with_context(|| format!("rendering regions/{}.md", p.slug))?;

@@ -648,3 +648,16 @@ fn the_summary_shows_every_regions_targets_and_their_attainment() {
         assert!(html.contains(&format!(">{bar}</text>")), "chart text {bar}");
     }
 }
+
+/// A region page draws its seat coverage now and with the recommendations side by side
+/// (tiny's North: no engagements and no standalone partner, so nothing is covered now;
+/// its pairs cover all 2,200 seats).
+#[test]
+fn a_region_page_charts_coverage_now_and_with_recommendations() {
+    let out = tempfile::tempdir().unwrap();
+    report(&fixture("tiny"), out.path(), &["--formats", "html"]).ok();
+    let html = std::fs::read_to_string(out.path().join("latest/regions/north.html")).unwrap();
+    assert!(html.contains(
+        "<desc id=\"chart-coverage-north-d\">Now: 0.0% (0 seats); With recommendations: 100.0% (2,200 seats)</desc>"
+    ), "{html}");
+}

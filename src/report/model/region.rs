@@ -262,6 +262,8 @@ pub struct RegionPage {
     pub vendors: Vec<VendorRow>,
     /// Whether the region has installs.
     pub has_installs: bool,
+    /// Seat coverage now and with the recommendations (chart; empty without installs).
+    pub coverage_bars: Vec<super::Bar>,
     /// Recommended pairs (rendered by `rows.rs`, not part of the template
     /// context).
     #[serde(skip)]
@@ -342,6 +344,7 @@ pub(super) fn region(ctx: &Ctx<'_>, rc: &RegionCoverage) -> (RegionRow, RegionPa
         tiles: tiles(k, previous),
         vendors: vendor_rows(ctx, rc),
         has_installs: rc.seats.0 > 0 || rc.installs.0 > 0,
+        coverage_bars: coverage_bars(k),
         pairs: pair_rows(ctx, rc),
         engagements: engagement_rows(ctx, rc),
         stability: stability_line(ctx, rc),
@@ -358,6 +361,23 @@ pub(super) fn region(ctx: &Ctx<'_>, rc: &RegionCoverage) -> (RegionRow, RegionPa
         trend: region_trend,
     };
     (row, page)
+}
+
+/// Seat coverage now — engagements in effect and standalone partners — and with the
+/// recommended pairs (chart); none without seats.
+fn coverage_bars(k: &crate::report::history::Kpis) -> Vec<super::Bar> {
+    if k.seats == 0 {
+        return Vec::new();
+    }
+    let bar = |label: &str, covered: u64| super::Bar {
+        label: label.to_string(),
+        percent: 100.0 * covered as f64 / k.seats as f64,
+        text: format!("{} ({} seats)", fmt_pct(covered, k.seats), fmt_int(covered)),
+    };
+    vec![
+        bar("Now", k.seats_covered_now.unwrap_or(0)),
+        bar("With recommendations", k.seats_covered),
+    ]
 }
 
 /// The state of each target behind "recruited vs target": one word for an `all`
