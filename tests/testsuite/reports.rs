@@ -661,3 +661,32 @@ fn a_region_page_charts_coverage_now_and_with_recommendations() {
         "<desc id=\"chart-coverage-north-d\">Now: 0.0% (0 seats); With recommendations: 100.0% (2,200 seats)</desc>"
     ), "{html}");
 }
+
+/// The summary opens with sentences written from the figures, each linking to its
+/// section; a sentence whose figure is zero is left out (tiny: no uncovered vendor, no
+/// engagement, no certification lapsing within 30 days). The tiny README works out the
+/// figures: South's 400 of 2,600 seats covered now, all with I1+T2; South's target missed,
+/// North's telephony target open at 2 of 3.
+#[test]
+fn the_summary_opens_with_sentences_from_the_figures() {
+    let out = tempfile::tempdir().unwrap();
+    report(&fixture("tiny"), out.path(), &["--formats", "html,md"]).ok();
+    let md = std::fs::read_to_string(out.path().join("latest/report.md")).unwrap();
+    assert!(
+        md.contains(
+            "## In short\n\n\
+             - Seat coverage is 15.4% now and 100.0% with the recommended pairs. [Regions](#regions)\n\
+             - 1 of 3 recruitment targets missed, and 1 still open short of their target. [Recruitment progress](#recruitment-progress)\n\n\
+             ## Key figures"
+        ),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(out.path().join("latest/index.html")).unwrap();
+    assert!(html.contains(
+        "<li>1 of 3 recruitment targets missed, and 1 still open short of their target. <a href=\"#recruitment\">Recruitment progress</a></li>"
+    ));
+    assert!(
+        html.contains("<h2 id=\"recruitment\">"),
+        "the link's target exists"
+    );
+}

@@ -171,6 +171,9 @@ pub struct ReportModel {
     pub program: String,
     /// Region table.
     pub regions: Vec<RegionRow>,
+    /// The executive summary: a few sentences from the figures, each with the section it
+    /// comes from.
+    pub executive: Vec<ExecutiveLine>,
     /// Every target of the regions in scope, region by region: recruitment progress.
     pub recruitment: Vec<RecruitmentRow>,
     /// Each target's attainment (chart).
@@ -573,6 +576,7 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
         tiles: tiles(&total, ctx.previous.map(|p| &p.total)),
         program: program_line(&total),
         coverage_bars: coverage_bars(&regions),
+        executive: executive(&ctx, &total, &recruitment),
         target_bars: target_bars(&recruitment),
         recruitment,
         score_bars: score_bars(&ctx),
@@ -679,6 +683,166 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
                 .collect(),
         },
     }
+}
+
+/// One sentence of the executive summary and the section that holds its figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExecutiveLine {
+    /// The sentence.
+    pub text: String,
+    /// Where its figures are in the HTML report: `#section` on the summary, or a region
+    /// page's section.
+    pub href: String,
+    /// The same place in the Markdown report.
+    pub md_href: String,
+    /// The link's words.
+    pub link: String,
+}
+
+/// The executive summary (docs/outputs.md, "The summary page"): seat coverage now and
+/// with the recommendations and how it moved; the largest uncovered seats and the recruit
+/// that would add the most seats there; targets missed and open ones behind; engagements
+/// at risk; vendors that lapsing certifications would uncover within 30 days. A sentence
+/// whose figure is zero is left out, but for coverage.
+fn executive(ctx: &Ctx<'_>, total: &Kpis, recruitment: &[RecruitmentRow]) -> Vec<ExecutiveLine> {
+    let line = |text: String, (href, md_href): (&str, &str), link: &str| ExecutiveLine {
+        text,
+        href: href.to_string(),
+        md_href: md_href.to_string(),
+        link: link.to_string(),
+    };
+    let mut out = Vec::new();
+    if total.seats > 0 {
+        let moved = ctx
+            .previous
+            .and_then(|p| Some((p.total.coverage_tenths()?, total.coverage_tenths()?)))
+            .map(|(before, now)| match now - before {
+                0 => ", unchanged since the last run".to_string(),
+                d => format!(", {} points since the last run", fmt_delta(d as f64 / 10.0)),
+            })
+            .unwrap_or_default();
+        out.push(line(
+            format!(
+                "Seat coverage is {} now and {} with the recommended pairs{moved}.",
+                fmt_pct(total.seats_covered_now.unwrap_or(0), total.seats),
+                fmt_pct(total.seats_covered, total.seats),
+            ),
+            ("#regions", "#regions"),
+            "Regions",
+        ));
+    }
+    // The largest uncovered vendor of any region, and that region's recruit-next.
+    let largest = ctx
+        .coverage
+        .regions
+        .iter()
+        .filter(|rc| ctx.scope.contains(rc.region))
+        .flat_map(|rc| {
+            rc.vendors
+                .iter()
+                .filter(|v| !v.covered)
+                .map(move |v| (rc, v))
+        })
+        .max_by_key(|(rc, v)| (v.seats, std::cmp::Reverse(rc.region)));
+    if let Some((rc, v)) = largest {
+        let region = &ctx.d.regions[rc.region as usize];
+        let recruit = rc
+            .recruit_next
+            .as_ref()
+            .map(|r| {
+                format!(
+                    "; recruiting a {} partner qualified for {} there would add {} seats",
+                    ctx.config.tracks[r.track as usize].id,
+                    ctx.config.vendors[r.vendor as usize].name,
+                    fmt_int(r.seats)
+                )
+            })
+            .unwrap_or_default();
+        out.push(line(
+            format!(
+                "The largest uncovered install base is {} in {region}: {} seats{recruit}.",
+                ctx.config.vendors[v.vendor as usize].name,
+                fmt_int(v.seats),
+            ),
+            (
+                &format!("regions/{}.html#gaps", ctx.slugs[rc.region as usize]),
+                &format!(
+                    "regions/{}.md#gaps-and-actions",
+                    ctx.slugs[rc.region as usize]
+                ),
+            ),
+            region,
+        ));
+    }
+    let missed = recruitment
+        .iter()
+        .filter(|r| r.target.state == crate::coverage::TargetState::Missed)
+        .count();
+    let behind = recruitment
+        .iter()
+        .filter(|r| {
+            r.target.state == crate::coverage::TargetState::Open
+                && r.target.counted < r.target.partners
+        })
+        .count();
+    if missed + behind > 0 {
+        out.push(line(
+            format!(
+                "{} of {} recruitment targets missed, and {} still open short of their target.",
+                fmt_int(missed as u64),
+                fmt_int(recruitment.len() as u64),
+                fmt_int(behind as u64)
+            ),
+            ("#recruitment", "#recruitment-progress"),
+            "Recruitment progress",
+        ));
+    }
+    if total.engagements_at_risk > 0 {
+        out.push(line(
+            format!(
+                "{} of {} engagements in effect are at risk.",
+                fmt_int(total.engagements_at_risk),
+                fmt_int(total.engagements)
+            ),
+            ("#regions", "#regions"),
+            "Regions",
+        ));
+    }
+    let lapsing: Vec<String> = ctx
+        .coverage
+        .regions
+        .iter()
+        .filter(|rc| ctx.scope.contains(rc.region))
+        .flat_map(|rc| {
+            rc.vendors
+                .iter()
+                .filter(|v| v.lost_at == Some(0))
+                .map(move |v| {
+                    format!(
+                        "{} in {}",
+                        ctx.config.vendors[v.vendor as usize].name,
+                        ctx.d.regions[rc.region as usize]
+                    )
+                })
+        })
+        .collect();
+    if !lapsing.is_empty() {
+        const NAMED: usize = 3;
+        let more = match lapsing.len().saturating_sub(NAMED) {
+            0 => String::new(),
+            n => format!(" and {} more", fmt_int(n as u64)),
+        };
+        out.push(line(
+            format!(
+                "Certifications lapsing within {} days would uncover {}{more}.",
+                CLIFF_DAYS[0],
+                lapsing[..lapsing.len().min(NAMED)].join(", ")
+            ),
+            ("#cliff", "#expiry-cliff"),
+            "Expiry cliff",
+        ));
+    }
+    out
 }
 
 /// A target on the summary: its region and the region page's target line.
