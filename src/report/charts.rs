@@ -94,13 +94,65 @@ pub fn vbars(id: &str, title: &str, bars: &[Bar]) -> String {
     s
 }
 
+/// A target drawn on a trend chart: its track's series, the month it is due (`YYYY-MM`)
+/// and the partners it asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetMark {
+    /// The series' track.
+    pub track: String,
+    /// Due month, `YYYY-MM`.
+    pub month: String,
+    /// Partners to count.
+    pub level: u64,
+}
+
+/// The month after `YYYY-MM`.
+fn next_month(m: &str) -> Option<String> {
+    let (y, mo) = m.split_once('-')?;
+    let (y, mo): (i32, u32) = (y.parse().ok()?, mo.parse().ok()?);
+    Some(if mo >= 12 {
+        format!("{:04}-01", y + 1)
+    } else {
+        format!("{y:04}-{:02}", mo + 1)
+    })
+}
+
 /// Lines over months, one per series.
 pub fn lines(id: &str, title: &str, series: &[TrendSeries]) -> String {
+    lines_with_targets(id, title, series, &[])
+}
+
+/// [`lines`], with each target of a drawn track as a dashed level in its series' colour
+/// and style and a marker at its due month (the axis runs on to the latest due month).
+pub fn lines_with_targets(
+    id: &str,
+    title: &str,
+    series: &[TrendSeries],
+    targets: &[TargetMark],
+) -> String {
     let (w, h, left, bottom) = (660u32, 220u32, 50u32, 30u32);
-    let months = series.first().map_or(0, |s| s.points.len());
+    let drawn: Vec<(usize, &TargetMark)> = targets
+        .iter()
+        .filter_map(|t| Some((series.iter().position(|s| s.track == t.track)?, t)))
+        .collect();
+    // The months on the axis: the series' months, then on to the latest due month.
+    let mut axis: Vec<String> = series
+        .first()
+        .map(|s| s.points.iter().map(|p| p.month.clone()).collect())
+        .unwrap_or_default();
+    if let Some(latest) = drawn.iter().map(|(_, t)| t.month.as_str()).max() {
+        while axis.last().is_some_and(|m| m.as_str() < latest) {
+            match axis.last().and_then(|m| next_month(m)) {
+                Some(m) => axis.push(m),
+                None => break,
+            }
+        }
+    }
+    let months = axis.len();
     let max = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.count))
+        .chain(drawn.iter().map(|(_, t)| t.level))
         .max()
         .unwrap_or(0)
         .max(1);
@@ -111,6 +163,11 @@ pub fn lines(id: &str, title: &str, series: &[TrendSeries]) -> String {
             let first = points.first().map_or(String::new(), |p| p.month.clone());
             format!("{track}: {last} counted partners by the last month (series from {first})")
         })
+        .chain(
+            drawn
+                .iter()
+                .map(|(_, t)| format!("{} target: {} partners by {}", t.track, t.level, t.month)),
+        )
         .collect::<Vec<_>>()
         .join("; ");
     let mut s = String::new();
@@ -137,21 +194,33 @@ pub fn lines(id: &str, title: &str, series: &[TrendSeries]) -> String {
         left - 4,
         plot_h + 14.0
     );
-    if let (Some(first), Some(last)) = (
-        series.first().and_then(|s| s.points.first()),
-        series.first().and_then(|s| s.points.last()),
-    ) {
+    if let (Some(first), Some(last)) = (axis.first(), axis.last()) {
         let _ = write!(
             s,
             r#"<text x="{left}" y="{}">{}</text><text x="{}" y="{}" text-anchor="end">{}</text>"#,
             plot_h + 28.0,
-            html(&first.month),
+            html(first),
             f64::from(left) + plot_w,
             plot_h + 28.0,
-            html(&last.month)
+            html(last)
         );
     }
     let dashes = ["", "6 3", "2 3"];
+    for &(k, t) in &drawn {
+        let Some(i) = axis.iter().position(|m| *m == t.month) else {
+            continue;
+        };
+        let (tx, ty) = (x(i), y(t.level));
+        let _ = write!(
+            s,
+            r#"<line class="l{c}" x1="{left}" y1="{ty:.1}" x2="{tx:.1}" y2="{ty:.1}" stroke-width="1" stroke-dasharray="3 3"/><path class="d{c}" d="M{tx:.1},{:.1} l5,5 l-5,5 l-5,-5 z"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            ty - 5.0,
+            tx - 7.0,
+            ty - 7.0,
+            html(&format!("{} {} by {}", t.track, t.level, t.month)),
+            c = k % 3,
+        );
+    }
     for (k, TrendSeries { track, points }) in series.iter().enumerate() {
         let path: Vec<String> = points
             .iter()

@@ -174,10 +174,22 @@ pub fn pages(
         || {
             m.pages.par_iter().try_for_each(|p| {
                 let chart = html.then(|| {
-                    charts::lines(
+                    // Each track target of the region on its track's line ("all"
+                    // targets have no line: the table lists them).
+                    let marks: Vec<charts::TargetMark> = p
+                        .targets
+                        .iter()
+                        .map(|t| charts::TargetMark {
+                            track: t.track.clone(),
+                            month: t.due_on.chars().take(7).collect(),
+                            level: u64::from(t.partners),
+                        })
+                        .collect();
+                    charts::lines_with_targets(
                         &format!("chart-trend-{}", p.slug),
-                        "Counted partners over time by track",
+                        "Counted partners over time by track, with the targets",
                         &p.trend,
+                        &marks,
                     )
                 });
                 let coverage_chart = (html && !p.coverage_bars.is_empty()).then(|| {

@@ -690,3 +690,19 @@ fn the_summary_opens_with_sentences_from_the_figures() {
         "the link's target exists"
     );
 }
+
+/// A region's counted-partners chart carries its track targets: a level and a marker at
+/// the due month (tiny's North: telephony 3 by 2008-06, infrastructure 2 by 2008-03).
+#[test]
+fn a_regions_trend_chart_marks_its_targets() {
+    let out = tempfile::tempdir().unwrap();
+    report(&fixture("tiny"), out.path(), &["--formats", "html"]).ok();
+    let html = std::fs::read_to_string(out.path().join("latest/regions/north.html")).unwrap();
+    for mark in [
+        "telephony target: 3 partners by 2008-06",
+        "infrastructure target: 2 partners by 2008-03",
+    ] {
+        assert!(html.contains(mark), "{mark}");
+    }
+    assert!(html.contains(">telephony 3 by 2008-06</text>"));
+}
