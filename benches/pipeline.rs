@@ -1,14 +1,15 @@
 //! Stage-by-stage benchmark of the whole `report` pipeline.
 //!
 //! ```sh
-//! cargo bench --bench pipeline            # S, M and L, each in its own process
+//! cargo bench --bench pipeline            # S, M, L and LV, each in its own process
 //! cargo bench --bench pipeline -- L       # one size
 //! cargo bench --bench pipeline -- DIR     # any dataset folder
 //! ```
 //!
 //! Sizes: S is `data/sample`; M (10,000 partners, 500,000 installs, 12 regions) and L
 //! (50,000 partners, 2,000,000 installs, 16 regions) are generated once by the sample
-//! generator into `target/bench-data/`. Each size runs in a fresh process so that the
+//! generator into `target/bench-data/`; LV is L with `--variety 1`, partners far less
+//! alike (many more distinct skill profiles per region, fewer interchangeable partners). Each size runs in a fresh process so that the
 //! reported peak memory (the process's high-water mark after its first run) belongs to
 //! that size alone. Wall times are the best of `UC_BENCH_RUNS` runs (default 3). This
 //! measures; it asserts nothing.
@@ -36,8 +37,9 @@ fn root() -> PathBuf {
 fn dataset(size: &str) -> PathBuf {
     let spec = match size {
         "S" => return root().join("data/sample"),
-        "M" => (10_000, 500_000, 12),
-        "L" => (50_000, 2_000_000, 16),
+        "M" => (10_000, 500_000, 12, 0.0),
+        "L" => (50_000, 2_000_000, 16, 0.0),
+        "LV" => (50_000, 2_000_000, 16, 1.0),
         dir => return PathBuf::from(dir),
     };
     let dir = root().join("target/bench-data").join(size);
@@ -49,6 +51,7 @@ fn dataset(size: &str) -> PathBuf {
             regions: spec.2,
             seed: 1,
             dirty: 0.001,
+            variety: spec.3,
         };
         write(&spec, &dir).expect("sample generation");
     }
@@ -123,7 +126,7 @@ fn main() {
         .filter(|a| a != "--bench")
         .collect();
     let sizes: Vec<String> = if args.is_empty() {
-        vec!["S".into(), "M".into(), "L".into()]
+        vec!["S".into(), "M".into(), "L".into(), "LV".into()]
     } else {
         args
     };

@@ -182,6 +182,11 @@ pub struct SampleArgs {
     /// Share of rows (0..=1) replaced by bad rows of every kind the contract rejects.
     #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = share)]
     pub dirty: f64,
+    /// Profile variety (0..=1): 0 gives partners as alike as a real program's often are;
+    /// 1 gives many more distinct skill profiles per region (wider level noise, skills of
+    /// other tracks).
+    #[arg(long, value_name = "V", default_value_t = 0.0, value_parser = share)]
+    pub variety: f64,
 }
 
 /// A thread count: at least 1.

@@ -12,6 +12,7 @@ pub(crate) fn run(args: &SampleArgs) -> anyhow::Result<ExitCode> {
         regions: args.regions,
         seed: args.seed,
         dirty: args.dirty,
+        variety: args.variety,
     };
     write(&spec, &args.out)?;
     eprintln!(

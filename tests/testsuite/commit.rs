@@ -308,6 +308,7 @@ mod processes {
                 regions: 8,
                 seed: 7,
                 dirty: 0.001,
+                variety: 0.0,
             };
             uc_readiness::sample::write(&spec, dir.path()).unwrap();
             dir

@@ -232,6 +232,7 @@ fn output_is_identical_with_one_thread_and_many() {
         regions: 4,
         seed: 1,
         dirty: 0.01,
+        variety: 0.0,
     };
     uc_readiness::sample::write(&spec, dir.path()).unwrap();
     let runs: Vec<Vec<(String, Vec<u8>)>> = ["1", "2", "4"]
