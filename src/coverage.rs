@@ -230,6 +230,17 @@ pub enum Unit {
     Alone(PartnerId),
 }
 
+impl Unit {
+    /// Its partners: one or two.
+    pub fn members(self) -> impl Iterator<Item = PartnerId> {
+        let (a, b) = match self {
+            Unit::Pair(a, b) => (a, Some(b)),
+            Unit::Alone(p) => (p, None),
+        };
+        std::iter::once(a).chain(b)
+    }
+}
+
 /// A partner closest to qualifying alone for an uncovered vendor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Candidate {
@@ -637,7 +648,7 @@ fn unplannable(
     let mut serviced = VendorSet::default();
     if !only_serviced.is_empty() {
         for (u, q) in units {
-            for p in crate::plan::members(*u) {
+            for p in u.members() {
                 for &v in plan.serviced_by(p).1 {
                     if q.contains(v) && only_serviced.contains(v) {
                         serviced.insert(v);

@@ -230,11 +230,11 @@ pub fn implementation_lines(run: &crate::pipeline::Run, p: PartnerId) -> Vec<Imp
         .iter()
         .filter_map(|i| {
             let unit = rc.units[i.unit as usize].0;
-            if !crate::plan::members(unit).any(|q| q == p) {
+            if !unit.members().any(|q| q == p) {
                 return None;
             }
             Some(ImplementationLine {
-                with: crate::plan::members(unit).find(|&q| q != p).map(who),
+                with: unit.members().find(|&q| q != p).map(who),
                 customer: i.customer.clone(),
                 install_id: i.install_id.clone(),
                 vendor: run.config.vendors[i.vendor as usize].id.clone(),

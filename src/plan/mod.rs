@@ -85,15 +85,6 @@ pub struct Plan {
     pub regions: Vec<RegionPlan>,
 }
 
-/// The partners of a unit: one or two.
-pub fn members(u: Unit) -> impl Iterator<Item = PartnerId> {
-    let (a, b) = match u {
-        Unit::Pair(a, b) => (a, Some(b)),
-        Unit::Alone(p) => (p, None),
-    };
-    std::iter::once(a).chain(b)
-}
-
 /// Plans every region's first customer implementations.
 pub fn plan(d: &Dataset, config: &Config, pairing: &Pairing, coverage: &Coverage) -> Plan {
     let mut regions: Vec<RegionPlan> = coverage
@@ -102,8 +93,8 @@ pub fn plan(d: &Dataset, config: &Config, pairing: &Pairing, coverage: &Coverage
         .zip(&pairing.regions)
         .map(|(rc, rp)| region(d, config, rp, rc))
         .collect();
-    // The text of the planned installs, read in file order.
-    let mut wanted: Vec<(u64, usize, usize)> = regions
+    // The text of the planned installs (`fetch` reads them in file order).
+    let wanted: Vec<(u64, usize, usize)> = regions
         .iter()
         .enumerate()
         .flat_map(|(r, p)| {
@@ -113,7 +104,6 @@ pub fn plan(d: &Dataset, config: &Config, pairing: &Pairing, coverage: &Coverage
                 .map(move |(i, imp)| (imp.at, r, i))
         })
         .collect();
-    wanted.sort_unstable();
     let ats: Vec<u64> = wanted.iter().map(|w| w.0).collect();
     for ((_, r, i), (id, customer)) in wanted.into_iter().zip(d.installs.text.fetch(&ats)) {
         let imp = &mut regions[r].implementations[i];
@@ -159,7 +149,7 @@ fn region(d: &Dataset, config: &Config, rp: &RegionPairing, rc: &RegionCoverage)
         .units
         .iter()
         .enumerate()
-        .flat_map(|(u, (unit, _))| members(*unit).map(move |p| (p, u as u32)))
+        .flat_map(|(u, (unit, _))| unit.members().map(move |p| (p, u as u32)))
         .collect();
     partner_units.sort_unstable();
     for group in partner_units.chunk_by(|a, b| a.0 == b.0) {

@@ -111,10 +111,7 @@ impl Planner {
 
     /// The slots of `units`, together.
     pub fn room(&self, units: &[u32]) -> usize {
-        units
-            .iter()
-            .map(|&u| self.g.p.slots[u as usize] as usize)
-            .sum()
+        self.g.slots_of(units)
     }
 
     /// Slots not yet taken.
@@ -226,12 +223,16 @@ impl Greedy {
         }
     }
 
-    fn add(&mut self, class: Class) {
-        let room: usize = class
-            .units
+    /// The slots of `units`, together.
+    fn slots_of(&self, units: &[u32]) -> usize {
+        units
             .iter()
             .map(|&u| self.p.slots[u as usize] as usize)
-            .sum();
+            .sum()
+    }
+
+    fn add(&mut self, class: Class) {
+        let room = self.slots_of(&class.units);
         self.room.push(class.installs.len().min(room));
         self.p.classes.push(class);
         self.closed.push(false);

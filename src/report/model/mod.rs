@@ -25,7 +25,7 @@ use super::history::{
     Changes, Kpis, SCHEMA_VERSION, Snapshot, SnapshotDetail, SnapshotPair, SnapshotPartner,
 };
 use crate::config::Config;
-use crate::coverage::Coverage;
+use crate::coverage::{Coverage, RegionCoverage};
 use crate::format::{fmt_delta, fmt_int, fmt_pct, fmt_tenths, tenths};
 use crate::ingest::{Action, Dataset, PartnerId, RegionId, Table};
 use crate::pair::Pairing;
@@ -270,6 +270,14 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The coverage of the regions in this run, in region order.
+    fn regions_in_scope(&self) -> impl Iterator<Item = &RegionCoverage> {
+        self.coverage
+            .regions
+            .iter()
+            .filter(|rc| self.scope.contains(rc.region))
+    }
+
     /// `id name` of a partner.
     fn who(&self, p: PartnerId) -> String {
         let p = &self.d.partners[p as usize];
@@ -536,12 +544,7 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
     let snapshot = snapshot(&ctx, &total);
 
     // Region rows and pages, regions in parallel.
-    let in_scope: Vec<_> = run
-        .coverage
-        .regions
-        .iter()
-        .filter(|rc| ctx.scope.contains(rc.region))
-        .collect();
+    let in_scope: Vec<_> = ctx.regions_in_scope().collect();
     let (regions, pages): (Vec<RegionRow>, Vec<RegionPage>) = in_scope
         .par_iter()
         .map(|rc| region::region(&ctx, rc))
@@ -733,10 +736,7 @@ fn executive(ctx: &Ctx<'_>, total: &Kpis, recruitment: &[RecruitmentRow]) -> Vec
     }
     // The largest uncovered vendor of any region, and that region's recruit-next.
     let largest = ctx
-        .coverage
-        .regions
-        .iter()
-        .filter(|rc| ctx.scope.contains(rc.region))
+        .regions_in_scope()
         .flat_map(|rc| {
             rc.vendors
                 .iter()
@@ -809,10 +809,7 @@ fn executive(ctx: &Ctx<'_>, total: &Kpis, recruitment: &[RecruitmentRow]) -> Vec
         ));
     }
     let lapsing: Vec<String> = ctx
-        .coverage
-        .regions
-        .iter()
-        .filter(|rc| ctx.scope.contains(rc.region))
+        .regions_in_scope()
         .flat_map(|rc| {
             rc.vendors
                 .iter()
@@ -939,12 +936,7 @@ fn cliff(ctx: &Ctx<'_>) -> Vec<CliffRow> {
 /// Covered vendors that lapsing certifications would uncover, and by when.
 fn cliff_vendors(ctx: &Ctx<'_>) -> Vec<CliffVendorRow> {
     let mut rows = Vec::new();
-    for rc in ctx
-        .coverage
-        .regions
-        .iter()
-        .filter(|rc| ctx.scope.contains(rc.region))
-    {
+    for rc in ctx.regions_in_scope() {
         for v in &rc.vendors {
             if let Some(k) = v.lost_at {
                 rows.push(CliffVendorRow {
