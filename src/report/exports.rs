@@ -16,6 +16,7 @@ use crate::ingest::{Dataset, RejectedRow};
 use crate::pair::Pairing;
 use crate::pipeline::{Run, Scope};
 use crate::plan::Plan;
+use super::model::ChangeList;
 use crate::score::{Scores, VendorSet};
 
 /// The type of an export column.
@@ -43,22 +44,29 @@ pub struct Export<'a> {
     pub rows: Vec<Vec<Cow<'a, str>>>,
 }
 
-/// Builds the six export tables and writes them into `dir` as CSV and/or Parquet, the
+/// Builds the seven export tables and writes them into `dir` as CSV and/or Parquet, the
 /// tables in parallel (each is independent of the others; the files' bytes do not depend
 /// on the order they are written in).
-pub fn write_all<'r>(run: &'r Run, dir: &Path, csv: bool, parquet: bool) -> anyhow::Result<()> {
+pub fn write_all<'r>(
+    run: &'r Run,
+    changed: &'r ChangeList,
+    dir: &Path,
+    csv: bool,
+    parquet: bool,
+) -> anyhow::Result<()> {
     if !csv && !parquet {
         return Ok(());
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let (scope, d, c) = (&run.scope, run.dataset(), &run.config);
-    let builders: [&(dyn Fn() -> Export<'r> + Sync); 6] = [
+    let builders: [&(dyn Fn() -> Export<'r> + Sync); 7] = [
         &|| partner_scores(scope, d, c, &run.scores),
         &|| pairs(scope, d, c, &run.pairing),
         &|| coverage(scope, d, c, &run.coverage),
         &|| gaps(scope, d, c, &run.coverage),
         &|| implementations(scope, d, c, &run.coverage, &run.plan),
         &|| rejected(&run.ingested.rejected),
+        &|| changes(changed),
     ];
     use rayon::prelude::*;
     builders.par_iter().try_for_each(|build| {
@@ -278,6 +286,33 @@ pub fn rejected(rejected: &[RejectedRow]) -> Export<'_> {
                     b(&r.value),
                     b(&r.reason),
                     b(r.action.as_str()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// `changes`: every change since the previous run with its cause, in the order the
+/// pages show the first of each kind (docs/outputs.md, "Changes since the last run");
+/// header only without a previous run.
+pub fn changes(list: &ChangeList) -> Export<'_> {
+    Export {
+        name: "changes",
+        columns: ["region", "kind", "subject", "before", "after", "cause"]
+            .into_iter()
+            .map(|c| (c, Kind::Text))
+            .collect(),
+        rows: list
+            .changes
+            .iter()
+            .map(|c| {
+                vec![
+                    b(&c.region),
+                    b(c.kind.as_str()),
+                    b(&c.subject),
+                    b(&c.before),
+                    b(&c.after),
+                    b(&c.cause),
                 ]
             })
             .collect(),

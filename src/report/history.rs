@@ -14,7 +14,7 @@ no diff. An unreadable previous run is never shown as "everything changed", and 
 before it is not silently taken in its place ("since the last run" would be untrue).
 */
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -109,6 +109,15 @@ pub struct SnapshotPartner {
     pub band_index: usize,
     /// Rounded score, tenths.
     pub score_tenths: i64,
+    /// Whether it was eligible (absent from snapshots written before causes were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligible: Option<bool>,
+    /// Its score's components, each ×100 in tenths: skills, certifications, experience.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub components: Option<[i64; 3]>,
+    /// Valid installs it serviced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serviced: Option<u32>,
 }
 
 /// What a run keeps of itself in `OUT/history/`: the KPIs in `<as-of>.json` (read for
@@ -143,6 +152,21 @@ pub struct SnapshotDetail {
     pub pairs: Vec<String>,
     /// Covered vendors as `region|vendor`.
     pub covered: Vec<String>,
+    /// The standalone delivery units (absent from snapshots written before causes were
+    /// kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alone: Option<Vec<SnapshotAlone>>,
+}
+
+/// One standalone delivery unit in a snapshot: an eligible partner on a standalone track.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SnapshotAlone {
+    /// Region name.
+    pub region: String,
+    /// Partner id.
+    pub partner: String,
+    /// Vendor ids it qualified for, sorted and `;`-joined.
+    pub vendors: String,
 }
 
 /// One delivery-unit pair in a snapshot.
@@ -158,6 +182,9 @@ pub struct SnapshotPair {
     pub origin: Origin,
     /// Vendor ids it qualified for, sorted and `;`-joined.
     pub vendors: String,
+    /// Its pair score in tenths (absent from snapshots written before causes were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<u32>,
 }
 
 impl SnapshotPair {
@@ -185,98 +212,11 @@ impl SnapshotDetail {
                         right: parts.next()?.to_string(),
                         origin: Origin::New,
                         vendors: String::new(),
+                        weight: None,
                     })
                 })
                 .collect(),
         )
-    }
-}
-
-/// What changed since the previous run, from the two runs' snapshot detail.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Changes {
-    /// Partners now in a higher band: (id, before, now).
-    pub up: Vec<(String, SnapshotPartner, SnapshotPartner)>,
-    /// Partners now in a lower band: (id, before, now).
-    pub down: Vec<(String, SnapshotPartner, SnapshotPartner)>,
-    /// Pairs selected now and not before, as `region|left|right`.
-    pub pairs_gained: Vec<String>,
-    /// Pairs selected before and not now.
-    pub pairs_lost: Vec<String>,
-    /// Vendors covered now and not before, as `region|vendor`.
-    pub newly_covered: Vec<String>,
-    /// Vendors covered before and not now.
-    pub newly_uncovered: Vec<String>,
-    /// Pairs that are engagements in effect now and were not before.
-    pub engagements_started: Vec<String>,
-    /// Pairs that were engagements in effect before and are not now.
-    pub engagements_ended: Vec<String>,
-    /// Pairs recommended before and again now.
-    pub recommendations_kept: Vec<String>,
-    /// Pairs recommended before that are neither recommended nor engaged now.
-    pub recommendations_dropped: Vec<String>,
-}
-
-impl Changes {
-    /// The changes from `before` to `now` (partners by id, the rest sorted).
-    pub fn between(before: &SnapshotDetail, now: &SnapshotDetail) -> Changes {
-        let mut c = Changes::default();
-        // Both maps are sorted by id: walked side by side, not looked up one by one.
-        let mut earlier = before.partners.iter().peekable();
-        for (id, n) in &now.partners {
-            while earlier.next_if(|(b, _)| b.as_str() < id.as_str()).is_some() {}
-            let b = match earlier.peek() {
-                Some((b_id, b)) if *b_id == id => *b,
-                _ => continue,
-            };
-            if b.band_index != n.band_index {
-                let change = (id.clone(), b.clone(), n.clone());
-                if n.band_index < b.band_index {
-                    c.up.push(change);
-                } else {
-                    c.down.push(change);
-                }
-            }
-        }
-        fn set(v: &[String]) -> BTreeSet<&str> {
-            v.iter().map(String::as_str).collect()
-        }
-        // (key, recommended) of each delivery-unit pair, computed once per side; the sets
-        // below borrow the keys.
-        let units = |d: &SnapshotDetail| -> Vec<(String, bool)> {
-            d.delivery_units()
-                .iter()
-                .map(|u| (u.key(), u.origin.is_recommended()))
-                .collect()
-        };
-        let (units_now, units_before) = (units(now), units(before));
-        fn select(u: &[(String, bool)], keep: fn(bool) -> bool) -> BTreeSet<&str> {
-            u.iter()
-                .filter(|(_, recommended)| keep(*recommended))
-                .map(|(k, _)| k.as_str())
-                .collect()
-        }
-        let owned = |it: &mut dyn Iterator<Item = &&str>| -> Vec<String> {
-            it.map(|k| k.to_string()).collect()
-        };
-        let (pairs_now, pairs_before) = (
-            select(&units_now, |_| true),
-            select(&units_before, |_| true),
-        );
-        let (cov_now, cov_before) = (set(&now.covered), set(&before.covered));
-        c.pairs_gained = owned(&mut pairs_now.difference(&pairs_before));
-        c.pairs_lost = owned(&mut pairs_before.difference(&pairs_now));
-        let (engaged_now, engaged_before) =
-            (select(&units_now, |r| !r), select(&units_before, |r| !r));
-        let (recommended_now, recommended_before) =
-            (select(&units_now, |r| r), select(&units_before, |r| r));
-        c.engagements_started = owned(&mut engaged_now.difference(&engaged_before));
-        c.engagements_ended = owned(&mut engaged_before.difference(&engaged_now));
-        c.recommendations_kept = owned(&mut recommended_before.intersection(&recommended_now));
-        c.recommendations_dropped = owned(&mut recommended_before.difference(&pairs_now));
-        c.newly_covered = owned(&mut cov_now.difference(&cov_before));
-        c.newly_uncovered = owned(&mut cov_before.difference(&cov_now));
-        c
     }
 }
 

@@ -50,7 +50,15 @@ pub fn write_run(
             }
             Ok(())
         },
-        || exports::write_all(run, &dir.join("data"), formats.csv, formats.parquet),
+        || {
+            exports::write_all(
+                run,
+                &model.change_list,
+                &dir.join("data"),
+                formats.csv,
+                formats.parquet,
+            )
+        },
     );
     rendered.and(exported)
 }

@@ -118,6 +118,8 @@ struct RegionContext<'a> {
     coverage_chart: Option<&'a str>,
     title: &'a str,
     as_of: &'a str,
+    /// The previous run's date, when it could be read.
+    previous: Option<&'a str>,
     left_track: &'a str,
     right_track: &'a str,
     page: &'a super::model::RegionPage,
@@ -136,6 +138,7 @@ impl<'a> RegionContext<'a> {
             chart,
             title: &m.title,
             as_of: &m.as_of,
+            previous: m.previous.as_deref(),
             left_track: &m.left_track,
             right_track: &m.right_track,
             page,
@@ -295,6 +298,9 @@ pub fn summary(m: &ReportModel, run: &Run, path: &Path) -> anyhow::Result<()> {
         title: &'a str,
         as_of: &'a str,
         previous: Option<&'a str>,
+        /// Changes since the previous run per kind (absent without one).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        changes: Option<std::collections::BTreeMap<&'static str, u64>>,
         inputs: &'a [crate::ingest::InputFile],
         config_sha256: &'a str,
         rejected_rows: usize,
@@ -306,6 +312,7 @@ pub fn summary(m: &ReportModel, run: &Run, path: &Path) -> anyhow::Result<()> {
         title: &m.title,
         as_of: &m.as_of,
         previous: m.previous.as_deref(),
+        changes: m.previous.is_some().then(|| m.change_list.counts()),
         inputs: &run.ingested.inputs,
         config_sha256: &m.config_sha256,
         rejected_rows: run.ingested.rejected.len(),

@@ -1,5 +1,6 @@
 //! Integration tests, one binary: one module per feature, fixtures in `tests/fixtures/`.
 
+mod changes;
 mod cli;
 mod commit;
 mod config;

@@ -34,6 +34,7 @@ fn a_report_has_every_output_and_the_same_bytes_every_time() {
         names,
         [
             ".lock",
+            "2008-04-10/data/changes.csv",
             "2008-04-10/data/coverage.csv",
             "2008-04-10/data/gaps.csv",
             "2008-04-10/data/implementations.csv",
@@ -357,7 +358,8 @@ fn history_compares_with_the_previous_run_and_a_rerun_replaces_its_snapshot() {
     let md = text(&later.join("report.md"));
     assert!(md.contains("compared with the run of 2008-04-10"), "{md}");
     assert!(
-        md.contains("Vendors newly uncovered (1) | South / avaya"),
+        md.contains("| Vendors newly uncovered | 1 |")
+            && md.contains("| South | Avaya | covered by 1 unit | uncovered |"),
         "{md}"
     );
     assert_eq!(
@@ -412,7 +414,8 @@ fn only_the_previous_snapshot_detail_is_read_and_inline_detail_still_works() {
     let md = text(&out.path().join("2008-06-10/report.md"));
     assert!(md.contains("compared with the run of 2008-05-10"), "{md}");
     assert!(
-        md.contains("Vendors newly uncovered (1) | South / avaya"),
+        md.contains("| Vendors newly uncovered | 1 |")
+            && md.contains("| South | Avaya | covered by 1 unit | uncovered |"),
         "{md}"
     );
 
@@ -566,6 +569,7 @@ fn parquet_exports_are_typed_and_deterministic() {
     assert_eq!(
         names,
         [
+            "changes.parquet",
             "coverage.parquet",
             "gaps.parquet",
             "implementations.parquet",

@@ -6,6 +6,7 @@ here; a region's row and page are in `model/region.rs`, the counted-partner tren
 the run's snapshot and what changed since the previous one in [`super::history`].
 */
 
+mod changes;
 mod region;
 mod trend;
 
@@ -19,13 +20,14 @@ pub use region::{
     EngagementRow, GapRow, ImplementationRow, PairRow, PartnerRow, PlanLine, RegionPage, RegionRow,
     StatusRow, TargetRow, VendorRow, VendorState,
 };
+pub use changes::{Change, ChangeGroup, ChangeKind, ChangeList, ChangeRow, ChangeSummary};
 pub use trend::{TrendPoint, TrendSeries, TrendTable, TrendTableRow};
 
 use super::history::{
-    Changes, Kpis, SCHEMA_VERSION, Snapshot, SnapshotDetail, SnapshotPair, SnapshotPartner,
+    Kpis, SCHEMA_VERSION, Snapshot, SnapshotAlone, SnapshotDetail, SnapshotPair, SnapshotPartner,
 };
 use crate::config::Config;
-use crate::coverage::{Coverage, RegionCoverage};
+use crate::coverage::{Coverage, RegionCoverage, Unit};
 use crate::format::{fmt_delta, fmt_int, fmt_pct, fmt_tenths, tenths};
 use crate::ingest::{Action, Dataset, PartnerId, RegionId, Table};
 use crate::pair::Pairing;
@@ -128,15 +130,6 @@ pub struct CliffRow {
     pub on: String,
 }
 
-/// A change since the previous run.
-#[derive(Debug, Clone, Serialize)]
-pub struct DiffRow {
-    /// What changed.
-    pub what: String,
-    /// Details.
-    pub detail: String,
-}
-
 /// An input file's provenance.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputRow {
@@ -196,8 +189,11 @@ pub struct ReportModel {
     pub cliff: Vec<CliffRow>,
     /// Vendors that would become uncovered.
     pub cliff_vendors: Vec<CliffVendorRow>,
-    /// Changes since the previous run.
-    pub diff: Vec<DiffRow>,
+    /// Changes since the previous run: counts and the first of each kind.
+    pub changes: ChangeSummary,
+    /// Every change since the previous run (`data/changes.csv`).
+    #[serde(skip)]
+    pub change_list: ChangeList,
     /// Rejected rows by table, action and reason.
     pub quality: Vec<QualityRow>,
     /// Rows rejected, ignored and cleared.
@@ -542,12 +538,16 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
     ctx.region_kpis = (0..d.regions.len()).map(|r| ctx.kpis(Some(r))).collect();
     let total = ctx.kpis(None);
     let snapshot = snapshot(&ctx, &total);
+    let change_list = ctx
+        .previous
+        .map(|prev| changes::changes(&ctx, prev, &snapshot.detail))
+        .unwrap_or_default();
 
     // Region rows and pages, regions in parallel.
     let in_scope: Vec<_> = ctx.regions_in_scope().collect();
     let (regions, pages): (Vec<RegionRow>, Vec<RegionPage>) = in_scope
         .par_iter()
-        .map(|rc| region::region(&ctx, rc))
+        .map(|rc| region::region(&ctx, rc, &change_list))
         .unzip();
 
     let recruitment: Vec<RecruitmentRow> = pages
@@ -588,10 +588,8 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
         history_bars,
         cliff: cliff(&ctx),
         cliff_vendors: cliff_vendors(&ctx),
-        diff: ctx
-            .previous
-            .map(|prev| diff_rows(&Changes::between(&prev.detail, &snapshot.detail)))
-            .unwrap_or_default(),
+        changes: change_list.summary(None),
+        change_list,
         quality,
         quality_totals,
         notes_html,
@@ -644,6 +642,13 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
                             band: bands[s.now.band].name.clone(),
                             band_index: s.now.band,
                             score_tenths: s.now.tenths,
+                            eligible: Some(s.eligible),
+                            components: Some([
+                                tenths(100.0 * s.now.skill),
+                                tenths(100.0 * s.now.certification),
+                                tenths(100.0 * s.now.experience),
+                            ]),
+                            serviced: Some(ctx.scores.serviced[s.partner as usize]),
                         },
                     )
                 })
@@ -659,13 +664,8 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
                         left: d.partners[p.left as usize].id.clone(),
                         right: d.partners[p.right as usize].id.clone(),
                         origin: p.origin,
-                        vendors: p
-                            .score
-                            .qualified
-                            .iter()
-                            .map(|v| config.vendors[v as usize].id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(";"),
+                        vendors: vendor_ids(config, p.score.qualified),
+                        weight: Some(p.score.weight),
                     })
                 })
                 .collect(),
@@ -684,8 +684,30 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
                     })
                 })
                 .collect(),
+            alone: Some(
+                ctx.regions_in_scope()
+                    .flat_map(|rc| {
+                        rc.units.iter().filter_map(move |&(u, vendors)| match u {
+                            Unit::Alone(p) => Some(SnapshotAlone {
+                                region: d.regions[rc.region as usize].clone(),
+                                partner: d.partners[p as usize].id.clone(),
+                                vendors: vendor_ids(config, vendors),
+                            }),
+                            Unit::Pair(..) => None,
+                        })
+                    })
+                    .collect(),
+            ),
         },
     }
+}
+
+/// Vendor ids, sorted by vendor and `;`-joined (as a snapshot keeps them).
+fn vendor_ids(config: &Config, set: crate::score::VendorSet) -> String {
+    set.iter()
+        .map(|v| config.vendors[v as usize].id.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// One sentence of the executive summary and the section that holds its figures.
@@ -946,51 +968,6 @@ fn cliff_vendors(ctx: &Ctx<'_>) -> Vec<CliffVendorRow> {
                 });
             }
         }
-    }
-    rows
-}
-
-/// The changes since the previous run, one row per kind that has any.
-fn diff_rows(c: &Changes) -> Vec<DiffRow> {
-    let band = |(id, before, now): &(String, SnapshotPartner, SnapshotPartner)| {
-        format!(
-            "{id} {} → {} ({} → {})",
-            before.band,
-            now.band,
-            fmt_tenths(before.score_tenths),
-            fmt_tenths(now.score_tenths)
-        )
-    };
-    let mut rows = Vec::new();
-    let mut show = |label: &str, items: Vec<String>| {
-        if !items.is_empty() {
-            rows.push(DiffRow {
-                what: format!("{label} ({})", items.len()),
-                detail: items.join("; ").replace('|', " / "),
-            });
-        }
-    };
-    show("Partners up a band", c.up.iter().map(band).collect());
-    show("Partners down a band", c.down.iter().map(band).collect());
-    show("Pairs gained", c.pairs_gained.clone());
-    show("Pairs lost", c.pairs_lost.clone());
-    show("Vendors newly covered", c.newly_covered.clone());
-    show("Vendors newly uncovered", c.newly_uncovered.clone());
-    show("Engagements started", c.engagements_started.clone());
-    show("Engagements ended", c.engagements_ended.clone());
-    show("Recommendations dropped", c.recommendations_dropped.clone());
-    // Kept recommendations are what did not change: counted, not listed.
-    let kept = c.recommendations_kept.len();
-    if kept > 0 {
-        let of = kept + c.recommendations_dropped.len();
-        rows.push(DiffRow {
-            what: format!("Recommendations kept ({})", fmt_int(kept as u64)),
-            detail: format!(
-                "{} of the previous run's {} recommended pairs are recommended again",
-                fmt_int(kept as u64),
-                fmt_int(of as u64)
-            ),
-        });
     }
     rows
 }

@@ -301,10 +301,16 @@ pub struct RegionPage {
     pub trend: Vec<TrendSeries>,
     /// The last six months of `trend` as a table.
     pub trend_table: TrendTable,
+    /// The region's changes since the previous run: counts and the first of each kind.
+    pub changes: super::ChangeSummary,
 }
 
 /// A region's row on the summary and its page.
-pub(super) fn region(ctx: &Ctx<'_>, rc: &RegionCoverage) -> (RegionRow, RegionPage) {
+pub(super) fn region(
+    ctx: &Ctx<'_>,
+    rc: &RegionCoverage,
+    changes: &super::ChangeList,
+) -> (RegionRow, RegionPage) {
     let d = ctx.d;
     let r = rc.region as usize;
     let k = &ctx.region_kpis[r];
@@ -358,6 +364,7 @@ pub(super) fn region(ctx: &Ctx<'_>, rc: &RegionCoverage) -> (RegionRow, RegionPa
         recruit_next,
         partners: partner_rows(ctx, rc),
         trend_table: last_months(&region_trend, 6),
+        changes: changes.summary(Some(&d.regions[r])),
         trend: region_trend,
     };
     (row, page)
