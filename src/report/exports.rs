@@ -9,6 +9,7 @@ use anyhow::Context;
 use polars::prelude::{Column, DataFrame, ParquetWriter, PlSmallStr};
 
 use super::escape::csv_text;
+use super::model::ChangeList;
 use crate::config::Config;
 use crate::coverage::{Coverage, Unit};
 use crate::format::{fmt_component as pct, fmt_tenths};
@@ -16,7 +17,6 @@ use crate::ingest::{Dataset, RejectedRow};
 use crate::pair::Pairing;
 use crate::pipeline::{Run, Scope};
 use crate::plan::Plan;
-use super::model::ChangeList;
 use crate::score::{Scores, VendorSet};
 
 /// The type of an export column.

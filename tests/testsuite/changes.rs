@@ -26,7 +26,8 @@ fn text(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-const ENGAGEMENTS: &str = "left_partner_id,right_partner_id,status,started_on,ended_on,implementations\n";
+const ENGAGEMENTS: &str =
+    "left_partner_id,right_partner_id,status,started_on,ended_on,implementations\n";
 
 /// The dataset of the second run.
 fn second() -> tempfile::TempDir {
@@ -142,12 +143,24 @@ fn the_pages_show_the_counts_and_the_changes_with_their_causes() {
     assert!(html.contains("<a href=\"data/changes.csv\">"), "{html}");
     // Each region page shows its own changes, linking to the full list.
     let north = text(&run.join("regions/north.md"));
-    assert!(north.contains("5 changes in North since 2008-04-10"), "{north}");
+    assert!(
+        north.contains("5 changes in North since 2008-04-10"),
+        "{north}"
+    );
     assert!(!north.contains("H1 (alone)"), "{north}");
     let south = text(&run.join("regions/south.html"));
-    assert!(south.contains("1 changes in South since 2008-04-10"), "{south}");
-    assert!(south.contains("<a href=\"../data/changes.csv\">"), "{south}");
-    assert!(south.contains("H1&#x27;s avaya-aca-cm lapsed on 2008-06-01"), "{south}");
+    assert!(
+        south.contains("1 changes in South since 2008-04-10"),
+        "{south}"
+    );
+    assert!(
+        south.contains("<a href=\"../data/changes.csv\">"),
+        "{south}"
+    );
+    assert!(
+        south.contains("H1&#x27;s avaya-aca-cm lapsed on 2008-06-01"),
+        "{south}"
+    );
 }
 
 /// On a dataset with many changes the pages show the first five of each kind, the largest
@@ -172,22 +185,28 @@ fn the_pages_show_only_the_first_changes_of_each_kind() {
         .next()
         .unwrap();
     assert!(
-        group.contains(&format!(
-            "Partners up a band: the first 5 of {}",
-            ups.len()
-        )),
+        group.contains(&format!("Partners up a band: the first 5 of {}", ups.len())),
         "{group}"
     );
     assert_eq!(group.matches("<tr><td>").count(), 5, "{group}");
     // The first shown is the CSV's first: the largest move.
     let first = ups[0].split(',').nth(2).unwrap();
-    assert!(group.contains(&format!("<td>{first} ")), "{group} / {first}");
+    assert!(
+        group.contains(&format!("<td>{first} ")),
+        "{group} / {first}"
+    );
     // Moves in tenths (the scores have one decimal).
     let moves: Vec<i64> = ups
         .iter()
         .map(|l| {
             let score = |s: &str| -> i64 {
-                let x: f64 = s.rsplit('(').next().unwrap().trim_end_matches(')').parse().unwrap();
+                let x: f64 = s
+                    .rsplit('(')
+                    .next()
+                    .unwrap()
+                    .trim_end_matches(')')
+                    .parse()
+                    .unwrap();
                 (x * 10.0).round() as i64
             };
             let f: Vec<&str> = l.split(',').collect();
@@ -211,7 +230,9 @@ fn regions_not_reported_before_and_older_snapshots() {
     assert_eq!(csv.lines().count(), 6, "{csv}");
     let south = text(&run.join("regions/south.md"));
     assert!(
-        south.contains("The run of 2008-04-10 did not report on South, so nothing here is compared with it."),
+        south.contains(
+            "The run of 2008-04-10 did not report on South, so nothing here is compared with it."
+        ),
         "{south}"
     );
 
@@ -239,7 +260,9 @@ fn regions_not_reported_before_and_older_snapshots() {
         "{csv}"
     );
     assert!(
-        csv.contains("North,pair_lost,I1 + T2,recommended,—,its pair score 55.7 is below the minimum 60.0"),
+        csv.contains(
+            "North,pair_lost,I1 + T2,recommended,—,its pair score 55.7 is below the minimum 60.0"
+        ),
         "{csv}"
     );
     assert!(

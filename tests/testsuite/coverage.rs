@@ -258,7 +258,10 @@ fn output_is_identical_with_one_thread_and_many() {
     let changes = &runs[0].iter().find(|(n, _)| n == "changes.csv").unwrap().1;
     let changes = String::from_utf8_lossy(changes);
     for kind in [",band_up,", ",pair_gained,", ",pair_lost,"] {
-        assert!(changes.contains(kind), "changes since the previous run: {kind}");
+        assert!(
+            changes.contains(kind),
+            "changes since the previous run: {kind}"
+        );
     }
     assert!(
         runs[0]

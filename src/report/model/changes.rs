@@ -14,6 +14,7 @@ table, and this run's pairing.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -193,8 +194,12 @@ impl Compare<'_, '_> {
     fn members(&self, left: &str, right: &str, region: &str) -> Option<(PartnerId, PartnerId)> {
         let d = self.ctx.d;
         let r = d.region_id(region)?;
-        let l = d.partner_id(left).filter(|&p| d.partners[p as usize].region == r)?;
-        let rt = d.partner_id(right).filter(|&p| d.partners[p as usize].region == r)?;
+        let l = d
+            .partner_id(left)
+            .filter(|&p| d.partners[p as usize].region == r)?;
+        let rt = d
+            .partner_id(right)
+            .filter(|&p| d.partners[p as usize].region == r)?;
         Some((l, rt))
     }
 
@@ -377,17 +382,24 @@ struct RowsOf<'d> {
 impl<'d> RowsOf<'d> {
     fn new(cmp: &Compare<'d, '_>, partners: &[PartnerId]) -> RowsOf<'d> {
         let d = cmp.ctx.d;
-        let mut wanted = vec![false; d.partners.len()];
-        for &p in partners {
-            wanted[p as usize] = true;
-        }
         let mut rows = RowsOf {
             since: cmp.prev.as_of,
             until: cmp.ctx.as_of,
             certs: FxHashMap::default(),
             assessments: FxHashMap::default(),
         };
-        for c in d.certifications.iter().filter(|c| wanted[c.partner as usize]) {
+        if partners.is_empty() {
+            return rows;
+        }
+        let mut wanted = vec![false; d.partners.len()];
+        for &p in partners {
+            wanted[p as usize] = true;
+        }
+        for c in d
+            .certifications
+            .iter()
+            .filter(|c| wanted[c.partner as usize])
+        {
             rows.certs.entry(c.partner).or_default().push(c);
         }
         for a in d.assessments.iter().filter(|a| wanted[a.partner as usize]) {
@@ -469,31 +481,34 @@ fn bands(cmp: &Compare<'_, '_>, now: &SnapshotDetail, list: &mut ChangeList) {
     }
     let ids: Vec<PartnerId> = crossed.iter().map(|c| c.0).collect();
     let rows = RowsOf::new(cmp, &ids);
-    for (p, b, n) in crossed {
-        let partner = &d.partners[p as usize];
-        let track = &config.tracks[partner.track as usize];
-        let certs = rows.certifications(p, |c| {
-            config.certifications[c as usize]
-                .tracks
-                .contains(&partner.track)
-        });
-        let skills = rows.assessed(p, |s| track.skills.iter().any(|&(k, _)| k == s));
-        let cause = band_cause(cmp, p, b, n, &skills, &certs);
-        list.changes.push(Change {
-            kind: if n.band_index < b.band_index {
-                ChangeKind::BandUp
-            } else {
-                ChangeKind::BandDown
-            },
-            region: d.regions[partner.region as usize].clone(),
-            subject: partner.id.clone(),
-            name: format!("{} {}", partner.id, partner.name),
-            before: format!("{} ({})", b.band, fmt_tenths(b.score_tenths)),
-            after: format!("{} ({})", n.band, fmt_tenths(n.score_tenths)),
-            cause,
-            rank: b.score_tenths.abs_diff(n.score_tenths),
-        });
-    }
+    let changes: Vec<Change> = crossed
+        .par_iter()
+        .map(|&(p, b, n)| {
+            let partner = &d.partners[p as usize];
+            let track = &config.tracks[partner.track as usize];
+            let certs = rows.certifications(p, |c| {
+                config.certifications[c as usize]
+                    .tracks
+                    .contains(&partner.track)
+            });
+            let skills = rows.assessed(p, |s| track.skills.iter().any(|&(k, _)| k == s));
+            Change {
+                kind: if n.band_index < b.band_index {
+                    ChangeKind::BandUp
+                } else {
+                    ChangeKind::BandDown
+                },
+                region: d.regions[partner.region as usize].clone(),
+                subject: partner.id.clone(),
+                name: format!("{} {}", partner.id, partner.name),
+                before: format!("{} ({})", b.band, fmt_tenths(b.score_tenths)),
+                after: format!("{} ({})", n.band, fmt_tenths(n.score_tenths)),
+                cause: band_cause(cmp, p, b, n, &skills, &certs),
+                rank: b.score_tenths.abs_diff(n.score_tenths),
+            }
+        })
+        .collect();
+    list.changes.extend(changes);
 }
 
 /// The components of partner `p` that moved and the rows behind them.
@@ -529,7 +544,10 @@ fn band_cause(
     ];
     let serviced = ctx.scores.serviced[p as usize];
     let mut parts = Vec::new();
-    for (k, name) in ["skills", "certifications", "experience"].iter().enumerate() {
+    for (k, name) in ["skills", "certifications", "experience"]
+        .iter()
+        .enumerate()
+    {
         if before[k] == now[k] {
             continue;
         }
@@ -555,16 +573,26 @@ fn band_cause(
     parts.join("; ")
 }
 
-/// The delivery-unit pairs of the compared regions, by `(region, left, right)`.
-fn units_by_key<'s>(
-    units: &'s [SnapshotPair],
-    regions: &BTreeSet<String>,
-) -> BTreeMap<(&'s str, &'s str, &'s str), &'s SnapshotPair> {
-    units
+/// The delivery-unit pairs of the compared regions, sorted by `(region, left, right)`
+/// (a run writes them in that order, so the sort only checks).
+fn units_by_key<'s>(units: &'s [SnapshotPair], regions: &BTreeSet<String>) -> Units<'s> {
+    let mut v: Units<'s> = units
         .iter()
         .filter(|u| regions.contains(&u.region))
         .map(|u| ((u.region.as_str(), u.left.as_str(), u.right.as_str()), u))
-        .collect()
+        .collect();
+    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// A run's delivery-unit pairs by key, sorted.
+type Units<'s> = Vec<(Key<'s>, &'s SnapshotPair)>;
+
+fn find<'s>(units: &Units<'s>, key: &Key<'_>) -> Option<&'s SnapshotPair> {
+    units
+        .binary_search_by(|(k, _)| k.cmp(key))
+        .ok()
+        .map(|i| units[i].1)
 }
 
 /// Pairs gained and lost, engagements started and ended, and the recommendations kept.
@@ -572,15 +600,27 @@ fn pairs(cmp: &Compare<'_, '_>, now: &SnapshotDetail, list: &mut ChangeList) {
     let before_units = cmp.prev.detail.delivery_units();
     let before = units_by_key(before_units.as_ref(), &list.regions);
     let after = units_by_key(&now.units, &list.regions);
-    // Each member's pairs of the previous run, for "its pair with … ended".
-    let mut before_of: FxHashMap<&str, Vec<(&str, &str, &str)>> = FxHashMap::default();
-    for k in before.keys() {
-        before_of.entry(k.1).or_default().push(*k);
-        before_of.entry(k.2).or_default().push(*k);
-    }
-    let keys: BTreeSet<(&str, &str, &str)> = before.keys().chain(after.keys()).copied().collect();
-    for key in keys {
-        let (b, a) = (before.get(&key).copied(), after.get(&key).copied());
+    // Both sides walked together: each pair's state before and now.
+    let mut moved: Vec<(
+        ChangeKind,
+        Key<'_>,
+        Option<&SnapshotPair>,
+        Option<&SnapshotPair>,
+    )> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < before.len() || j < after.len() {
+        let order = match (before.get(i), after.get(j)) {
+            (Some(b), Some(a)) => b.0.cmp(&a.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        let (key, b, a) = match order {
+            std::cmp::Ordering::Less => (before[i].0, Some(before[i].1), None),
+            std::cmp::Ordering::Greater => (after[j].0, None, Some(after[j].1)),
+            std::cmp::Ordering::Equal => (before[i].0, Some(before[i].1), Some(after[j].1)),
+        };
+        i += usize::from(b.is_some());
+        j += usize::from(a.is_some());
         let (was_rec, is_rec) = (
             b.map(|u| u.origin.is_recommended()),
             a.map(|u| u.origin.is_recommended()),
@@ -589,7 +629,6 @@ fn pairs(cmp: &Compare<'_, '_>, now: &SnapshotDetail, list: &mut ChangeList) {
             list.recommended_before += 1;
             list.kept += usize::from(is_rec == Some(true));
         }
-        let (region, left, right) = key;
         let kind = match (was_rec, is_rec) {
             (None, Some(true)) => ChangeKind::PairGained,
             (Some(true), None) => ChangeKind::PairLost,
@@ -597,38 +636,60 @@ fn pairs(cmp: &Compare<'_, '_>, now: &SnapshotDetail, list: &mut ChangeList) {
             (Some(false), None | Some(true)) => ChangeKind::EngagementEnded,
             _ => continue,
         };
-        let cause = match kind {
-            ChangeKind::PairGained => gained_cause(cmp, key, a, &before_of, &after),
-            ChangeKind::PairLost => cmp.why_not_selected(left, right, region),
-            ChangeKind::EngagementStarted => match cmp
-                .members(left, right, region)
-                .and_then(|(l, r)| cmp.engagement(l, r))
-            {
-                Some(e) => format!(
-                    "active since {} (engagements line {})",
-                    e.started_on.map_or_else(String::new, |d| d.to_string()),
-                    e.line
-                ),
-                None => "an engagement in effect".to_string(),
-            },
-            _ => ended_cause(cmp, key),
-        };
-        let rank = match kind {
-            ChangeKind::PairLost | ChangeKind::EngagementEnded => b.and_then(|u| u.weight),
-            _ => a.and_then(|u| u.weight),
-        };
-        let name = pair_name(left, right);
-        list.changes.push(Change {
-            kind,
-            region: region.to_string(),
-            subject: name.clone(),
-            name,
-            before: unit_state(b),
-            after: unit_state(a),
-            cause,
-            rank: u64::from(rank.unwrap_or(0)),
-        });
+        moved.push((kind, key, b, a));
     }
+    // The previous pairs of the gained pairs' members, for "its pair with … ended".
+    let gained: rustc_hash::FxHashSet<&str> = moved
+        .iter()
+        .filter(|m| m.0 == ChangeKind::PairGained)
+        .flat_map(|m| [m.1.1, m.1.2])
+        .collect();
+    let mut before_of: FxHashMap<&str, Vec<Key<'_>>> = FxHashMap::default();
+    for (k, _) in &before {
+        for id in [k.1, k.2] {
+            if gained.contains(id) {
+                before_of.entry(id).or_default().push(*k);
+            }
+        }
+    }
+    let changes: Vec<Change> = moved
+        .par_iter()
+        .map(|&(kind, key, b, a)| {
+            let (region, left, right) = key;
+            let cause = match kind {
+                ChangeKind::PairGained => gained_cause(cmp, key, a, &before_of, &after),
+                ChangeKind::PairLost => cmp.why_not_selected(left, right, region),
+                ChangeKind::EngagementStarted => match cmp
+                    .members(left, right, region)
+                    .and_then(|(l, r)| cmp.engagement(l, r))
+                {
+                    Some(e) => format!(
+                        "active since {} (engagements line {})",
+                        e.started_on.map_or_else(String::new, |d| d.to_string()),
+                        e.line
+                    ),
+                    None => "an engagement in effect".to_string(),
+                },
+                _ => ended_cause(cmp, key),
+            };
+            let rank = match kind {
+                ChangeKind::PairLost | ChangeKind::EngagementEnded => b.and_then(|u| u.weight),
+                _ => a.and_then(|u| u.weight),
+            };
+            let name = pair_name(left, right);
+            Change {
+                kind,
+                region: region.to_string(),
+                subject: name.clone(),
+                name,
+                before: unit_state(b),
+                after: unit_state(a),
+                cause,
+                rank: u64::from(rank.unwrap_or(0)),
+            }
+        })
+        .collect();
+    list.changes.extend(changes);
 }
 
 type Key<'s> = (&'s str, &'s str, &'s str);
@@ -640,7 +701,7 @@ fn gained_cause(
     key: Key<'_>,
     now: Option<&SnapshotPair>,
     before_of: &FxHashMap<&str, Vec<Key<'_>>>,
-    after: &BTreeMap<Key<'_>, &SnapshotPair>,
+    after: &Units<'_>,
 ) -> String {
     let mut why = Vec::new();
     for id in [key.1, key.2] {
@@ -663,7 +724,7 @@ fn gained_cause(
         }
         if let Some(ended) = before_of
             .get(id)
-            .and_then(|ks| ks.iter().find(|k| !after.contains_key(*k)))
+            .and_then(|ks| ks.iter().find(|k| find(after, k).is_none()))
         {
             let other = if ended.1 == id { ended.2 } else { ended.1 };
             why.push(format!("{id}'s pair with {other} ended"));
@@ -721,6 +782,9 @@ fn vendors(cmp: &Compare<'_, '_>, now: &SnapshotDetail, list: &mut ChangeList) {
         in_regions(&cmp.prev.detail.covered),
         in_regions(&now.covered),
     );
+    if before == after {
+        return;
+    }
     let prev_units = cmp.prev.detail.delivery_units();
     // A snapshot of the first format keeps no vendors per pair; one written before causes
     // were kept has no standalone units.
@@ -825,7 +889,14 @@ fn vendors(cmp: &Compare<'_, '_>, now: &SnapshotDetail, list: &mut ChangeList) {
                 .any(|(r, v)| u.region == *r && qualifies(&u.vendors, v))
         })
         .flat_map(|u| [u.left.as_str(), u.right.as_str()])
-        .chain(cmp.prev.detail.alone.iter().flatten().map(|a| a.partner.as_str()))
+        .chain(
+            cmp.prev
+                .detail
+                .alone
+                .iter()
+                .flatten()
+                .map(|a| a.partner.as_str()),
+        )
         .filter_map(|id| d.partner_id(id))
         .collect();
     let rows = RowsOf::new(cmp, &members);
@@ -898,7 +969,9 @@ fn vendors(cmp: &Compare<'_, '_>, now: &SnapshotDetail, list: &mut ChangeList) {
                     .map(|_| (l, r))
             });
             items.push(match (now_pair, v) {
-                (Some((l, r)), Some(v)) => format!("{name} now lacks {}", lost(&[l, r], v as VendorId)),
+                (Some((l, r)), Some(v)) => {
+                    format!("{name} now lacks {}", lost(&[l, r], v as VendorId))
+                }
                 _ => format!(
                     "{name} is no longer selected: {}",
                     cmp.why_not_selected(&u.left, &u.right, region)

@@ -16,11 +16,11 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use changes::{Change, ChangeGroup, ChangeKind, ChangeList, ChangeRow, ChangeSummary};
 pub use region::{
     EngagementRow, GapRow, ImplementationRow, PairRow, PartnerRow, PlanLine, RegionPage, RegionRow,
     StatusRow, TargetRow, VendorRow, VendorState,
 };
-pub use changes::{Change, ChangeGroup, ChangeKind, ChangeList, ChangeRow, ChangeSummary};
 pub use trend::{TrendPoint, TrendSeries, TrendTable, TrendTableRow};
 
 use super::history::{
