@@ -206,19 +206,49 @@ pub fn lines_with_targets(
         );
     }
     let dashes = ["", "6 3", "2 3"];
-    for &(k, t) in &drawn {
+    // Each target a dashed level over the months since the track's previous target (from
+    // the axis' start for its first), a diamond at its due month; only a track's latest
+    // target is labelled, the labels kept apart.
+    let mut drawn = drawn;
+    drawn.sort_by(|a, b| (a.0, &a.1.month).cmp(&(b.0, &b.1.month)));
+    let mut labels: Vec<(f64, f64, String)> = Vec::new();
+    for (n, &(k, t)) in drawn.iter().enumerate() {
         let Some(i) = axis.iter().position(|m| *m == t.month) else {
             continue;
+        };
+        let from = match n.checked_sub(1).map(|p| drawn[p]) {
+            Some((pk, pt)) if pk == k => axis
+                .iter()
+                .position(|m| *m == pt.month)
+                .map_or(f64::from(left), x),
+            _ => f64::from(left),
         };
         let (tx, ty) = (x(i), y(t.level));
         let _ = write!(
             s,
-            r#"<line class="l{c}" x1="{left}" y1="{ty:.1}" x2="{tx:.1}" y2="{ty:.1}" stroke-width="1" stroke-dasharray="3 3"/><path class="d{c}" d="M{tx:.1},{:.1} l5,5 l-5,5 l-5,-5 z"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            r#"<line class="l{c}" x1="{from:.1}" y1="{ty:.1}" x2="{tx:.1}" y2="{ty:.1}" stroke-width="1" stroke-dasharray="3 3"/><path class="d{c}" d="M{tx:.1},{:.1} l5,5 l-5,5 l-5,-5 z"/>"#,
             ty - 5.0,
-            tx - 7.0,
-            ty - 7.0,
-            html(&format!("{} {} by {}", t.track, t.level, t.month)),
             c = k % 3,
+        );
+        if drawn.get(n + 1).is_none_or(|next| next.0 != k) {
+            labels.push((
+                tx - 7.0,
+                ty - 7.0,
+                format!("{} {} by {}", t.track, t.level, t.month),
+            ));
+        }
+    }
+    labels.sort_by(|a, b| a.1.total_cmp(&b.1));
+    for i in 1..labels.len() {
+        labels[i].1 = labels[i].1.max(labels[i - 1].1 + 12.0);
+    }
+    // Written after the lines, so that their halo keeps them legible over a line.
+    let mut on_top = String::new();
+    for (lx, ly, text) in labels {
+        let _ = write!(
+            on_top,
+            r#"<text class="halo" x="{lx:.1}" y="{ly:.1}" text-anchor="end">{}</text>"#,
+            html(&text)
         );
     }
     for (k, TrendSeries { track, points }) in series.iter().enumerate() {
@@ -247,6 +277,7 @@ pub fn lines_with_targets(
             html(track)
         );
     }
+    s.push_str(&on_top);
     s.push_str("</svg>");
     s
 }

@@ -256,10 +256,18 @@ fn summary_pages(
                 "Score distribution of eligible partners",
                 &m.score_bars,
             ),
-            trend: charts::lines(
+            trend: charts::lines_with_targets(
                 "chart-trend",
-                "Counted partners over time by track",
+                "Counted partners over time by track, with the regions' targets summed",
                 &m.trend,
+                &m.trend_targets
+                    .iter()
+                    .map(|t| charts::TargetMark {
+                        track: t.track.clone(),
+                        month: t.month.clone(),
+                        level: t.partners,
+                    })
+                    .collect::<Vec<_>>(),
             ),
         };
         let index = t

@@ -710,3 +710,40 @@ fn a_regions_trend_chart_marks_its_targets() {
     }
     assert!(html.contains(">telephony 3 by 2008-06</text>"));
 }
+
+/// The summary's trend chart sums the regions' targets of each track: at each month a
+/// target of it is due, every region's latest target of the track due by then. Worked
+/// out on the tiny fixture with two more telephony targets: North 1 by 2008-02 and 3 by
+/// 2008-06, South 4 by 2008-03 → 1 by 2008-02, 1 + 4 = 5 by 2008-03, 3 + 4 = 7 by
+/// 2008-06; infrastructure 2 by 2008-03; South's target for all tracks has no line.
+#[test]
+fn the_summary_trend_chart_sums_the_regions_targets() {
+    let targets = crate::support::tiny_file_plus(
+        "targets.csv",
+        "South,telephony,2008-03-31,4,\nNorth,telephony,2008-02-29,1,",
+    );
+    let data = crate::support::tiny_with(&[("targets.csv", Some(&targets))]);
+    let out = tempfile::tempdir().unwrap();
+    report(data.path(), out.path(), &["--formats", "html"]).ok();
+    let html = std::fs::read_to_string(out.path().join("latest/index.html")).unwrap();
+    let chart = html
+        .split("<svg")
+        .find(|svg| svg.contains("id=\"chart-trend-t\""))
+        .unwrap();
+    for mark in [
+        "telephony target: 1 partners by 2008-02",
+        "telephony target: 5 partners by 2008-03",
+        "telephony target: 7 partners by 2008-06",
+        "infrastructure target: 2 partners by 2008-03",
+    ] {
+        assert!(chart.contains(mark), "{mark}: {chart}");
+    }
+    assert_eq!(chart.matches("target:").count(), 4, "{chart}");
+    // Only each track's latest target is labelled on the chart.
+    assert!(chart.contains(">telephony 7 by 2008-06</text>"), "{chart}");
+    assert!(
+        chart.contains(">infrastructure 2 by 2008-03</text>"),
+        "{chart}"
+    );
+    assert!(!chart.contains(">telephony 5 by 2008-03</text>"), "{chart}");
+}

@@ -21,7 +21,7 @@ pub use region::{
     EngagementRow, GapRow, ImplementationRow, PairRow, PartnerRow, PlanLine, RegionPage, RegionRow,
     StatusRow, TargetRow, VendorRow, VendorState,
 };
-pub use trend::{TrendPoint, TrendSeries, TrendTable, TrendTableRow};
+pub use trend::{TrendPoint, TrendSeries, TrendTable, TrendTableRow, TrendTarget};
 
 use super::history::{
     Kpis, SCHEMA_VERSION, Snapshot, SnapshotAlone, SnapshotDetail, SnapshotPair, SnapshotPartner,
@@ -181,6 +181,8 @@ pub struct ReportModel {
     pub score_bars: Vec<Bar>,
     /// Counted partners per month and track.
     pub trend: Vec<TrendSeries>,
+    /// Each track's targets summed over the regions, by due month (on the trend chart).
+    pub trend_targets: Vec<TrendTarget>,
     /// Seat coverage and ready partners across runs, this one last.
     pub history: Vec<HistoryRow>,
     /// Seat coverage per snapshot (chart).
@@ -584,6 +586,7 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
         recruitment,
         score_bars: score_bars(&ctx),
         trend: trend::trend(d, config, ctx.scope, run.as_of),
+        trend_targets: trend::summed_targets(d, config, ctx.scope),
         history,
         history_bars,
         cliff: cliff(&ctx),

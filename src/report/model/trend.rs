@@ -126,3 +126,62 @@ pub(super) fn trend(
         })
         .collect()
 }
+
+/// A track's target level on the summary's trend chart: what the regions' targets of the
+/// track due by `month` ask for together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrendTarget {
+    /// Track id.
+    pub track: String,
+    /// A month some region's target of the track is due, `YYYY-MM`.
+    pub month: String,
+    /// The sum over the regions in scope of each one's latest target of the track due by
+    /// the end of `month` (two due the same day: the later row).
+    pub partners: u64,
+}
+
+/// The summary's target levels: per track (targets for all tracks have no line to sit
+/// on) and month a target of it is due, the regions' latest targets due by then, summed.
+pub(super) fn summed_targets(d: &Dataset, config: &Config, scope: &Scope) -> Vec<TrendTarget> {
+    use std::collections::BTreeMap;
+    // (track, region) → its targets as (due, line, partners), sorted.
+    let mut by: BTreeMap<(u16, u32), Vec<(NaiveDate, u64, u32)>> = BTreeMap::new();
+    for t in &d.targets {
+        if let Some(track) = t.track
+            && scope.contains(t.region)
+        {
+            by.entry((track, t.region))
+                .or_default()
+                .push((t.due_on, t.line, t.partners));
+        }
+    }
+    let month = |day: NaiveDate| format!("{:04}-{:02}", day.year(), day.month());
+    let mut out = Vec::new();
+    for (track, cfg) in config.tracks.iter().enumerate() {
+        let regions: Vec<&Vec<(NaiveDate, u64, u32)>> = by
+            .iter_mut()
+            .filter(|((t, _), _)| usize::from(*t) == track)
+            .map(|(_, v)| {
+                v.sort();
+                &*v
+            })
+            .collect();
+        let months: std::collections::BTreeSet<String> = regions
+            .iter()
+            .flat_map(|v| v.iter().map(|t| month(t.0)))
+            .collect();
+        for m in months {
+            let partners = regions
+                .iter()
+                .filter_map(|v| v.iter().rev().find(|t| month(t.0) <= m))
+                .map(|t| u64::from(t.2))
+                .sum();
+            out.push(TrendTarget {
+                track: cfg.id.clone(),
+                month: m,
+                partners,
+            });
+        }
+    }
+    out
+}
