@@ -144,37 +144,35 @@ pub struct TrendTarget {
 /// on) and month a target of it is due, the regions' latest targets due by then, summed.
 pub(super) fn summed_targets(d: &Dataset, config: &Config, scope: &Scope) -> Vec<TrendTarget> {
     use std::collections::BTreeMap;
-    // (track, region) → its targets as (due, line, partners), sorted.
-    let mut by: BTreeMap<(u16, u32), Vec<(NaiveDate, u64, u32)>> = BTreeMap::new();
+    // (track, region) → its targets, by due date and line.
+    let mut by: BTreeMap<(u16, u32), Vec<&crate::ingest::Target>> = BTreeMap::new();
     for t in &d.targets {
         if let Some(track) = t.track
             && scope.contains(t.region)
         {
-            by.entry((track, t.region))
-                .or_default()
-                .push((t.due_on, t.line, t.partners));
+            by.entry((track, t.region)).or_default().push(t);
         }
+    }
+    for v in by.values_mut() {
+        v.sort_by_key(|t| (t.due_on, t.line));
     }
     let month = |day: NaiveDate| format!("{:04}-{:02}", day.year(), day.month());
     let mut out = Vec::new();
     for (track, cfg) in config.tracks.iter().enumerate() {
-        let regions: Vec<&Vec<(NaiveDate, u64, u32)>> = by
-            .iter_mut()
+        let regions: Vec<&Vec<&crate::ingest::Target>> = by
+            .iter()
             .filter(|((t, _), _)| usize::from(*t) == track)
-            .map(|(_, v)| {
-                v.sort();
-                &*v
-            })
+            .map(|(_, v)| v)
             .collect();
         let months: std::collections::BTreeSet<String> = regions
             .iter()
-            .flat_map(|v| v.iter().map(|t| month(t.0)))
+            .flat_map(|v| v.iter().map(|t| month(t.due_on)))
             .collect();
         for m in months {
             let partners = regions
                 .iter()
-                .filter_map(|v| v.iter().rev().find(|t| month(t.0) <= m))
-                .map(|t| u64::from(t.2))
+                .filter_map(|v| v.iter().rev().find(|t| month(t.due_on) <= m))
+                .map(|t| u64::from(t.partners))
                 .sum();
             out.push(TrendTarget {
                 track: cfg.id.clone(),
