@@ -242,13 +242,14 @@ pub fn lines_with_targets(
     for i in 1..labels.len() {
         labels[i].1 = labels[i].1.max(labels[i - 1].1 + 12.0);
     }
-    // Written after the lines, so that their halo keeps them legible over a line.
+    // Written after the lines, each over a copy stroked in the background colour (a halo)
+    // that keeps it legible where it crosses a line.
     let mut on_top = String::new();
     for (lx, ly, text) in labels {
         let _ = write!(
             on_top,
-            r#"<text class="halo" x="{lx:.1}" y="{ly:.1}" text-anchor="end">{}</text>"#,
-            html(&text)
+            r#"<text class="halo" x="{lx:.1}" y="{ly:.1}" text-anchor="end" aria-hidden="true">{t}</text><text x="{lx:.1}" y="{ly:.1}" text-anchor="end">{t}</text>"#,
+            t = html(&text)
         );
     }
     for (k, TrendSeries { track, points }) in series.iter().enumerate() {
