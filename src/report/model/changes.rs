@@ -1059,7 +1059,7 @@ pub struct ChangeGroup {
     pub shown: String,
     /// Whether some are not shown (the CSV has them all).
     pub more: bool,
-    /// The first [`SHOWN`] of them.
+    /// The first five of them (`SHOWN`).
     pub rows: Vec<ChangeRow>,
 }
 
