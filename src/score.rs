@@ -190,13 +190,9 @@ fn latest_levels(d: &Dataset, n_skills: usize) -> PolarsResult<Vec<u8>> {
                 .collect::<Vec<i64>>(),
         ),
     ])?;
-    let out = df
-        .lazy()
-        .group_by([col("ps")])
-        .agg([col("k").max()])
-        .collect()?;
+    let out = max_per_key(&df, "ps", &["k"])?;
     let mut levels = vec![0u8; d.partners.len() * n_skills];
-    let k = out.column("k")?.i64()?;
+    let k = out.column("k_max")?.i64()?;
     for ((p, s), k) in pair_keys(&out, "ps")?
         .into_iter()
         .zip(k.into_no_null_iter())
@@ -208,46 +204,53 @@ fn latest_levels(d: &Dataset, n_skills: usize) -> PolarsResult<Vec<u8>> {
 
 /// Certifications valid on D, with holders still valid at each cliff date.
 fn held_certs(d: &Dataset, as_of: NaiveDate) -> PolarsResult<Vec<Vec<HeldCert>>> {
-    let c = &d.certifications;
-    let df = DataFrame::new_infer_height(vec![
+    let day = days(as_of);
+    // The rows valid on D; holders of a row still valid at D+k in column `hk` (null
+    // when it lapses by then).
+    let valid: Vec<&crate::ingest::CertificationRow> = d
+        .certifications
+        .iter()
+        .filter(|x| days(x.earned_on) <= day && days(x.expires_on) > day)
+        .collect();
+    let mut columns = vec![
         Column::new(
             "pc".into(),
-            c.iter()
+            valid
+                .iter()
                 .map(|x| pair_key(x.partner, x.certification))
                 .collect::<Vec<u64>>(),
         ),
-        u32_col("h", c.iter().map(|x| x.holders).collect()),
-        Column::new(
-            "earned".into(),
-            c.iter().map(|x| days(x.earned_on)).collect::<Vec<i32>>(),
-        ),
         Column::new(
             "exp".into(),
-            c.iter().map(|x| days(x.expires_on)).collect::<Vec<i32>>(),
+            valid
+                .iter()
+                .map(|x| days(x.expires_on))
+                .collect::<Vec<i32>>(),
         ),
-    ])?;
-    let day = days(as_of);
-    let mut aggs = vec![col("exp").max().alias("latest"), col("h").max().alias("h0")];
+        u32_col("h0", valid.iter().map(|x| x.holders).collect()),
+    ];
     for (i, k) in CLIFF_DAYS.iter().enumerate() {
-        aggs.push(
-            col("h")
-                .filter(col("exp").gt(lit(day + *k as i32)))
-                .max()
-                .alias(format!("h{}", i + 1)),
-        );
+        let still = day + *k as i32;
+        columns.push(Column::new(
+            format!("h{}", i + 1).into(),
+            valid
+                .iter()
+                .map(|x| (days(x.expires_on) > still).then_some(x.holders))
+                .collect::<Vec<Option<u32>>>(),
+        ));
     }
-    let out = df
-        .lazy()
-        .filter(col("earned").lt_eq(lit(day)).and(col("exp").gt(lit(day))))
-        .group_by([col("pc")])
-        .agg(aggs)
-        .sort(["pc"], SortMultipleOptions::default())
-        .collect()?;
+    let df = DataFrame::new_infer_height(columns)?;
+    let hs: Vec<String> = (0..HORIZONS).map(|i| format!("h{i}")).collect();
+    let aggregated: Vec<&str> = std::iter::once("exp")
+        .chain(hs.iter().map(String::as_str))
+        .collect();
+    let out = max_per_key(&df, "pc", &aggregated)?;
     let mut held = vec![Vec::new(); d.partners.len()];
     let (p, cert): (Vec<PartnerId>, Vec<u16>) = pair_keys(&out, "pc")?.into_iter().unzip();
-    let latest = out.column("latest")?.i32()?;
-    let hs: Vec<&UInt32Chunked> = (0..HORIZONS)
-        .map(|i| out.column(&format!("h{i}")).and_then(|c| c.u32()))
+    let latest = out.column("exp_max")?.i32()?;
+    let hs: Vec<&UInt32Chunked> = hs
+        .iter()
+        .map(|h| out.column(&format!("{h}_max")).and_then(|c| c.u32()))
         .collect::<PolarsResult<_>>()?;
     for i in 0..out.height() {
         let mut holders = [None; HORIZONS];
@@ -262,6 +265,22 @@ fn held_certs(d: &Dataset, as_of: NaiveDate) -> PolarsResult<Vec<Vec<HeldCert>>>
         });
     }
     Ok(held)
+}
+
+/// The maximum of each of `columns` per value of the integer column `key`, sorted by
+/// `key`; the maxima are named `<column>_max` (nulls skipped).
+///
+/// Polars' eager group-by: its lazy engine would do the same with the same kernels, and
+/// building it (the query planner, expression evaluator and streaming engine, with the
+/// cloud readers they bring) took two fifths of a clean build (benches/RESULTS.md, issue
+/// 17). The eager aggregations are marked deprecated in favour of the lazy ones; they are
+/// still maintained, and this is the one place that calls them.
+#[allow(deprecated)]
+fn max_per_key(df: &DataFrame, key: &str, columns: &[&str]) -> PolarsResult<DataFrame> {
+    df.group_by([key])?
+        .select(columns.iter().copied())
+        .max()?
+        .sort([key], SortMultipleOptions::default())
 }
 
 impl HeldCert {
