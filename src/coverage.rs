@@ -998,8 +998,14 @@ fn recruit_next(
             .filter(|&p| rp.pairs_of(p) < capacity(d, config, p))
             .collect()
     };
-    let spare_left = spare(&rp.left);
-    let spare_right = spare(&rp.right);
+    // Their profiles, once (not once per uncovered vendor).
+    let profiled = |side: Vec<PartnerId>| -> Vec<(PartnerId, Profile)> {
+        side.into_iter()
+            .map(|p| (p, profile(config, rules, scores, p, Horizon::NOW)))
+            .collect()
+    };
+    let spare_left = profiled(spare(&rp.left));
+    let spare_right = profiled(spare(&rp.right));
     let mut best: Option<RecruitNext> = None;
     for v in (0..config.vendors.len() as VendorId)
         .filter(|&v| !covered.contains(v) && seats.seats[v as usize] > 0)
@@ -1017,9 +1023,9 @@ fn recruit_next(
                 };
                 others
                     .iter()
-                    .filter_map(|&o| {
-                        let po = profile(config, rules, scores, o, Horizon::NOW);
-                        let s = pair_score(config, rules, seats, &recruit, &po);
+                    .filter_map(|(o, po)| {
+                        let o = *o;
+                        let s = pair_score(config, rules, seats, &recruit, po);
                         (s.weight >= rules.min_weight)
                             .then(|| (uncovered_seats(s.qualified), Some(o), s.qualified))
                     })

@@ -8,8 +8,7 @@ use super::{Ctx, Tile, tiles};
 use crate::config::Status;
 use crate::coverage::{Rate, RegionCoverage, Severity, TargetState, Unit};
 use crate::format::{fmt_component, fmt_int, fmt_pct, fmt_tenths};
-use crate::ingest::{PartnerId, RegionId};
-use crate::pipeline::Scope;
+use crate::ingest::PartnerId;
 use crate::score::cliff_date;
 
 /// Whether a vendor is covered in a region, as the vendor table says it.
@@ -343,7 +342,11 @@ pub(super) fn region(
         recruit_next: recruit_next.clone(),
     };
     let previous = ctx.previous.and_then(|p| p.regions.get(&d.regions[r]));
-    let region_trend = trend(d, ctx.config, &Scope::only(d, r as RegionId), ctx.as_of);
+    let region_trend = trend(
+        ctx.by_region[r].iter().map(|&p| &d.partners[p as usize]),
+        ctx.config,
+        ctx.as_of,
+    );
     let page = RegionPage {
         name: d.regions[r].clone(),
         slug: ctx.slugs[r].clone(),
@@ -643,17 +646,19 @@ fn target_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<TargetRow> {
 
 fn status_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<StatusRow> {
     let d = ctx.d;
+    // Partners per track and status, in one pass over the region's partners.
+    let mut counts = vec![[0u64; Status::ALL.len()]; ctx.config.tracks.len()];
+    for &p in &ctx.by_region[rc.region as usize] {
+        let p = &d.partners[p as usize];
+        let st = Status::ALL.iter().position(|&s| s == p.status).unwrap_or(0);
+        counts[p.track as usize][st] += 1;
+    }
     ctx.config
         .tracks
         .iter()
-        .enumerate()
-        .map(|(ti, t)| {
-            let count = |st: Status| {
-                d.partners
-                    .iter()
-                    .filter(|p| p.region == rc.region && p.track as usize == ti && p.status == st)
-                    .count() as u64
-            };
+        .zip(counts)
+        .map(|(t, c)| {
+            let count = |st: Status| c[Status::ALL.iter().position(|&s| s == st).unwrap_or(0)];
             StatusRow {
                 track: t.id.clone(),
                 prospect: count(Status::Prospect),
@@ -669,11 +674,10 @@ fn status_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<StatusRow> {
 fn partner_rows(ctx: &Ctx<'_>, rc: &RegionCoverage) -> Vec<PartnerRow> {
     let (d, config) = (ctx.d, ctx.config);
     let rp = &ctx.pairing.regions[rc.region as usize];
-    d.partners
+    ctx.by_region[rc.region as usize]
         .iter()
-        .enumerate()
-        .filter(|(_, p)| p.region == rc.region)
-        .map(|(i, p)| {
+        .map(|&i| {
+            let (i, p) = (i as usize, &d.partners[i as usize]);
             let s = &ctx.scores.partners[i].now;
             PartnerRow {
                 id: p.id.clone(),

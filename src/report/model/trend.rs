@@ -69,21 +69,13 @@ pub(super) fn last_months(trend: &[TrendSeries], n: usize) -> TrendTable {
 
 /// Counted partners per month-end and track (cumulative by `joined_on`), from the first
 /// month anyone joined to the as-of month, at most the last 36 months.
-pub(super) fn trend(
-    d: &Dataset,
+pub(super) fn trend<'d>(
+    partners: impl Iterator<Item = &'d crate::ingest::Partner> + Clone,
     config: &Config,
-    scope: &Scope,
     as_of: NaiveDate,
 ) -> Vec<TrendSeries> {
-    let counted =
-        |p: &&crate::ingest::Partner| p.status.counts_for_targets() && scope.contains(p.region);
-    let Some(first) = d
-        .partners
-        .iter()
-        .filter(counted)
-        .filter_map(|p| p.joined_on)
-        .min()
-    else {
+    let counted = partners.filter(|p| p.status.counts_for_targets());
+    let Some(first) = counted.clone().filter_map(|p| p.joined_on).min() else {
         return Vec::new();
     };
     let mut months = Vec::new();
@@ -105,10 +97,9 @@ pub(super) fn trend(
         .iter()
         .enumerate()
         .map(|(ti, t)| {
-            let mut joined: Vec<NaiveDate> = d
-                .partners
-                .iter()
-                .filter(|p| p.track as usize == ti && counted(p))
+            let mut joined: Vec<NaiveDate> = counted
+                .clone()
+                .filter(|p| p.track as usize == ti)
                 .filter_map(|p| p.joined_on)
                 .collect();
             joined.sort_unstable();
