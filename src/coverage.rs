@@ -434,10 +434,12 @@ pub struct Coverage {
 /// Computes coverage, gaps, recruit-next and the regional cliff for every region.
 pub fn coverage(d: &Dataset, config: &Config, scores: &Scores, pairing: &Pairing) -> Coverage {
     let rules = PairRules::new(config);
+    let by_region = d.partners_by_region();
     let regions = pairing
         .regions
         .par_iter()
         .map(|rp| {
+            let partners = &by_region[rp.region as usize];
             region(
                 d,
                 config,
@@ -445,6 +447,7 @@ pub fn coverage(d: &Dataset, config: &Config, scores: &Scores, pairing: &Pairing
                 scores,
                 rp,
                 &pairing.seats[rp.region as usize],
+                partners,
             )
         })
         .collect();
@@ -470,8 +473,8 @@ fn region(
     scores: &Scores,
     rp: &RegionPairing,
     seats: &RegionSeats,
+    partners: &[PartnerId],
 ) -> RegionCoverage {
-    let r = rp.region;
     let ctx = RegionCtx {
         d,
         config,
@@ -479,8 +482,10 @@ fn region(
         scores,
         rp,
         seats,
-        eligible: (0..d.partners.len() as PartnerId)
-            .filter(|&p| d.partners[p as usize].region == r && scores.partners[p as usize].eligible)
+        eligible: partners
+            .iter()
+            .copied()
+            .filter(|&p| scores.partners[p as usize].eligible)
             .collect(),
     };
     let (units, covered_cliff) = delivery_units(&ctx);
@@ -513,7 +518,7 @@ fn region(
         &unplannable,
     );
     RegionCoverage {
-        region: r,
+        region: rp.region,
         seats: (
             seats.total,
             vendors.iter().filter(covered).map(|v| v.seats).sum(),

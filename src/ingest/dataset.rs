@@ -430,6 +430,16 @@ impl Dataset {
             .map(|i| i as PartnerId)
     }
 
+    /// Each region's partners, in partner order (one pass over the partners: the
+    /// per-region stages read these instead of every partner once per region).
+    pub fn partners_by_region(&self) -> Vec<Vec<PartnerId>> {
+        let mut by = vec![Vec::new(); self.regions.len()];
+        for (i, p) in self.partners.iter().enumerate() {
+            by[p.region as usize].push(i as PartnerId);
+        }
+        by
+    }
+
     /// Looks a region up by name.
     pub fn region_id(&self, name: &str) -> Option<RegionId> {
         self.regions

@@ -464,6 +464,8 @@ pub fn engaged_counts(d: &Dataset, as_of: chrono::NaiveDate) -> FxHashMap<Partne
 /// [`Dataset::engagements`]) and the previous run's pairs.
 struct Program<'a> {
     engagements: &'a [u32],
+    /// The region's partners, in partner order.
+    partners: &'a [PartnerId],
     /// Engagements in effect per partner.
     engaged: &'a FxHashMap<PartnerId, u32>,
     previous: &'a Previous,
@@ -516,13 +518,13 @@ fn pair_region(
     incumbents.retain(|p| never.binary_search(p).is_err());
 
     let side = |track| -> Vec<PartnerId> {
-        (0..d.partners.len() as PartnerId)
+        program
+            .partners
+            .iter()
+            .copied()
             .filter(|&p| {
                 let partner = &d.partners[p as usize];
-                partner.region == region
-                    && partner.track == track
-                    && scores.partners[p as usize].eligible
-                    && remaining(p) >= 1
+                partner.track == track && scores.partners[p as usize].eligible && remaining(p) >= 1
             })
             .collect()
     };
@@ -661,11 +663,13 @@ pub fn pair(d: &Dataset, config: &Config, scores: &Scores, previous: &Previous) 
         by_region[d.partners[e.left as usize].region as usize].push(i as u32);
     }
     let engaged = engaged_counts(d, scores.as_of);
+    let partners = d.partners_by_region();
     let regions = (0..d.regions.len() as RegionId)
         .into_par_iter()
         .map(|r| {
             let program = Program {
                 engagements: &by_region[r as usize],
+                partners: &partners[r as usize],
                 engaged: &engaged,
                 previous,
             };

@@ -546,13 +546,7 @@ pub fn build(run: &Run, notes: Option<&str>) -> ReportModel {
         as_of: run.as_of,
         slugs: slugs(&d.regions),
         region_kpis: Vec::new(),
-        by_region: {
-            let mut by = vec![Vec::new(); d.regions.len()];
-            for (i, p) in d.partners.iter().enumerate() {
-                by[p.region as usize].push(i as PartnerId);
-            }
-            by
-        },
+        by_region: d.partners_by_region(),
         previous: run.history.previous(),
     };
     ctx.region_kpis = (0..d.regions.len()).map(|r| ctx.kpis(Some(r))).collect();
