@@ -270,3 +270,30 @@ fn regions_not_reported_before_and_older_snapshots() {
         "{csv}"
     );
 }
+
+/// A pair whose partner is no longer eligible is lost for that reason, and its vendors'
+/// cause names the pair as no longer selected.
+#[test]
+fn a_pair_lost_to_a_partner_no_longer_eligible() {
+    let out = tempfile::tempdir().unwrap();
+    report(&crate::support::fixture("tiny"), out.path(), &[]).ok();
+    let partners = std::fs::read_to_string(crate::support::fixture("tiny").join("partners.csv"))
+        .unwrap()
+        .replace(
+            "T2,Tailspin Telephony,North,US,telephony,active,",
+            "T2,Tailspin Telephony,North,US,telephony,inactive,",
+        );
+    let data = fixture_with("tiny", &[("partners.csv", Some(partners.as_bytes()))]);
+    report(data.path(), out.path(), &["--as-of", "2008-05-10"]).ok();
+    let csv = text(&out.path().join("2008-05-10/data/changes.csv"));
+    assert!(
+        csv.contains(
+            "North,pair_lost,I1 + T2,recommended (95.8),—,T2 is no longer eligible (status inactive)\n"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("North,vendor_uncovered,avaya,covered by 1 unit,uncovered,I1 + T2 is no longer selected: T2 is no longer eligible (status inactive)"),
+        "{csv}"
+    );
+}

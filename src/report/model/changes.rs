@@ -242,12 +242,11 @@ impl Compare<'_, '_> {
             .iter()
             .filter_map(|id| self.member_gone(id, region))
             .collect();
+        // A member gone from the region ends the list; one still there but not eligible
+        // may have other reasons too.
         let Some((l, r)) = self.members(left, right, region) else {
             return why.join("; ");
         };
-        if !why.is_empty() {
-            return why.join("; ");
-        }
         for p in [l, r] {
             let cap = capacity(self.ctx.d, self.ctx.config, p);
             let engaged = self.engaged.get(&p).copied().unwrap_or(0);
