@@ -2,8 +2,9 @@
 The run history under `OUT/history/`: what a run reads of the runs before it.
 
 Each run stores its KPIs in `<as-of>.json` (read by every later run, for the trend) and its
-detail — partners' bands, pairs, covered vendors — in `<as-of>.detail.json` (read only by
-the next run, for its diff), written by [`snapshot_files`] and put in place
+detail — partners' bands and score components, delivery units with their vendors, covered
+vendors — in `<as-of>.detail.json` (read only by the next run: its incumbents and its
+changes with their causes), written by [`snapshot_files`] and put in place
 with the run folder (see [`super::output`]). A snapshot file that carries its detail inline
 (the first format) is read too.
 

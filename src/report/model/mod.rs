@@ -3,7 +3,8 @@ The report model: everything the HTML and Markdown templates and `summary.json` 
 built once from a [`Run`]. Numbers and sentences are written by [`crate::format`]; data
 values stay unescaped (each renderer escapes for its format). The summary's parts are
 here; a region's row and page are in `model/region.rs`, the counted-partner trends in `model/trend.rs`,
-the run's snapshot and what changed since the previous one in [`super::history`].
+what changed since the previous run and why in `model/changes.rs`; the snapshots are read
+and written by [`super::history`].
 */
 
 mod changes;
