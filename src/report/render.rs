@@ -120,6 +120,8 @@ struct RegionContext<'a> {
     as_of: &'a str,
     /// The previous run's date, when it could be read.
     previous: Option<&'a str>,
+    /// Why the previous run's snapshot could not be read, when it could not.
+    previous_unreadable: Option<&'a str>,
     left_track: &'a str,
     right_track: &'a str,
     page: &'a super::model::RegionPage,
@@ -139,6 +141,7 @@ impl<'a> RegionContext<'a> {
             title: &m.title,
             as_of: &m.as_of,
             previous: m.previous.as_deref(),
+            previous_unreadable: m.previous_unreadable.as_deref(),
             left_track: &m.left_track,
             right_track: &m.right_track,
             page,

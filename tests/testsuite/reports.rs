@@ -471,7 +471,12 @@ fn a_damaged_previous_snapshot_is_named_and_nothing_is_compared_with_it() {
                 && stderr.contains("the previous run (2008-03-10) cannot be compared with"),
             "{stderr}"
         );
-        for page in ["report.md", "index.html"] {
+        for page in [
+            "report.md",
+            "index.html",
+            "regions/north.md",
+            "regions/south.html",
+        ] {
             let got = text(&out.path().join("2008-04-10").join(page));
             assert!(
                 got.contains("The previous run&#x27;s snapshot (2008-03-10) could not be read")
