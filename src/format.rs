@@ -68,6 +68,14 @@ pub fn fmt_delta(x: f64) -> String {
     format!("{sign}{}", fmt_tenths(t))
 }
 
+/// Vendor ids, `;`-joined in vendor order (as the exports and the snapshots write them).
+pub fn vendor_ids(config: &Config, set: crate::score::VendorSet) -> String {
+    set.iter()
+        .map(|v| config.vendors[v as usize].id.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 /// What a [`Shortfall`] lacks, one phrase per requirement: `pbx-integration 1 → 2`,
 /// `a valid certification: one of avaya-aca-cm, avaya-acis-cm`.
 pub fn lacks(config: &Config, s: &Shortfall) -> Vec<String> {

@@ -277,8 +277,8 @@ const CUSTOMER_B: &[&str] = &[
     "Media",
 ];
 
-/// Skills a track's partners are assessed in (their track's plus interop extras).
-/// Every skill of the sample's catalog.
+/// Every skill of the sample's catalog (the union of `TRACK_SKILLS`, in the order
+/// `--variety` draws them).
 const ALL_SKILLS: [&str; 11] = [
     "ocs-deployment",
     "active-directory",
@@ -293,6 +293,7 @@ const ALL_SKILLS: [&str; 11] = [
     "contact-center",
 ];
 
+/// Skills a track's partners are assessed in (their track's plus interop extras).
 const TRACK_SKILLS: [(&str, &[&str]); 3] = [
     (
         "infrastructure",

@@ -12,12 +12,12 @@ use super::escape::csv_text;
 use super::model::ChangeList;
 use crate::config::Config;
 use crate::coverage::{Coverage, Unit};
-use crate::format::{fmt_component as pct, fmt_tenths};
+use crate::format::{fmt_component as pct, fmt_tenths, vendor_ids};
 use crate::ingest::{Dataset, RejectedRow};
 use crate::pair::Pairing;
 use crate::pipeline::{Run, Scope};
 use crate::plan::Plan;
-use crate::score::{Scores, VendorSet};
+use crate::score::Scores;
 
 /// The type of an export column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,14 +150,6 @@ fn bool_text(v: bool) -> &'static str {
     if v { "true" } else { "false" }
 }
 
-/// Vendor ids `;`-joined, sorted.
-fn vendor_list(config: &Config, set: VendorSet) -> String {
-    set.iter()
-        .map(|v| config.vendors[v as usize].id.as_str())
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
 /// `partner_scores`: one row per valid partner of the run's regions, by partner_id.
 pub fn partner_scores<'a>(
     scope: &Scope,
@@ -184,7 +176,7 @@ pub fn partner_scores<'a>(
                 pct(n.experience).into(),
                 fmt_tenths(n.tenths).into(),
                 b(&config.scoring.bands[n.band].name),
-                vendor_list(config, n.qualified).into(),
+                vendor_ids(config, n.qualified).into(),
             ]
         })
         .collect();
@@ -338,7 +330,7 @@ pub fn pairs<'a>(
                     b(&d.partners[p.left as usize].id),
                     b(&d.partners[p.right as usize].id),
                     fmt_tenths(i64::from(p.score.weight)).into(),
-                    vendor_list(config, p.score.qualified).into(),
+                    vendor_ids(config, p.score.qualified).into(),
                     b(p.origin.as_str()),
                 ]
             })

@@ -29,14 +29,15 @@ fn text(path: &Path) -> String {
 const ENGAGEMENTS: &str =
     "left_partner_id,right_partner_id,status,started_on,ended_on,implementations\n";
 
-/// The dataset of the second run.
-fn second() -> tempfile::TempDir {
+/// The worked example with I1's two new assessments, `certs` appended to its
+/// certifications and an engagements table of one `engagement` row.
+fn later(certs: &str, engagement: &str) -> tempfile::TempDir {
     let skills = tiny_file_plus(
         "skills.csv",
         "I1,ocs-deployment,1,4,2008-05-15\nI1,active-directory,0,1,2008-05-15",
     );
-    let certs = tiny_file_plus("certifications.csv", "T1,nortel-ncts-cs1000,2,2008-05-01,");
-    let engagements = format!("{ENGAGEMENTS}I1,T1,active,2008-05-20,,\n");
+    let certs = tiny_file_plus("certifications.csv", certs);
+    let engagements = format!("{ENGAGEMENTS}{engagement}\n");
     fixture_with(
         "tiny",
         &[
@@ -47,24 +48,19 @@ fn second() -> tempfile::TempDir {
     )
 }
 
+/// The dataset of the second run.
+fn second() -> tempfile::TempDir {
+    later(
+        "T1,nortel-ncts-cs1000,2,2008-05-01,",
+        "I1,T1,active,2008-05-20,,",
+    )
+}
+
 /// The dataset of the third run.
 fn third() -> tempfile::TempDir {
-    let skills = tiny_file_plus(
-        "skills.csv",
-        "I1,ocs-deployment,1,4,2008-05-15\nI1,active-directory,0,1,2008-05-15",
-    );
-    let certs = tiny_file_plus(
-        "certifications.csv",
+    later(
         "T1,nortel-ncts-cs1000,2,2008-05-01,\nH1,avaya-aca-cm,1,2008-07-01,",
-    );
-    let engagements = format!("{ENGAGEMENTS}I1,T1,ended,2008-05-20,2008-07-31,\n");
-    fixture_with(
-        "tiny",
-        &[
-            ("skills.csv", Some(&skills)),
-            ("certifications.csv", Some(&certs)),
-            ("engagements.csv", Some(engagements.as_bytes())),
-        ],
+        "I1,T1,ended,2008-05-20,2008-07-31,",
     )
 }
 

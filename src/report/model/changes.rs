@@ -802,19 +802,17 @@ fn vendors(cmp: &Compare<'_, '_>, now: &SnapshotDetail, list: &mut ChangeList) {
         .map(|a| (a.region.as_str(), a.partner.as_str()))
         .collect();
     let coverage_of = |region: &str, vendor: &str| {
-        let r = d.region_id(region)?;
-        let v = config.vendors.iter().position(|x| x.id == vendor)?;
+        let (r, v) = (d.region_id(region)?, config.vendor_id(vendor)?);
         ctx.coverage.regions[r as usize]
             .vendors
             .iter()
-            .find(|vc| vc.vendor as usize == v)
+            .find(|vc| vc.vendor == v)
     };
     let vendor_name = |vendor: &str| {
-        config
-            .vendors
-            .iter()
-            .find(|x| x.id == vendor)
-            .map_or_else(|| vendor.to_string(), |x| x.name.clone())
+        config.vendor_id(vendor).map_or_else(
+            || vendor.to_string(),
+            |v| config.vendors[v as usize].name.clone(),
+        )
     };
     let units_word = |n: usize| {
         if n == 1 {
@@ -901,24 +899,17 @@ fn vendors(cmp: &Compare<'_, '_>, now: &SnapshotDetail, list: &mut ChangeList) {
     let rows = RowsOf::new(cmp, &members);
     // What `members` lack for vendor `v`, with the rows that took it away.
     let lost = |members: &[PartnerId], v: VendorId| -> String {
-        let (levels, certs): (Vec<u8>, Vec<HeldCert>) = match members {
-            [p] => (
-                ctx.scores.levels_of(*p).to_vec(),
-                ctx.scores.certs[*p as usize].clone(),
-            ),
-            _ => (
-                ctx.scores
-                    .levels_of(members[0])
-                    .iter()
-                    .zip(ctx.scores.levels_of(members[1]))
-                    .map(|(a, b)| *a.max(b))
-                    .collect(),
-                members
-                    .iter()
-                    .flat_map(|&p| ctx.scores.certs[p as usize].iter().cloned())
-                    .collect(),
-            ),
-        };
+        // The unit's levels (each member's best) and certifications (all of them).
+        let mut levels = vec![0u8; ctx.scores.n_skills];
+        for &p in members {
+            for (l, &o) in levels.iter_mut().zip(ctx.scores.levels_of(p)) {
+                *l = (*l).max(o);
+            }
+        }
+        let certs: Vec<HeldCert> = members
+            .iter()
+            .flat_map(|&p| ctx.scores.certs[p as usize].iter().cloned())
+            .collect();
         let vendor = &config.vendors[v as usize];
         let mut text = lacks(config, &shortfall(config, &levels, &certs, v)).join(", ");
         let behind: Vec<String> = members
@@ -951,7 +942,7 @@ fn vendors(cmp: &Compare<'_, '_>, now: &SnapshotDetail, list: &mut ChangeList) {
     };
     for (region, vendor) in uncovered {
         let vc = coverage_of(region, vendor);
-        let v = config.vendors.iter().position(|x| x.id == *vendor);
+        let v = config.vendor_id(vendor);
         let mut items: Vec<String> = Vec::new();
         let mut count = 0;
         for u in prev_units
@@ -969,7 +960,7 @@ fn vendors(cmp: &Compare<'_, '_>, now: &SnapshotDetail, list: &mut ChangeList) {
             });
             items.push(match (now_pair, v) {
                 (Some((l, r)), Some(v)) => {
-                    format!("{name} now lacks {}", lost(&[l, r], v as VendorId))
+                    format!("{name} now lacks {}", lost(&[l, r], v))
                 }
                 _ => format!(
                     "{name} is no longer selected: {}",
@@ -990,7 +981,7 @@ fn vendors(cmp: &Compare<'_, '_>, now: &SnapshotDetail, list: &mut ChangeList) {
             let p = d.partner_id(id);
             items.push(match (p, v) {
                 (Some(p), Some(v)) if alone_now.contains(&p) => {
-                    format!("{id} (alone) now lacks {}", lost(&[p], v as VendorId))
+                    format!("{id} (alone) now lacks {}", lost(&[p], v))
                 }
                 _ => match cmp.member_gone(id, region) {
                     Some(why) => why,

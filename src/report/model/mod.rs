@@ -684,7 +684,7 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
                         left: d.partners[p.left as usize].id.clone(),
                         right: d.partners[p.right as usize].id.clone(),
                         origin: p.origin,
-                        vendors: vendor_ids(config, p.score.qualified),
+                        vendors: crate::format::vendor_ids(config, p.score.qualified),
                         weight: Some(p.score.weight),
                     })
                 })
@@ -711,7 +711,7 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
                             Unit::Alone(p) => Some(SnapshotAlone {
                                 region: d.regions[rc.region as usize].clone(),
                                 partner: d.partners[p as usize].id.clone(),
-                                vendors: vendor_ids(config, vendors),
+                                vendors: crate::format::vendor_ids(config, vendors),
                             }),
                             Unit::Pair(..) => None,
                         })
@@ -720,14 +720,6 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
             ),
         },
     }
-}
-
-/// Vendor ids, sorted by vendor and `;`-joined (as a snapshot keeps them).
-fn vendor_ids(config: &Config, set: crate::score::VendorSet) -> String {
-    set.iter()
-        .map(|v| config.vendors[v as usize].id.as_str())
-        .collect::<Vec<_>>()
-        .join(";")
 }
 
 /// One sentence of the executive summary and the section that holds its figures.
