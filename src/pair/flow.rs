@@ -462,8 +462,29 @@ impl Solution {
     }
 }
 
+/// Problems with at least this many edges go to the cost-scaling solver
+/// ([`super::scaling`]): below it the successive shortest paths are faster (few phases over
+/// few edges), above it their phases over every edge dominate (benches/RESULTS.md).
+pub const SCALING_FROM_EDGES: usize = 50_000;
+
 /// Solves `p` exactly: the flow of each edge, with the prices that prove it optimal.
+///
+/// Large problems are solved by cost scaling; its certificate is checked
+/// ([`Solution::is_proven_optimal`], one pass over the edges) and, should it ever fail,
+/// the problem is solved again by successive shortest paths. Which solver runs depends
+/// only on the problem, so the same input gives the same pairs.
 pub fn solve(p: &Problem) -> Solution {
+    if p.edges() >= SCALING_FROM_EDGES
+        && let Some(solution) = super::scaling::solve(p)
+        && solution.is_proven_optimal(p)
+    {
+        return solution;
+    }
+    successive_shortest_paths(p)
+}
+
+/// Solves `p` exactly by successive shortest paths (module docs), whatever its size.
+pub fn successive_shortest_paths(p: &Problem) -> Solution {
     Solver::new(p).run()
 }
 

@@ -18,6 +18,7 @@ never built one by one.
 pub mod flow;
 pub mod kernel;
 pub mod reduce;
+pub mod scaling;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;

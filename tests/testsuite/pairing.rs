@@ -6,8 +6,9 @@
 
 use proptest::prelude::*;
 use uc_readiness::config::Config;
-use uc_readiness::pair::flow::{Problem, solve};
+use uc_readiness::pair::flow::{Problem, SCALING_FROM_EDGES, solve, successive_shortest_paths};
 use uc_readiness::pair::kernel::{self, Side, Weigher};
+use uc_readiness::pair::scaling;
 use uc_readiness::pair::{PairRules, Profile, RegionSeats, pair_score, reduce};
 
 /// A partner-level problem (every edge capacity 1) from capacities and edges.
@@ -93,6 +94,57 @@ fn brute_force(p: &Problem) -> u64 {
         .map(|sel| weight(p, &sel))
         .max()
         .unwrap_or(0)
+}
+
+/// Problems too large for brute force, with many ties (weights of a few values), node
+/// capacities 0–4 and edge capacities 1–3: both solvers reach the same weight, each with
+/// a certificate that checks, and cost scaling is deterministic.
+fn arb_tied_problem() -> impl Strategy<Value = Problem> {
+    (2usize..40, 2usize..40).prop_flat_map(|(nl, nr)| {
+        (
+            prop::collection::vec(0u64..5, nl),
+            prop::collection::vec(0u64..5, nr),
+            prop::collection::vec(prop_oneof![Just(0u32), 600u32..606, 990u32..1001], nl * nr),
+            prop::collection::vec(1u64..4, nl * nr),
+        )
+            .prop_map(move |(left_cap, right_cap, table, caps)| {
+                let (mut offsets, mut right, mut weight, mut cap) =
+                    (vec![0], vec![], vec![], vec![]);
+                for a in 0..nl {
+                    for b in 0..nr {
+                        if table[a * nr + b] > 0 {
+                            right.push(b as u32);
+                            weight.push(table[a * nr + b]);
+                            cap.push(caps[a * nr + b]);
+                        }
+                    }
+                    offsets.push(right.len());
+                }
+                Problem {
+                    left_cap,
+                    right_cap,
+                    offsets,
+                    right,
+                    weight,
+                    cap,
+                }
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn cost_scaling_and_shortest_paths_reach_the_same_optimum(p in arb_tied_problem()) {
+        let ssp = successive_shortest_paths(&p);
+        let cs = scaling::solve(&p).expect("prices made exact");
+        prop_assert_eq!(
+            certify(&p, &cs.flow, &cs.duals.left, &cs.duals.right),
+            certify(&p, &ssp.flow, &ssp.duals.left, &ssp.duals.right)
+        );
+        prop_assert_eq!(scaling::solve(&p), Some(cs), "deterministic");
+    }
 }
 
 /// A region of partners drawn from a few profiles: (weight table over profiles, right
@@ -181,6 +233,15 @@ proptest! {
         prop_assert!(solution.is_proven_optimal(&p), "the dual certificate fails");
         // Deterministic: the same input gives the same pairs.
         prop_assert_eq!(solve(&p), solution);
+        // Each solver on its own (`solve` picks one by size): the same optimum, proven.
+        for (name, s) in [
+            ("successive shortest paths", successive_shortest_paths(&p)),
+            ("cost scaling", scaling::solve(&p).expect("prices made exact")),
+        ] {
+            prop_assert!(feasible(&p, &s.flow), "{}: a capacity is exceeded", name);
+            prop_assert_eq!(weight(&p, &s.flow), brute_force(&p), "{}", name);
+            prop_assert!(s.is_proven_optimal(&p), "{}: the dual certificate fails", name);
+        }
     }
 
     #[test]
@@ -364,6 +425,22 @@ fn large_random_class_problems_are_solved_with_a_certificate() {
         assert!(w > 0);
         // Deterministic.
         assert_eq!(solve(&p).flow, s.flow, "{nl}×{nr}");
+        // Both solvers, whichever `solve` picked for this size: the same optimum.
+        let ssp = successive_shortest_paths(&p);
+        let cs = scaling::solve(&p).expect("prices made exact");
+        assert_eq!(certify(&p, &ssp.flow, &ssp.duals.left, &ssp.duals.right), w);
+        assert_eq!(certify(&p, &cs.flow, &cs.duals.left, &cs.duals.right), w);
+        if p.edges() >= SCALING_FROM_EDGES {
+            assert_eq!(
+                s, cs,
+                "{nl}×{nr}: large problems are solved by cost scaling"
+            );
+        } else {
+            assert_eq!(
+                s, ssp,
+                "{nl}×{nr}: small problems by successive shortest paths"
+            );
+        }
     }
 }
 
