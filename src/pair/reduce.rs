@@ -483,16 +483,18 @@ fn relaxed(
     let left = classes(r.left_profile, r.left_cap, row_of, left_alone);
     let right = classes(r.right_profile, r.right_cap, col_of, right_alone);
     let scale = scale(r);
-    // Special member pairs per class pair, and the incumbents of each left class.
-    let mut taken: FxHashMap<(u32, u32), u64> = FxHashMap::default();
+    // Special member pairs per class pair (listed per left class, counted in `taken`
+    // while that class's row is built), and the incumbents of each left class.
+    let mut specials: Vec<Vec<u32>> = vec![Vec::new(); left.members.len()];
     let mut incumbents: Vec<Vec<(u32, u32)>> = vec![Vec::new(); left.members.len()];
     for &(a, b, how) in r.special {
-        let (i, j) = (left.of[a as usize], right.of[b as usize]);
-        *taken.entry((i, j)).or_default() += 1;
+        let i = left.of[a as usize] as usize;
+        specials[i].push(right.of[b as usize]);
         if how == Special::Incumbent {
-            incumbents[i as usize].push((a, b));
+            incumbents[i].push((a, b));
         }
     }
+    let mut taken = vec![0u64; right.members.len()];
     let (n_left, n_right) = (r.left_profile.len() as u64, r.right_profile.len() as u64);
     let mut p = Problem {
         left_cap: supply(&left, n_right),
@@ -505,9 +507,10 @@ fn relaxed(
     let mut pair_of: Vec<Option<(u32, u32)>> = Vec::new();
     for (i, &x) in left.profile.iter().enumerate() {
         let row = &r.table[x as usize * ny..(x as usize + 1) * ny];
+        specials[i].iter().for_each(|&j| taken[j as usize] += 1);
         for (j, &y) in right.profile.iter().enumerate() {
             let pairs = left.members[i].len() as u64 * right.members[j].len() as u64;
-            let ordinary = pairs - taken.get(&(i as u32, j as u32)).copied().unwrap_or(0);
+            let ordinary = pairs - taken[j];
             let w = row[y as usize];
             if let Some(weight) = objective_weight(w, None, r.keep_bonus, scale)
                 && ordinary > 0
@@ -531,6 +534,7 @@ fn relaxed(
                 pair_of.push(Some((a, b)));
             }
         }
+        specials[i].iter().for_each(|&j| taken[j as usize] = 0);
         p.offsets.push(p.right.len());
     }
     let flow = lexicographic(&p, &base, &pair_of, r.keep_bonus, scale);

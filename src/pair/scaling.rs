@@ -165,12 +165,8 @@ impl<'p> Net<'p> {
     /// Makes left node a's candidate list again from all its residual edges.
     fn rebuild(&mut self, a: usize) {
         let p = self.p;
-        let k = CANDIDATES;
-        // The k residual edges of least v, kept sorted by insertion (most edges fail the
-        // first comparison), and θ, the least v of the others.
-        let mut best = std::mem::take(&mut self.scratch);
-        best.clear();
-        let mut theta = i64::MAX / 4;
+        let mut all = std::mem::take(&mut self.scratch);
+        all.clear();
         let (start, end) = (p.offsets[a], p.offsets[a + 1]);
         for (i, ((&b, &c), (&f, &u))) in p.right[start..end]
             .iter()
@@ -178,24 +174,19 @@ impl<'p> Net<'p> {
             .zip(self.flow[start..end].iter().zip(&p.cap[start..end]))
             .enumerate()
         {
-            if f >= u {
-                continue;
+            if f < u {
+                all.push((c - self.price_right[b as usize], (start + i) as u32));
             }
-            let v = c - self.price_right[b as usize];
-            if best.len() == k {
-                let last = best[k - 1].0;
-                if v >= last {
-                    theta = theta.min(v);
-                    continue;
-                }
-                theta = theta.min(last);
-                best.pop();
-            }
-            let at = best.partition_point(|&(x, _)| x <= v);
-            best.insert(at, (v, (start + i) as u32));
         }
-        self.theta[a] = theta;
-        let list = best
+        self.theta[a] = if all.len() > CANDIDATES {
+            all.select_nth_unstable(CANDIDATES);
+            let theta = all[CANDIDATES].0;
+            all.truncate(CANDIDATES);
+            theta
+        } else {
+            i64::MAX / 4
+        };
+        let list = all
             .iter()
             .map(|&(_, e)| {
                 let e = e as usize;
@@ -208,7 +199,7 @@ impl<'p> Net<'p> {
             })
             .collect();
         self.candidates[a] = list;
-        self.scratch = best;
+        self.scratch = all;
         self.next_left[a] = 0;
     }
 
