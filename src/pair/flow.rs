@@ -18,6 +18,11 @@ their flow; reverse arcs are only kept for edges carrying flow.
 
 Determinism: nodes and edges are visited in index order and ties in the heap are broken
 by node index, so the same input gives the same matching, whatever the thread count.
+
+[`solve`] uses this solver below [`SCALING_FROM_EDGES`] edges and the cost scaling of
+[`super::scaling`] from there on (its work does not grow with the number of distinct
+path lengths), checking its certificate; [`successive_shortest_paths`] runs this one
+whatever the size.
 */
 
 use std::cmp::Reverse;

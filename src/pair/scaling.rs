@@ -13,7 +13,7 @@ circulation exactly optimal.
 **Cost scaling** (Goldberg and Tarjan; the partial augment-relabel variant of Goldberg's
 CS2 and of LEMON's `CostScaling`). Prices p give reduced costs rc(v→w) = cost + p(v) −
 p(w); a circulation is ε-optimal when every residual arc has rc ≥ −ε. Starting from
-ε = the largest scaled cost, each phase divides ε by [`ALPHA`] and *refines*: saturate
+ε = the largest scaled cost, each phase divides ε by 16 (`ALPHA`) and *refines*: saturate
 every residual arc of negative reduced cost, then move the excesses this creates along
 *admissible* arcs (residual, rc < 0), a few arcs at a time, lowering a node's price by
 just enough to make an arc admissible (*relabel*) when it has none. A phase ends with an
@@ -22,14 +22,14 @@ S-scaled integer costs, hence (1/S < 1/nodes) optimal for the real weights.
 
 **Candidate lists.** A left node has hundreds of edges but only a few matter at a time: the
 ones of least `v = cost − p(b)` (its reduced costs are `p(a) + v`). Each left node keeps
-its [`CANDIDATES`] residual edges of least v and `θ`, the least v of its other residual
+its 16 (`CANDIDATES`) residual edges of least v and `θ`, the least v of its other residual
 edges when the list was made. Prices only go down, so every v only grows: an edge off the
 list has rc ≥ p(a) + θ, and the list is made again only when that bound is not enough —
 when an admissible edge or the least reduced cost could lie off the list. An edge that
 becomes residual again (flow pushed back) joins the list. So pushes and relabels touch a
-few edges instead of all; only the phase-start saturation bound check and the rare list
-rebuilds look at all of a node's edges. Right nodes look only at the edges carrying flow
-into them (their backward arcs) and at the hub.
+few edges instead of all; only list rebuilds, and a phase's saturation where the bound
+does not rule the off-list edges out, look at all of a node's edges. Right nodes look
+only at the edges carrying flow into them (their backward arcs) and at the hub.
 
 **Exact prices.** The final prices are within one scaled unit of a dual solution. The
 shortest distances d over reduced costs (≥ −1, and no negative cycle since the
@@ -40,8 +40,13 @@ the b-matching are read off as in [`super::flow`]: y_a = max(0, π(a) − π(hub
 y_b = max(0, π(hub) − π(b)).
 
 [`solve`] returns the flow with those prices; [`super::flow::solve`] checks the
-certificate and falls back on the successive-shortest-path solver should it ever fail, so
+certificate and falls back on the successive-shortest-path solver should it ever fail (or
+should the weights be so large that prices could overflow, where [`solve`] declines), so
 the result is always a proven optimum.
+
+**Cost.** About six phases (log₁₆ of the largest scaled cost); a phase costs its relabels
+and pushes — each a few list entries — plus the list rebuilds (a node's edges each).
+Memory: the flow, scaled cost, owner and list slot of every edge (24 bytes an edge) and the lists.
 
 **Determinism.** Nodes are discharged first in, first out, from index order; lists are
 built and scanned in a fixed order: the same problem gives the same flow.
