@@ -213,22 +213,12 @@ pub fn solve(r: &Region<'_>) -> Outcome {
 /// incumbents: weight `s · (priced ends of the arc) + [incumbent]`, with `s` more than
 /// the incumbents. That second problem has a handful of distinct weights, so it takes a
 /// handful of phases where the scaled weights of [`objective_weight`] take hundreds.
-fn lexicographic(
-    p: &Problem,
-    base: &[u16],
-    pair_of: &[Option<(u32, u32)>],
-    keep_bonus: u32,
-    scale: u64,
-) -> Vec<u64> {
+///
+/// `p` carries the primary weights; `pair_of` marks the incumbent arcs.
+fn lexicographic(p: &Problem, pair_of: &[Option<(u32, u32)>], scale: u64) -> Vec<u64> {
     let incumbent = |e: usize| pair_of[e].is_some();
-    let primary = Problem {
-        weight: (0..p.edges())
-            .map(|e| u32::from(base[e]) + if incumbent(e) { keep_bonus } else { 0 })
-            .collect(),
-        ..p.clone()
-    };
-    let first = flow::solve(&primary);
-    debug_assert!(first.is_proven_optimal(&primary));
+    let first = flow::solve(p);
+    debug_assert!(first.is_proven_optimal(p));
     if scale == 1 {
         return first.flow; // no incumbents: nothing to keep
     }
@@ -250,7 +240,7 @@ fn lexicographic(
             .skip(p.offsets[a])
         {
             let b = p.right[e] as usize;
-            let slack = i64::from(primary.weight[e]) - y.left[a] - y.right[b];
+            let slack = i64::from(p.weight[e]) - y.left[a] - y.right[b];
             if slack > 0 {
                 *full = p.cap[e];
                 second.left_cap[a] -= p.cap[e];
@@ -275,10 +265,10 @@ fn lexicographic(
     }
     debug_assert_eq!(
         flow.iter()
-            .zip(&primary.weight)
+            .zip(&p.weight)
             .map(|(&f, &w)| f * u64::from(w))
             .sum::<u64>(),
-        first.weight(&primary),
+        first.weight(p),
         "the second solve keeps the primary optimum"
     );
     flow
@@ -512,11 +502,9 @@ fn relaxed(
             let pairs = left.members[i].len() as u64 * right.members[j].len() as u64;
             let ordinary = pairs - taken[j];
             let w = row[y as usize];
-            if let Some(weight) = objective_weight(w, None, r.keep_bonus, scale)
-                && ordinary > 0
-            {
+            if w > 0 && ordinary > 0 {
                 p.right.push(j as u32);
-                p.weight.push(weight);
+                p.weight.push(u32::from(w));
                 p.cap.push(ordinary);
                 base.push(w);
                 pair_of.push(None);
@@ -525,10 +513,9 @@ fn relaxed(
         for &(a, b) in &incumbents[i] {
             let w = r.table
                 [r.left_profile[a as usize] as usize * ny + r.right_profile[b as usize] as usize];
-            if let Some(weight) = objective_weight(w, Some(Special::Incumbent), r.keep_bonus, scale)
-            {
+            if w > 0 {
                 p.right.push(right.of[b as usize]);
-                p.weight.push(weight);
+                p.weight.push(u32::from(w) + r.keep_bonus);
                 p.cap.push(1);
                 base.push(w);
                 pair_of.push(Some((a, b)));
@@ -537,7 +524,7 @@ fn relaxed(
         specials[i].iter().for_each(|&j| taken[j as usize] = 0);
         p.offsets.push(p.right.len());
     }
-    let flow = lexicographic(&p, &base, &pair_of, r.keep_bonus, scale);
+    let flow = lexicographic(&p, &pair_of, scale);
 
     // Deal the flow out: the incumbents kept first, then each class arc's units to
     // member pairs that are not special, within what each member has left.

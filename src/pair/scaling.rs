@@ -46,7 +46,7 @@ the result is always a proven optimum.
 
 **Cost.** About six phases (log₁₆ of the largest scaled cost); a phase costs its relabels
 and pushes — each a few list entries — plus the list rebuilds (a node's edges each).
-Memory: the flow, scaled cost, owner and list slot of every edge (24 bytes an edge) and the lists.
+Memory: the flow, owner and list slot of every edge (16 bytes an edge) and the lists.
 
 **Determinism.** Nodes are discharged first in, first out, from index order; lists are
 built and scanned in a fixed order: the same problem gives the same flow.
@@ -95,8 +95,8 @@ struct Candidate {
 
 struct Net<'p> {
     p: &'p Problem,
-    /// −S·w per edge.
-    cost: Vec<i64>,
+    /// S, the cost scale: an edge costs −S·w.
+    scale: i64,
     edge_left: Vec<u32>,
     flow: Vec<u64>,
     used_left: Vec<u64>,
@@ -128,17 +128,16 @@ impl<'p> Net<'p> {
         for a in 0..nl {
             edge_left[p.offsets[a]..p.offsets[a + 1]].fill(a as u32);
         }
-        let cost: Vec<i64> = p.weight.iter().map(|&w| -i64::from(w) * scale).collect();
         // Start prices: every edge's reduced cost non-negative, so the first saturation
         // only fills the arcs to the hub.
         let mut price_right = vec![0i64; nr];
-        for (&b, &c) in p.right.iter().zip(&cost) {
+        for (&b, &w) in p.right.iter().zip(&p.weight) {
             let pb = &mut price_right[b as usize];
-            *pb = (*pb).min(c);
+            *pb = (*pb).min(-i64::from(w) * scale);
         }
         let mut net = Net {
             p,
-            cost,
+            scale,
             edge_left,
             flow: vec![0; m],
             used_left: vec![0; nl],
@@ -163,6 +162,11 @@ impl<'p> Net<'p> {
         net
     }
 
+    /// An edge's scaled cost, −S·w.
+    fn cost(&self, e: usize) -> i64 {
+        -i64::from(self.p.weight[e]) * self.scale
+    }
+
     fn nl(&self) -> usize {
         self.p.left_cap.len()
     }
@@ -175,11 +179,12 @@ impl<'p> Net<'p> {
         let (start, end) = (p.offsets[a], p.offsets[a + 1]);
         for (i, ((&b, &c), (&f, &u))) in p.right[start..end]
             .iter()
-            .zip(&self.cost[start..end])
+            .zip(&p.weight[start..end])
             .zip(self.flow[start..end].iter().zip(&p.cap[start..end]))
             .enumerate()
         {
             if f < u {
+                let c = -i64::from(c) * self.scale;
                 all.push((c - self.price_right[b as usize], (start + i) as u32));
             }
         }
@@ -196,7 +201,7 @@ impl<'p> Net<'p> {
             .map(|&(_, e)| {
                 let e = e as usize;
                 Candidate {
-                    cost: self.cost[e],
+                    cost: self.cost(e),
                     cap: p.cap[e],
                     edge: e as u32,
                     right: p.right[e],
@@ -240,12 +245,12 @@ impl<'p> Net<'p> {
             Arc::Fwd(e) => (
                 Node::Left(self.edge_left[e as usize]),
                 Node::Right(self.p.right[e as usize]),
-                self.cost[e as usize],
+                self.cost(e as usize),
             ),
             Arc::Bwd(e) => (
                 Node::Right(self.p.right[e as usize]),
                 Node::Left(self.edge_left[e as usize]),
-                -self.cost[e as usize],
+                -self.cost(e as usize),
             ),
             Arc::RightToHub(b) => (Node::Right(b), Node::Hub, 0),
             Arc::HubToRight(b) => (Node::Hub, Node::Right(b), 0),
@@ -315,12 +320,13 @@ impl<'p> Net<'p> {
                     // only speaks for edges that stayed residual).
                     let a = self.edge_left[e] as usize;
                     if !self.candidates[a].iter().any(|c| c.edge as usize == e) {
-                        self.candidates[a].push(Candidate {
-                            cost: self.cost[e],
+                        let candidate = Candidate {
+                            cost: self.cost(e),
                             cap: self.p.cap[e],
                             edge: e as u32,
                             right: self.p.right[e],
-                        });
+                        };
+                        self.candidates[a].push(candidate);
                     }
                 }
             }
@@ -370,7 +376,7 @@ impl<'p> Net<'p> {
                 self.into_right[b]
                     .iter()
                     .find(|&&e| {
-                        -self.cost[e as usize] + pb
+                        -self.cost(e as usize) + pb
                             < self.price_left[self.edge_left[e as usize] as usize]
                     })
                     .map(|&e| Arc::Bwd(e))
@@ -430,7 +436,7 @@ impl<'p> Net<'p> {
                 }
                 for &e in &self.into_right[b] {
                     let a = self.edge_left[e as usize] as usize;
-                    least = least.min(-self.cost[e as usize] + pb - self.price_left[a]);
+                    least = least.min(-self.cost(e as usize) + pb - self.price_left[a]);
                 }
             }
             Node::Hub => {
@@ -647,7 +653,7 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         return None;
     }
     let mut net = Net::new(p, scale);
-    let mut eps = net.cost.iter().map(|c| c.abs()).max().unwrap_or(0);
+    let mut eps = i64::from(p.weight.iter().copied().max().unwrap_or(0)) * scale;
     while eps > 1 {
         eps = (eps / ALPHA).max(1);
         net.refine(eps);
