@@ -688,3 +688,26 @@ fn the_relaxation_keeps_classes_whole() {
     assert_eq!((relaxed.pairs.len(), relaxed.kept), (6, 1));
     assert!(relaxed.pairs.iter().any(|&(a, b, _)| (a, b) == (2, 3)));
 }
+
+/// Cost scaling declines a problem whose scaled costs could overflow its prices (weights
+/// near `u32::MAX` among 12,000 nodes); `solve` then still returns the proven optimum.
+#[test]
+fn cost_scaling_declines_what_could_overflow_and_solve_still_proves_the_optimum() {
+    let n = 6_000usize;
+    // Ten edges a_k – b_k among 6,000 nodes a side, the rest of the nodes isolated.
+    let mut p = Problem {
+        left_cap: vec![1; n],
+        right_cap: vec![1; n],
+        offsets: (0..=n).map(|a| a.min(10)).collect(),
+        right: (0..10).collect(),
+        weight: (0..10).map(|k| u32::MAX - k).collect(),
+        cap: vec![1; 10],
+    };
+    assert_eq!(scaling::solve(&p), None);
+    let s = solve(&p);
+    assert!(s.is_proven_optimal(&p));
+    assert_eq!(s.flow, vec![1; 10]);
+    // A weight that fits: cost scaling takes it.
+    p.weight = vec![1000; 10];
+    assert!(scaling::solve(&p).is_some_and(|s| s.is_proven_optimal(&p)));
+}
