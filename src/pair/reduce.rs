@@ -492,7 +492,9 @@ fn relaxed(
         offsets: vec![0],
         ..Problem::default()
     };
-    // Per arc: its pair weight, and the incumbent pair it is (if it is one).
+    // The arcs weigh their primary weight (a pair's weight, plus the keep bonus for an
+    // incumbent: what `lexicographic` solves first). Per arc: its pair weight, and the
+    // incumbent pair it is (if it is one).
     let mut base: Vec<u16> = Vec::new();
     let mut pair_of: Vec<Option<(u32, u32)>> = Vec::new();
     for (i, &x) in left.profile.iter().enumerate() {

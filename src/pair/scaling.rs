@@ -167,6 +167,16 @@ impl<'p> Net<'p> {
         -i64::from(self.p.weight[e]) * self.scale
     }
 
+    /// Edge e as an entry of its left node's candidate list.
+    fn candidate(&self, e: usize) -> Candidate {
+        Candidate {
+            cost: self.cost(e),
+            cap: self.p.cap[e],
+            edge: e as u32,
+            right: self.p.right[e],
+        }
+    }
+
     fn nl(&self) -> usize {
         self.p.left_cap.len()
     }
@@ -198,15 +208,7 @@ impl<'p> Net<'p> {
         };
         let list = all
             .iter()
-            .map(|&(_, e)| {
-                let e = e as usize;
-                Candidate {
-                    cost: self.cost(e),
-                    cap: p.cap[e],
-                    edge: e as u32,
-                    right: p.right[e],
-                }
-            })
+            .map(|&(_, e)| self.candidate(e as usize))
             .collect();
         self.candidates[a] = list;
         self.scratch = all;
@@ -320,12 +322,7 @@ impl<'p> Net<'p> {
                     // only speaks for edges that stayed residual).
                     let a = self.edge_left[e] as usize;
                     if !self.candidates[a].iter().any(|c| c.edge as usize == e) {
-                        let candidate = Candidate {
-                            cost: self.cost(e),
-                            cap: self.p.cap[e],
-                            edge: e as u32,
-                            right: self.p.right[e],
-                        };
+                        let candidate = self.candidate(e);
                         self.candidates[a].push(candidate);
                     }
                 }
@@ -421,8 +418,9 @@ impl<'p> Net<'p> {
                 };
                 let mut v_min = cached(self);
                 if v_min > self.theta[a] {
+                    // The list now holds the least residual edges: its least is exact.
                     self.rebuild(a);
-                    v_min = cached(self).min(self.theta[a]);
+                    v_min = cached(self);
                 }
                 if v_min < i64::MAX / 4 {
                     least = least.min(pa + v_min);
