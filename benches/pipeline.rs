@@ -1,7 +1,7 @@
 //! Stage-by-stage benchmark of the whole `report` pipeline.
 //!
 //! ```sh
-//! cargo bench --bench pipeline            # S, M, L and LV, each in its own process
+//! cargo bench --bench pipeline            # S, M, L, LV15 and LV, each in its own process
 //! cargo bench --bench pipeline -- L       # one size
 //! cargo bench --bench pipeline -- DIR     # any dataset folder
 //! ```
@@ -9,7 +9,10 @@
 //! Sizes: S is `data/sample`; M (10,000 partners, 500,000 installs, 12 regions) and L
 //! (50,000 partners, 2,000,000 installs, 16 regions) are generated once by the sample
 //! generator into `target/bench-data/`; LV is L with `--variety 1`, partners far less
-//! alike (many more distinct skill profiles per region, fewer interchangeable partners). Each size runs in a fresh process so that the
+//! alike (many more distinct skill profiles per region, fewer interchangeable partners),
+//! and LV15 is L with `--variety 0.15`, the variety at which the build before the
+//! cost-scaling solver paired as slowly as issue 17's dataset from another generator
+//! (0.5 s; benches/RESULTS.md). Each size runs in a fresh process so that the
 //! reported peak memory (the process's high-water mark after its first run) belongs to
 //! that size alone. Wall times are the best of `UC_BENCH_RUNS` runs (default 3). This
 //! measures; it asserts nothing.
@@ -39,6 +42,7 @@ fn dataset(size: &str) -> PathBuf {
         "S" => return root().join("data/sample"),
         "M" => (10_000, 500_000, 12, 0.0),
         "L" => (50_000, 2_000_000, 16, 0.0),
+        "LV15" => (50_000, 2_000_000, 16, 0.15),
         "LV" => (50_000, 2_000_000, 16, 1.0),
         dir => return PathBuf::from(dir),
     };
@@ -126,7 +130,7 @@ fn main() {
         .filter(|a| a != "--bench")
         .collect();
     let sizes: Vec<String> = if args.is_empty() {
-        vec!["S".into(), "M".into(), "L".into(), "LV".into()]
+        ["S", "M", "L", "LV15", "LV"].map(String::from).to_vec()
     } else {
         args
     };

@@ -20,6 +20,13 @@ pub fn tenths(x: f64) -> i64 {
     (10.0 * x + 0.5 + 1e-9).floor() as i64
 }
 
+/// `tenths(x).max(0) as u32` without the call to `floor`, for the pair-weight kernel's inner
+/// loop: on a non-negative value the truncation of `as` is the floor, and a negative one
+/// ends at 0 either way (as does NaN), so both give the same number for every `x`.
+pub fn tenths_at_least_zero(x: f64) -> u32 {
+    ((10.0 * x + 0.5 + 1e-9) as i64).max(0) as u32
+}
+
 /// Tenths as a one-decimal number (`708` → `70.8`).
 pub fn fmt_tenths(t: i64) -> String {
     format!("{}.{}", t.div_euclid(10), t.rem_euclid(10))
@@ -223,6 +230,35 @@ pub fn at_risk(d: &Dataset, config: &Config, r: AtRisk) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tenths_at_least_zero_is_tenths_clamped_at_zero() {
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            -0.05,
+            -0.0499999999,
+            -0.1,
+            -1.0,
+            -1e300,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+            70.85,
+            99.95,
+            100.0,
+        ];
+        // Every hundredth and its neighbours from -200 to 200, where ties sit.
+        for k in -20_000..=20_000 {
+            let x = f64::from(k) / 100.0;
+            xs.extend([x, x.next_up(), x.next_down()]);
+        }
+        for x in xs {
+            assert_eq!(tenths_at_least_zero(x), tenths(x).max(0) as u32, "at {x:e}");
+        }
+    }
 
     #[test]
     fn rounding_is_half_away_from_zero_with_allowance() {

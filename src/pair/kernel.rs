@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::{PairRules, Profile, RegionSeats};
 use crate::config::Config;
-use crate::format::tenths;
+use crate::format::tenths_at_least_zero;
 
 /// Turns a pair's skill numerator and covered seats into its weight (the pair score in
 /// tenths), exactly as docs/pairing.md defines.
@@ -52,7 +52,7 @@ impl Weigher {
             let (ws, wv) = (self.skill_weight, self.vendor_weight);
             (100.0 * (ws * skill + wv * vendor) / (ws + wv), vendor)
         };
-        (skill, vendor, tenths(score).max(0) as u32)
+        (skill, vendor, tenths_at_least_zero(score))
     }
 }
 
