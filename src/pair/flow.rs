@@ -19,10 +19,11 @@ their flow; reverse arcs are only kept for edges carrying flow.
 Determinism: nodes and edges are visited in index order and ties in the heap are broken
 by node index, so the same input gives the same matching, whatever the thread count.
 
-[`solve`] uses this solver below [`SCALING_FROM_EDGES`] edges and the cost scaling of
-[`super::scaling`] from there on (its work does not grow with the number of distinct
-path lengths), checking its certificate; [`successive_shortest_paths`] runs this one
-whatever the size.
+[`solve`] uses this solver below [`SIMPLEX_FROM_EDGES`] edges; from there on the network
+simplex of [`super::simplex`], or for large assignment-like problems the cost scaling of
+[`super::scaling`] (their work does not grow with the number of distinct path lengths),
+checking their certificates ([`method`] says which); [`successive_shortest_paths`] runs
+this one whatever the size.
 */
 
 use std::cmp::Reverse;
@@ -467,25 +468,62 @@ impl Solution {
     }
 }
 
-/// Problems with at least this many edges go to the cost-scaling solver
-/// ([`super::scaling`]): below it the successive shortest paths are faster (few phases over
-/// few edges), above it their phases over every edge dominate (benches/RESULTS.md).
+/// Problems with at least this many edges go to the network simplex
+/// ([`super::simplex`]): below it the successive shortest paths are as fast (few phases
+/// over few edges), above it their phases over every edge dominate (benches/RESULTS.md).
+pub const SIMPLEX_FROM_EDGES: usize = 20_000;
+
+/// Assignment-like problems — at least [`UNIT_SHARE_PERCENT`]% of the edges of capacity 1,
+/// classes of single partners — with at least this many edges go to cost scaling
+/// ([`super::scaling`]) instead: nearly every simplex pivot there is degenerate.
 pub const SCALING_FROM_EDGES: usize = 50_000;
+
+/// See [`SCALING_FROM_EDGES`].
+pub const UNIT_SHARE_PERCENT: usize = 80;
+
+/// The solver [`solve`] tries first for a problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// [`successive_shortest_paths`].
+    ShortestPaths,
+    /// [`super::simplex::solve`].
+    Simplex,
+    /// [`super::scaling::solve`].
+    Scaling,
+}
+
+/// Which solver [`solve`] tries first: it depends only on the problem's size and its
+/// edges' capacities, never on the machine.
+pub fn method(p: &Problem) -> Method {
+    let m = p.edges();
+    if m < SIMPLEX_FROM_EDGES {
+        Method::ShortestPaths
+    } else if m >= SCALING_FROM_EDGES
+        && p.cap.iter().filter(|&&c| c == 1).count() * 100 >= m * UNIT_SHARE_PERCENT
+    {
+        Method::Scaling
+    } else {
+        Method::Simplex
+    }
+}
 
 /// Solves `p` exactly: the flow of each edge, with the prices that prove it optimal.
 ///
-/// Large problems are solved by cost scaling; its certificate is checked
-/// ([`Solution::is_proven_optimal`], one pass over the edges) and, should it ever fail,
-/// the problem is solved again by successive shortest paths. Which solver runs depends
-/// only on the problem, so the same input gives the same pairs.
+/// The solver is chosen by [`method`]. The certificate of the network simplex and of cost
+/// scaling is checked ([`Solution::is_proven_optimal`], one pass over the edges) and,
+/// should it ever fail (or should either decline numbers too large for it), the problem
+/// is solved again by successive shortest paths. Which solver runs depends only on the
+/// problem, so the same input gives the same pairs.
 pub fn solve(p: &Problem) -> Solution {
-    if p.edges() >= SCALING_FROM_EDGES
-        && let Some(solution) = super::scaling::solve(p)
-        && solution.is_proven_optimal(p)
-    {
-        return solution;
+    let first = match method(p) {
+        Method::ShortestPaths => None,
+        Method::Simplex => super::simplex::solve(p),
+        Method::Scaling => super::scaling::solve(p),
+    };
+    match first {
+        Some(solution) if solution.is_proven_optimal(p) => solution,
+        _ => successive_shortest_paths(p),
     }
-    successive_shortest_paths(p)
 }
 
 /// Solves `p` exactly by successive shortest paths (module docs), whatever its size.

@@ -10,7 +10,8 @@ vendor v when the OR of the two masks is full and either holds a certification �
 word operations per vendor. [`kernel`] groups each side's partners by profile and weighs
 every pair of profiles once, vectorised; [`reduce`] merges interchangeable partners (same
 capacity, same weight with everyone) into classes, solves the region between classes with
-the exact min-cost-flow solver of [`flow`] (which hands large class problems to the cost
+the exact min-cost-flow solver of [`flow`] (which hands larger class problems to the
+network simplex of [`simplex`] or, when they are large and assignment-like, to the cost
 scaling of [`scaling`]) and gives the pairs back to partners — the same optimum, proven
 in its docs — so the millions of candidate pairs of a large region are never built one by
 one.
@@ -20,6 +21,7 @@ pub mod flow;
 pub mod kernel;
 pub mod reduce;
 pub mod scaling;
+pub mod simplex;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;

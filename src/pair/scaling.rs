@@ -1,7 +1,8 @@
 /*!
-Exact maximum-weight b-matching by cost scaling, for the large class problems where the
-successive-shortest-path solver of [`super::flow`] needs hundreds of Dijkstra phases over
-every edge.
+Exact maximum-weight b-matching by cost scaling, for the large assignment-like class
+problems (most arcs of capacity 1), where the successive-shortest-path solver of
+[`super::flow`] needs hundreds of Dijkstra phases over every edge and nearly every pivot
+of the network simplex ([`super::simplex`]) is degenerate.
 
 **The network.** One hub node stands for both the source and the sink: `hub → a`
 (capacity c_a, cost 0), `a → b` (capacity u_ab, cost −S·w_ab), `b → hub` (capacity c_b,

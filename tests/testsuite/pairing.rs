@@ -6,10 +6,13 @@
 
 use proptest::prelude::*;
 use uc_readiness::config::Config;
-use uc_readiness::pair::flow::{Problem, SCALING_FROM_EDGES, solve, successive_shortest_paths};
+use uc_readiness::pair::flow::{
+    Method, Problem, SCALING_FROM_EDGES, SIMPLEX_FROM_EDGES, method, solve,
+    successive_shortest_paths,
+};
 use uc_readiness::pair::kernel::{self, Side, Weigher};
-use uc_readiness::pair::scaling;
 use uc_readiness::pair::{PairRules, Profile, RegionSeats, pair_score, reduce};
+use uc_readiness::pair::{scaling, simplex};
 
 /// A partner-level problem (every edge capacity 1) from capacities and edges.
 fn partner_problem(left_cap: &[u32], right_cap: &[u32], edges: &[(u32, u32, u32)]) -> Problem {
@@ -145,6 +148,17 @@ proptest! {
         );
         prop_assert_eq!(scaling::solve(&p), Some(cs), "deterministic");
     }
+
+    #[test]
+    fn network_simplex_and_shortest_paths_reach_the_same_optimum(p in arb_tied_problem()) {
+        let ssp = successive_shortest_paths(&p);
+        let ns = simplex::solve(&p).expect("numbers in range");
+        prop_assert_eq!(
+            certify(&p, &ns.flow, &ns.duals.left, &ns.duals.right),
+            certify(&p, &ssp.flow, &ssp.duals.left, &ssp.duals.right)
+        );
+        prop_assert_eq!(simplex::solve(&p), Some(ns), "deterministic");
+    }
 }
 
 /// A region of partners drawn from a few profiles: (weight table over profiles, right
@@ -237,6 +251,7 @@ proptest! {
         for (name, s) in [
             ("successive shortest paths", successive_shortest_paths(&p)),
             ("cost scaling", scaling::solve(&p).expect("prices made exact")),
+            ("network simplex", simplex::solve(&p).expect("numbers in range")),
         ] {
             prop_assert!(feasible(&p, &s.flow), "{}: a capacity is exceeded", name);
             prop_assert_eq!(weight(&p, &s.flow), brute_force(&p), "{}", name);
@@ -386,12 +401,14 @@ fn large_random_class_problems_are_solved_with_a_certificate() {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         (z ^ (z >> 31)) % n
     };
-    // (left nodes, right nodes, edges per left node, dense)
-    for (nl, nr, per, dense) in [
-        (200, 250, 0, true),
-        (600, 500, 40, false),
-        (1500, 1200, 12, false),
-        (3000, 2500, 6, false),
+    // (left nodes, right nodes, edges per left node, dense, edge capacities all 1)
+    for (nl, nr, per, dense, unit) in [
+        (200, 250, 0, true, false),
+        (260, 250, 0, true, true),
+        (600, 500, 40, false, false),
+        (1500, 1200, 12, false, false),
+        (3000, 2500, 6, false, false),
+        (120, 200, 0, true, false),
     ] {
         let left_cap: Vec<u64> = (0..nl).map(|_| 1 + next(60)).collect();
         let right_cap: Vec<u64> = (0..nr).map(|_| 1 + next(60)).collect();
@@ -407,7 +424,7 @@ fn large_random_class_problems_are_solved_with_a_certificate() {
             for b in ends {
                 right.push(b);
                 weight.push(600 + next(401) as u32);
-                cap.push(2 + next(30));
+                cap.push(if unit { 1 } else { 2 + next(30) });
             }
             offsets.push(right.len());
         }
@@ -425,22 +442,29 @@ fn large_random_class_problems_are_solved_with_a_certificate() {
         assert!(w > 0);
         // Deterministic.
         assert_eq!(solve(&p).flow, s.flow, "{nl}×{nr}");
-        // Both solvers, whichever `solve` picked for this size: the same optimum.
+        // Every solver, whichever `solve` picked: the same optimum.
         let ssp = successive_shortest_paths(&p);
         let cs = scaling::solve(&p).expect("prices made exact");
+        let ns = simplex::solve(&p).expect("numbers in range");
         assert_eq!(certify(&p, &ssp.flow, &ssp.duals.left, &ssp.duals.right), w);
         assert_eq!(certify(&p, &cs.flow, &cs.duals.left, &cs.duals.right), w);
-        if p.edges() >= SCALING_FROM_EDGES {
-            assert_eq!(
-                s, cs,
-                "{nl}×{nr}: large problems are solved by cost scaling"
-            );
+        assert_eq!(certify(&p, &ns.flow, &ns.duals.left, &ns.duals.right), w);
+        // And `solve` picked by size and edge capacities.
+        let m = p.edges();
+        let expected = if m < SIMPLEX_FROM_EDGES {
+            Method::ShortestPaths
+        } else if unit && m >= SCALING_FROM_EDGES {
+            Method::Scaling
         } else {
-            assert_eq!(
-                s, ssp,
-                "{nl}×{nr}: small problems by successive shortest paths"
-            );
-        }
+            Method::Simplex
+        };
+        assert_eq!(method(&p), expected, "{nl}×{nr}, {m} edges");
+        let picked = match expected {
+            Method::ShortestPaths => ssp,
+            Method::Simplex => ns,
+            Method::Scaling => cs,
+        };
+        assert_eq!(s, picked, "{nl}×{nr}: solved by {expected:?}");
     }
 }
 
@@ -710,4 +734,28 @@ fn cost_scaling_declines_what_could_overflow_and_solve_still_proves_the_optimum(
     // A weight that fits: cost scaling takes it.
     p.weight = vec![1000; 10];
     assert!(scaling::solve(&p).is_some_and(|s| s.is_proven_optimal(&p)));
+}
+
+/// The network simplex declines a capacity so large that its flows could overflow (a node
+/// of capacity 2⁶², which no class reaches); `solve` then still returns the proven optimum.
+#[test]
+fn network_simplex_declines_what_could_overflow_and_solve_still_proves_the_optimum() {
+    let mut p = Problem {
+        left_cap: vec![1 << 62, 1],
+        right_cap: vec![1, 1],
+        offsets: vec![0, 1, 3],
+        right: vec![0, 0, 1],
+        weight: vec![700, 800, 650],
+        cap: vec![1, 1, 1],
+    };
+    assert_eq!(simplex::solve(&p), None);
+    let s = solve(&p);
+    assert!(s.is_proven_optimal(&p));
+    // a1–b0 (800) beats a0–b0 (700) + a1–b1 (650)? No: 700 + 650 = 1,350.
+    assert_eq!(s.flow, vec![1, 0, 1]);
+    // A capacity that fits: the simplex takes it.
+    p.left_cap[0] = 5;
+    let ns = simplex::solve(&p).expect("numbers in range");
+    assert!(ns.is_proven_optimal(&p));
+    assert_eq!(ns.flow, vec![1, 0, 1]);
 }

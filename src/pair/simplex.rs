@@ -1,0 +1,392 @@
+/*!
+Exact maximum-weight b-matching by the network simplex method, for the mid-sized and
+large class problems whose arcs carry several units (classes of a few partners each).
+
+**The network** is that of [`super::scaling`]: one hub node for source and sink,
+`hub → a` (capacity c_a, cost 0), `a → b` (capacity u_ab, cost −w_ab), `b → hub`
+(capacity c_b, cost 0); a circulation of least cost is a b-matching of most weight. An
+artificial root joins the spanning tree: each node has an arc to it (capacity unbounded,
+cost 0) that only the first tree uses — the root has no arc out, so these arcs never
+carry flow, and they are never priced.
+
+**The method** (primal network simplex; Ahuja, Magnanti and Orlin, ch. 11, and LEMON's
+`NetworkSimplex`, whose conventions this follows). A spanning tree with node potentials π
+that make every tree arc's reduced cost `cost + π(tail) − π(head)` zero; arcs off the tree
+sit at flow 0 (*lower*) or at capacity (*upper*). An arc at lower with a negative reduced
+cost, or at upper with a positive one, *enters*: flow goes round the cycle it closes with
+the tree, as much as the cycle's tightest arc allows, and that arc *leaves*. When no arc is
+eligible the circulation is optimal — the potentials are its dual certificate, exact
+integers because every cost is.
+
+- *No cycling.* The tree is kept *strongly feasible* (every node can send a unit to the
+  root along the tree) by the leaving-arc rule: of the tightest arcs, the last one met
+  going round the cycle from the apex in the direction of the flow. The first tree is
+  strongly feasible: every right node hangs from the hub by its arc to the hub, every
+  left node from the right node of its heaviest edge, the hub from the root, all at zero
+  flow along arcs pointing to the root.
+- *That first tree is a good start*: every left node priced at its heaviest edge, every
+  right node at 0, so the first pivots fill the heavy edges.
+- *Pricing by candidate list* (Mulvey): a scan from where the last one stopped collects
+  up to 16 (`LIST`) eligible arcs; up to 8 (`MINOR`) pivots then take the most eligible of
+  the listed arcs that still are, before the next scan. Most pivots of these problems are
+  degenerate (no flow moves, the tree changes), and eligible arcs are rare near the
+  optimum, so cheap pivots and scans that resume, not a full pass per pivot, decide the
+  speed.
+- *Tree updates.* Parent, arc to the parent and its direction, depth, and children as
+  linked lists: the leaving arc cuts off a subtree, which hangs again from the entering
+  arc with the path between the two reversed; its potentials and depths are redone by one
+  walk over it.
+
+**When it is used** ([`super::flow::solve`]): problems of at least
+[`super::flow::SIMPLEX_FROM_EDGES`] arcs, unless they are large and assignment-like (most
+arcs of capacity 1: classes of single partners), where nearly every pivot is degenerate
+and cost scaling is faster. The certificate is checked after every solve and the
+successive-shortest-path solver takes over should it ever fail; [`solve`] declines
+(returns None) capacities or weights so large that flows or potentials could overflow.
+
+**Cost.** Per pivot: the scanned arcs, the cycle (walked three times: apex, tightest arc,
+flow) and the moved subtree. Memory: per arc its ends, cost, capacity, flow and state
+(33 bytes), per node eight words.
+
+**Determinism.** Scans go in arc order from a fixed start, ties keep the first arc found,
+the tree and lists are rebuilt the same way: the same problem gives the same flow.
+*/
+
+use super::flow::{Duals, Problem, Solution};
+
+/// No node (end of a list, no parent).
+const NONE: u32 = u32::MAX;
+/// A tree arc's direction: from the node to its parent (up) or from the parent (down).
+const UP: i8 = 1;
+const DOWN: i8 = -1;
+/// An arc's state; off the tree, the sign that makes an eligible arc's product negative.
+const LOWER: i8 = 1;
+const UPPER: i8 = -1;
+const TREE: i8 = 0;
+/// Eligible arcs collected per scan.
+const LIST: usize = 16;
+/// Pivots taken from one list before the next scan.
+const MINOR: usize = 8;
+/// Flows, capacities and potentials stay far below this.
+const LIMIT: i64 = 1 << 60;
+
+/// The spanning tree: per node its parent, the arc to it and that arc's direction, depth,
+/// and its children as a linked list.
+struct Tree {
+    parent: Vec<u32>,
+    pred: Vec<u32>,
+    dir: Vec<i8>,
+    depth: Vec<u32>,
+    first_child: Vec<u32>,
+    next_sibling: Vec<u32>,
+    prev_sibling: Vec<u32>,
+}
+
+impl Tree {
+    fn new(n: usize) -> Tree {
+        Tree {
+            parent: vec![NONE; n],
+            pred: vec![NONE; n],
+            dir: vec![UP; n],
+            depth: vec![0; n],
+            first_child: vec![NONE; n],
+            next_sibling: vec![NONE; n],
+            prev_sibling: vec![NONE; n],
+        }
+    }
+
+    /// Takes `v` off its parent's children.
+    fn detach(&mut self, v: usize) {
+        let (prev, next) = (self.prev_sibling[v], self.next_sibling[v]);
+        if prev == NONE {
+            self.first_child[self.parent[v] as usize] = next;
+        } else {
+            self.next_sibling[prev as usize] = next;
+        }
+        if next != NONE {
+            self.prev_sibling[next as usize] = prev;
+        }
+    }
+
+    /// Puts `v` first among its parent's children.
+    fn attach(&mut self, v: usize) {
+        let parent = self.parent[v] as usize;
+        let head = self.first_child[parent];
+        self.next_sibling[v] = head;
+        self.prev_sibling[v] = NONE;
+        if head != NONE {
+            self.prev_sibling[head as usize] = v as u32;
+        }
+        self.first_child[parent] = v as u32;
+    }
+
+    /// The apex of the cycle an arc between `u` and `v` closes.
+    fn join(&self, mut u: usize, mut v: usize) -> usize {
+        while u != v {
+            if self.depth[u] >= self.depth[v] {
+                u = self.parent[u] as usize;
+            } else {
+                v = self.parent[v] as usize;
+            }
+        }
+        u
+    }
+}
+
+/// The arcs: left-to-right edges (as in the problem), then the hub's arcs to the left
+/// nodes, the right nodes' arcs to the hub, and each node's arc to the root.
+struct Arcs {
+    tail: Vec<u32>,
+    head: Vec<u32>,
+    cost: Vec<i64>,
+    cap: Vec<i64>,
+    flow: Vec<i64>,
+    state: Vec<i8>,
+}
+
+impl Arcs {
+    /// `state · reduced cost`: negative exactly when the arc may enter.
+    fn eligibility(&self, e: usize, pi: &[i64]) -> i64 {
+        i64::from(self.state[e])
+            * (self.cost[e] + pi[self.tail[e] as usize] - pi[self.head[e] as usize])
+    }
+}
+
+/// Solves `p` by the network simplex method: its flow and dual prices. None when a
+/// capacity or the weights are too large for the flows and potentials to stay exact.
+pub fn solve(p: &Problem) -> Option<Solution> {
+    let (nl, nr, m) = (p.left_cap.len(), p.right_cap.len(), p.edges());
+    let (hub, root) = (nl + nr, nl + nr + 1);
+    let n = root + 1;
+    // Potentials stay within (nodes) · (largest weight); flows within the capacities.
+    let largest = i128::from(p.weight.iter().copied().max().unwrap_or(0));
+    let caps = p.left_cap.iter().chain(&p.right_cap).chain(&p.cap);
+    if largest * n as i128 >= i128::from(LIMIT) || caps.clone().any(|&c| c >= LIMIT as u64) {
+        return None;
+    }
+    // Priced arcs: the edges and the hub's arcs; the root's arcs follow them.
+    let priced = m + nl + nr;
+    let total = priced + root;
+    let mut arcs = Arcs {
+        tail: Vec::with_capacity(total),
+        head: Vec::with_capacity(total),
+        cost: Vec::with_capacity(total),
+        cap: Vec::with_capacity(total),
+        flow: vec![0; total],
+        state: vec![LOWER; total],
+    };
+    let mut add = |tail: usize, head: usize, cost: i64, cap: i64| {
+        arcs.tail.push(tail as u32);
+        arcs.head.push(head as u32);
+        arcs.cost.push(cost);
+        arcs.cap.push(cap);
+    };
+    for a in 0..nl {
+        for e in p.offsets[a]..p.offsets[a + 1] {
+            add(
+                a,
+                nl + p.right[e] as usize,
+                -i64::from(p.weight[e]),
+                p.cap[e] as i64,
+            );
+        }
+    }
+    for a in 0..nl {
+        add(hub, a, 0, p.left_cap[a] as i64);
+    }
+    for b in 0..nr {
+        add(nl + b, hub, 0, p.right_cap[b] as i64);
+    }
+    for v in 0..root {
+        add(v, root, 0, LIMIT);
+    }
+
+    // The first tree (module docs), potentials from the root down.
+    let mut tree = Tree::new(n);
+    let mut pi = vec![0i64; n];
+    let mut hang = |tree: &mut Tree, arcs: &mut Arcs, v: usize, parent: usize, arc: usize| {
+        tree.parent[v] = parent as u32;
+        tree.pred[v] = arc as u32;
+        tree.dir[v] = UP;
+        tree.depth[v] = tree.depth[parent] + 1;
+        arcs.state[arc] = TREE;
+        tree.attach(v);
+        pi[v] = pi[parent] - arcs.cost[arc];
+    };
+    hang(&mut tree, &mut arcs, hub, root, priced + hub);
+    for b in 0..nr {
+        if p.right_cap[b] > 0 {
+            hang(&mut tree, &mut arcs, nl + b, hub, m + nl + b);
+        } else {
+            hang(&mut tree, &mut arcs, nl + b, root, priced + nl + b);
+        }
+    }
+    for a in 0..nl {
+        let heaviest = (p.offsets[a]..p.offsets[a + 1])
+            .filter(|&e| p.cap[e] > 0 && p.right_cap[p.right[e] as usize] > 0)
+            .max_by_key(|&e| (p.weight[e], std::cmp::Reverse(e)));
+        match heaviest {
+            Some(e) => hang(&mut tree, &mut arcs, a, nl + p.right[e] as usize, e),
+            None => hang(&mut tree, &mut arcs, a, root, priced + a),
+        }
+    }
+
+    let mut list: Vec<u32> = Vec::with_capacity(LIST);
+    let (mut minor, mut next_scan) = (0, 0);
+    let mut path: Vec<u32> = Vec::new();
+    let mut stack: Vec<u32> = Vec::new();
+    loop {
+        // Entering arc: the most eligible listed arc, or a new list.
+        let mut entering = None;
+        if minor < MINOR {
+            let mut best = 0;
+            list.retain(|&e| {
+                let c = arcs.eligibility(e as usize, &pi);
+                if c < best {
+                    best = c;
+                    entering = Some(e as usize);
+                }
+                c < 0
+            });
+            minor += 1;
+        }
+        if entering.is_none() {
+            list.clear();
+            minor = 0;
+            let mut best = 0;
+            let mut e = next_scan;
+            for _ in 0..priced {
+                let c = arcs.eligibility(e, &pi);
+                if c < 0 {
+                    list.push(e as u32);
+                    if c < best {
+                        best = c;
+                        entering = Some(e);
+                    }
+                }
+                e = if e + 1 == priced { 0 } else { e + 1 };
+                if list.len() == LIST {
+                    break;
+                }
+            }
+            next_scan = e;
+        }
+        let Some(entering) = entering else { break };
+
+        // The cycle: from `first` up to the apex, the entering arc's flow direction, and
+        // from `second` up to the apex against it.
+        let (tail, head) = (arcs.tail[entering] as usize, arcs.head[entering] as usize);
+        let apex = tree.join(tail, head);
+        let (first, second) = if arcs.state[entering] == LOWER {
+            (tail, head)
+        } else {
+            (head, tail)
+        };
+        // Leaving arc: the last tightest arc in the flow's direction round the cycle.
+        let mut delta = arcs.cap[entering];
+        let mut leaving_below = None;
+        let room = |arcs: &Arcs, u: usize, along: i8| {
+            let e = tree.pred[u] as usize;
+            if tree.dir[u] == along {
+                arcs.cap[e] - arcs.flow[e]
+            } else {
+                arcs.flow[e]
+            }
+        };
+        let mut u = first;
+        while u != apex {
+            let d = room(&arcs, u, DOWN);
+            if d < delta {
+                delta = d;
+                leaving_below = Some((u, first));
+            }
+            u = tree.parent[u] as usize;
+        }
+        let mut u = second;
+        while u != apex {
+            let d = room(&arcs, u, UP);
+            if d <= delta {
+                delta = d;
+                leaving_below = Some((u, second));
+            }
+            u = tree.parent[u] as usize;
+        }
+        if delta > 0 {
+            let val = i64::from(arcs.state[entering]) * delta;
+            arcs.flow[entering] += val;
+            let mut u = tail;
+            while u != apex {
+                arcs.flow[tree.pred[u] as usize] -= i64::from(tree.dir[u]) * val;
+                u = tree.parent[u] as usize;
+            }
+            let mut u = head;
+            while u != apex {
+                arcs.flow[tree.pred[u] as usize] += i64::from(tree.dir[u]) * val;
+                u = tree.parent[u] as usize;
+            }
+        }
+        let Some((leaving_node, u_in)) = leaving_below else {
+            // The entering arc is its own tightest: it goes to its other bound.
+            arcs.state[entering] = -arcs.state[entering];
+            continue;
+        };
+        let leaving = tree.pred[leaving_node] as usize;
+        arcs.state[entering] = TREE;
+        arcs.state[leaving] = if arcs.flow[leaving] == 0 {
+            LOWER
+        } else {
+            UPPER
+        };
+        let v_in = if u_in == first { second } else { first };
+
+        // The subtree below the leaving arc hangs again from v_in by the entering arc:
+        // the path u_in … leaving_node turns round.
+        path.clear();
+        let mut x = u_in;
+        loop {
+            path.push(x as u32);
+            if x == leaving_node {
+                break;
+            }
+            x = tree.parent[x] as usize;
+        }
+        for &x in &path {
+            tree.detach(x as usize);
+        }
+        for i in (1..path.len()).rev() {
+            let (x, below) = (path[i] as usize, path[i - 1] as usize);
+            tree.pred[x] = tree.pred[below];
+            tree.dir[x] = -tree.dir[below];
+            tree.parent[x] = below as u32;
+        }
+        tree.pred[u_in] = entering as u32;
+        tree.dir[u_in] = if tail == u_in { UP } else { DOWN };
+        tree.parent[u_in] = v_in as u32;
+        for &x in &path {
+            tree.attach(x as usize);
+        }
+        // Potentials shift by one amount over the subtree (the entering arc's reduced
+        // cost becomes 0); depths follow the new parents.
+        let sigma = pi[v_in] - pi[u_in] - i64::from(tree.dir[u_in]) * arcs.cost[entering];
+        stack.clear();
+        stack.push(u_in as u32);
+        while let Some(x) = stack.pop() {
+            let x = x as usize;
+            pi[x] += sigma;
+            tree.depth[x] = tree.depth[tree.parent[x] as usize] + 1;
+            let mut child = tree.first_child[x];
+            while child != NONE {
+                stack.push(child);
+                child = tree.next_sibling[child as usize];
+            }
+        }
+    }
+    let h = pi[hub];
+    Some(Solution {
+        flow: arcs.flow[..m].iter().map(|&f| f as u64).collect(),
+        duals: Duals {
+            left: (0..nl).map(|a| (pi[a] - h).max(0)).collect(),
+            right: (0..nr).map(|b| (h - pi[nl + b]).max(0)).collect(),
+        },
+    })
+}
