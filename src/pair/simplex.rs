@@ -48,8 +48,9 @@ successive-shortest-path solver takes over should it ever fail; [`solve`] declin
 flow) and the moved subtree. Memory: per arc its ends, cost, capacity, flow and state
 (33 bytes), per node eight words.
 
-**Determinism.** Scans go in arc order from a fixed start, ties keep the first arc found,
-the tree and lists are rebuilt the same way: the same problem gives the same flow.
+**Determinism.** Scans go in arc order, each from where the last one stopped; among
+equally eligible arcs the first listed enters; the first tree is built in node order: the
+same problem gives the same flow.
 */
 
 use super::flow::{Duals, Problem, Solution};
@@ -136,6 +137,8 @@ impl Tree {
 /// The arcs: left-to-right edges (as in the problem), then the hub's arcs to the left
 /// nodes, the right nodes' arcs to the hub, and each node's arc to the root.
 struct Arcs {
+    /// The priced arcs (edges and the hub's) come first.
+    priced: usize,
     tail: Vec<u32>,
     head: Vec<u32>,
     cost: Vec<i64>,
@@ -146,9 +149,34 @@ struct Arcs {
 
 impl Arcs {
     /// `state · reduced cost`: negative exactly when the arc may enter.
+    #[inline]
     fn eligibility(&self, e: usize, pi: &[i64]) -> i64 {
         i64::from(self.state[e])
             * (self.cost[e] + pi[self.tail[e] as usize] - pi[self.head[e] as usize])
+    }
+
+    /// Lists the eligible priced arcs from `start` on, round to the start, until `LIST` are
+    /// found; returns where the next scan starts.
+    fn scan(&self, start: usize, pi: &[i64], list: &mut Vec<u32>) -> usize {
+        let priced = self.priced;
+        for range in [start..priced, 0..start] {
+            let from = range.start;
+            let arcs = self.state[range.clone()]
+                .iter()
+                .zip(&self.cost[range.clone()])
+                .zip(self.tail[range.clone()].iter().zip(&self.head[range]));
+            for (i, ((&state, &cost), (&tail, &head))) in arcs.enumerate() {
+                let c = i64::from(state) * (cost + pi[tail as usize] - pi[head as usize]);
+                if c < 0 {
+                    list.push((from + i) as u32);
+                    if list.len() == LIST {
+                        let next = from + i + 1;
+                        return if next == priced { 0 } else { next };
+                    }
+                }
+            }
+        }
+        start
     }
 }
 
@@ -168,6 +196,7 @@ pub fn solve(p: &Problem) -> Option<Solution> {
     let priced = m + nl + nr;
     let total = priced + root;
     let mut arcs = Arcs {
+        priced,
         tail: Vec::with_capacity(total),
         head: Vec::with_capacity(total),
         cost: Vec::with_capacity(total),
@@ -253,23 +282,11 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         if entering.is_none() {
             list.clear();
             minor = 0;
-            let mut best = 0;
-            let mut e = next_scan;
-            for _ in 0..priced {
-                let c = arcs.eligibility(e, &pi);
-                if c < 0 {
-                    list.push(e as u32);
-                    if c < best {
-                        best = c;
-                        entering = Some(e);
-                    }
-                }
-                e = if e + 1 == priced { 0 } else { e + 1 };
-                if list.len() == LIST {
-                    break;
-                }
-            }
-            next_scan = e;
+            next_scan = arcs.scan(next_scan, &pi, &mut list);
+            entering = list
+                .iter()
+                .map(|&e| e as usize)
+                .min_by_key(|&e| arcs.eligibility(e, &pi));
         }
         let Some(entering) = entering else { break };
 
