@@ -27,7 +27,7 @@ integers because every cost is.
 - *That first tree is a good start*: every left node priced at its heaviest edge, every
   right node at 0, so the first pivots fill the heavy edges.
 - *Pricing by candidate list* (Mulvey): a scan from where the last one stopped collects
-  up to 16 (`LIST`) eligible arcs; up to 8 (`MINOR`) pivots then take the most eligible of
+  up to 8 (`LIST`) eligible arcs; up to 8 (`MINOR`) pivots then take the most eligible of
   the listed arcs that still are, before the next scan. Most pivots of these problems are
   degenerate (no flow moves, the tree changes), and eligible arcs are rare near the
   optimum, so cheap pivots and scans that resume, not a full pass per pivot, decide the
@@ -35,7 +35,7 @@ integers because every cost is.
 - *Tree updates.* Parent, arc to the parent and its direction, depth, and children as
   linked lists: the leaving arc cuts off a subtree, which hangs again from the entering
   arc with the path between the two reversed; its potentials and depths are redone by one
-  walk over it.
+  walk over it in preorder (no stack: children, then siblings, then back up).
 
 **When it is used** ([`super::flow::solve`]): problems of at least
 [`super::flow::SIMPLEX_FROM_EDGES`] arcs, unless they are large and assignment-like (most
@@ -65,7 +65,7 @@ const LOWER: i8 = 1;
 const UPPER: i8 = -1;
 const TREE: i8 = 0;
 /// Eligible arcs collected per scan.
-const LIST: usize = 16;
+const LIST: usize = 8;
 /// Pivots taken from one list before the next scan.
 const MINOR: usize = 8;
 /// Flows, capacities and potentials stay far below this.
@@ -119,18 +119,6 @@ impl Tree {
             self.prev_sibling[head as usize] = v as u32;
         }
         self.first_child[parent] = v as u32;
-    }
-
-    /// The apex of the cycle an arc between `u` and `v` closes.
-    fn join(&self, mut u: usize, mut v: usize) -> usize {
-        while u != v {
-            if self.depth[u] >= self.depth[v] {
-                u = self.parent[u] as usize;
-            } else {
-                v = self.parent[v] as usize;
-            }
-        }
-        u
     }
 }
 
@@ -263,7 +251,6 @@ pub fn solve(p: &Problem) -> Option<Solution> {
     let mut list: Vec<u32> = Vec::with_capacity(LIST);
     let (mut minor, mut next_scan) = (0, 0);
     let mut path: Vec<u32> = Vec::new();
-    let mut stack: Vec<u32> = Vec::new();
     loop {
         // Entering arc: the most eligible listed arc, or a new list.
         let mut entering = None;
@@ -293,15 +280,15 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         // The cycle: from `first` up to the apex, the entering arc's flow direction, and
         // from `second` up to the apex against it.
         let (tail, head) = (arcs.tail[entering] as usize, arcs.head[entering] as usize);
-        let apex = tree.join(tail, head);
         let (first, second) = if arcs.state[entering] == LOWER {
             (tail, head)
         } else {
             (head, tail)
         };
-        // Leaving arc: the last tightest arc in the flow's direction round the cycle.
-        let mut delta = arcs.cap[entering];
-        let mut leaving_below = None;
+        // Up from both ends to the apex together (the deeper end first), with what each
+        // side's arcs leave room for: on the first side the first tightest arc, on the
+        // second the last — the leaving arc is the last tightest round the cycle in the
+        // flow's direction, which keeps the tree strongly feasible.
         let room = |arcs: &Arcs, u: usize, along: i8| {
             let e = tree.pred[u] as usize;
             if tree.dir[u] == along {
@@ -310,24 +297,33 @@ pub fn solve(p: &Problem) -> Option<Solution> {
                 arcs.flow[e]
             }
         };
-        let mut u = first;
-        while u != apex {
-            let d = room(&arcs, u, DOWN);
-            if d < delta {
-                delta = d;
-                leaving_below = Some((u, first));
+        let (mut u, mut v) = (first, second);
+        let (mut least_first, mut at_first) = (i64::MAX, first);
+        let (mut least_second, mut at_second) = (i64::MAX, second);
+        while u != v {
+            if tree.depth[u] >= tree.depth[v] {
+                let d = room(&arcs, u, DOWN);
+                if d < least_first {
+                    (least_first, at_first) = (d, u);
+                }
+                u = tree.parent[u] as usize;
+            } else {
+                let d = room(&arcs, v, UP);
+                if d <= least_second {
+                    (least_second, at_second) = (d, v);
+                }
+                v = tree.parent[v] as usize;
             }
-            u = tree.parent[u] as usize;
         }
-        let mut u = second;
-        while u != apex {
-            let d = room(&arcs, u, UP);
-            if d <= delta {
-                delta = d;
-                leaving_below = Some((u, second));
-            }
-            u = tree.parent[u] as usize;
-        }
+        let apex = u;
+        let own = arcs.cap[entering];
+        let (delta, leaving_below) = if least_second <= own.min(least_first) {
+            (least_second, Some((at_second, second)))
+        } else if least_first < own {
+            (least_first, Some((at_first, first)))
+        } else {
+            (own, None)
+        };
         if delta > 0 {
             let val = i64::from(arcs.state[entering]) * delta;
             arcs.flow[entering] += val;
@@ -385,17 +381,23 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         // Potentials shift by one amount over the subtree (the entering arc's reduced
         // cost becomes 0); depths follow the new parents.
         let sigma = pi[v_in] - pi[u_in] - i64::from(tree.dir[u_in]) * arcs.cost[entering];
-        stack.clear();
-        stack.push(u_in as u32);
-        while let Some(x) = stack.pop() {
-            let x = x as usize;
+        // Preorder over the subtree, parents before children, without a stack.
+        let mut x = u_in;
+        'subtree: loop {
             pi[x] += sigma;
             tree.depth[x] = tree.depth[tree.parent[x] as usize] + 1;
-            let mut child = tree.first_child[x];
-            while child != NONE {
-                stack.push(child);
-                child = tree.next_sibling[child as usize];
+            if tree.first_child[x] != NONE {
+                x = tree.first_child[x] as usize;
+                continue;
             }
+            while x != u_in {
+                if tree.next_sibling[x] != NONE {
+                    x = tree.next_sibling[x] as usize;
+                    continue 'subtree;
+                }
+                x = tree.parent[x] as usize;
+            }
+            break;
         }
     }
     let h = pi[hub];
