@@ -497,14 +497,23 @@ fn relaxed(
     // incumbent pair it is (if it is one).
     let mut base: Vec<u16> = Vec::new();
     let mut pair_of: Vec<Option<(u32, u32)>> = Vec::new();
+    let right_sizes: Vec<u64> = right.members.iter().map(|m| m.len() as u64).collect();
     for (i, &x) in left.profile.iter().enumerate() {
         let row = &r.table[x as usize * ny..(x as usize + 1) * ny];
         specials[i].iter().for_each(|&j| taken[j as usize] += 1);
-        for (j, &y) in right.profile.iter().enumerate() {
-            let pairs = left.members[i].len() as u64 * right.members[j].len() as u64;
-            let ordinary = pairs - taken[j];
+        let n_i = left.members[i].len() as u64;
+        for (j, (&y, (&m_j, &taken_j))) in right
+            .profile
+            .iter()
+            .zip(right_sizes.iter().zip(&taken))
+            .enumerate()
+        {
             let w = row[y as usize];
-            if w > 0 && ordinary > 0 {
+            if w == 0 {
+                continue;
+            }
+            let ordinary = n_i * m_j - taken_j;
+            if ordinary > 0 {
                 p.right.push(j as u32);
                 p.weight.push(u32::from(w));
                 p.cap.push(ordinary);
