@@ -40,7 +40,7 @@ integers because every cost is.
 **When it is used** ([`super::flow::solve`]): problems of at least
 [`super::flow::SIMPLEX_FROM_EDGES`] arcs, unless they are large and assignment-like (most
 arcs of capacity 1: classes of single partners), where nearly every pivot is degenerate
-and cost scaling is faster. The certificate is checked after every solve and the
+and cost scaling does as well. The certificate is checked after every solve and the
 successive-shortest-path solver takes over should it ever fail; [`solve`] declines
 (returns None) capacities or weights so large that flows or potentials could overflow.
 
