@@ -8,7 +8,9 @@ Per pair it computes the skill numerator Σ max(scale·level_a, scale·level_b) 
 pair skill score is that over 12·|R|, see [`super::PairRules`]) and the seats of the
 vendors the pair qualifies for (the OR of both partners' requirement masks is full and one
 of them holds a certification), then the weight through the same [`Weigher`] that
-[`super::pair_score`] uses, so both agree to the bit.
+[`super::pair_score`] uses, so both agree to the bit. With up to eight vendors the weight
+of every (set of vendors qualified for, skill numerator) is worked out once per region
+(`Lookup`, the same `Weigher` call) and each pair only looks its weight up.
 */
 
 use rayon::prelude::*;
@@ -124,6 +126,38 @@ impl Side {
 /// Right profiles handled per block: the block's sums stay in registers and caches.
 const BLOCK: usize = 256;
 
+/// With at most this many vendors, weights come from a [`Lookup`] table.
+const LOOKUP_VENDORS: usize = 8;
+
+/// Every weight a pair can have, by (vendors qualified for, skill numerator): the same
+/// [`Weigher::parts`] of the same two numbers, computed once per region instead of once
+/// per pair (2^V·(12·|R| + 1) entries).
+struct Lookup {
+    /// 12·|R| + 1: the skill numerators.
+    width: usize,
+    weights: Vec<u16>,
+}
+
+impl Lookup {
+    fn new(rules: &PairRules, seats: &RegionSeats, weigher: Weigher) -> Option<Lookup> {
+        let nv = rules.full.len();
+        if nv > LOOKUP_VENDORS {
+            return None;
+        }
+        let width = 12 * rules.skill_scale.len() + 1;
+        let mut weights = Vec::with_capacity(width << nv);
+        for mask in 0..1usize << nv {
+            let covered: u64 = (0..nv)
+                .filter(|v| mask >> v & 1 == 1)
+                .map(|v| seats.seats[v])
+                .sum();
+            // A weight is at most 1000 (a pair score of 100.0).
+            weights.extend((0..width as u32).map(|num| weigher.parts(num, covered).2 as u16));
+        }
+        Some(Lookup { width, weights })
+    }
+}
+
 /// The weight of every (left profile, right profile) pair: `table[x * right profiles + y]`,
 /// 0 where the pair is below the minimum pair score. Left profiles are weighed in
 /// parallel.
@@ -138,8 +172,12 @@ pub fn table(
     let mut table = vec![0u16; left.n * ny];
     if ny > 0 {
         let min = rules.min_weight.max(1);
+        let lookup = Lookup::new(rules, seats, weigher);
         table.par_chunks_mut(ny).enumerate().for_each(|(x, out)| {
-            profile_row(rules, seats, weigher, left, right, x, out);
+            match &lookup {
+                Some(lookup) => looked_up_row(rules, lookup, left, right, x, out),
+                None => profile_row(rules, seats, weigher, left, right, x, out),
+            }
             for w in out {
                 if u32::from(*w) < min {
                     *w = 0;
@@ -148,6 +186,57 @@ pub fn table(
         });
     }
     table
+}
+
+/// Adds `scale · max(level_a, level_b)` over R for left profile `x` and the right
+/// profiles `start..start + num.len()`.
+fn skill_numerators(l: &Side, r: &Side, x: usize, start: usize, num: &mut [u16]) {
+    let len = num.len();
+    for s in 0..l.width {
+        let la = l.levels[s * l.n + x];
+        let col = &r.levels[s * r.n + start..s * r.n + start + len];
+        for (acc, &lb) in num.iter_mut().zip(col) {
+            *acc += u16::from(la.max(lb));
+        }
+    }
+}
+
+/// [`profile_row`] through the region's [`Lookup`]: per pair the set of vendors it
+/// qualifies for instead of their seats.
+fn looked_up_row(
+    rules: &PairRules,
+    lookup: &Lookup,
+    l: &Side,
+    r: &Side,
+    x: usize,
+    out: &mut [u16],
+) {
+    let mut num = [0u16; BLOCK];
+    let mut qualified = [0u8; BLOCK];
+    for start in (0..r.n).step_by(BLOCK) {
+        let len = BLOCK.min(r.n - start);
+        let (num, qualified) = (&mut num[..len], &mut qualified[..len]);
+        num.fill(0);
+        qualified.fill(0);
+        skill_numerators(l, r, x, start, num);
+        let ca = l.certs[x];
+        let certs = &r.certs[start..start + len];
+        for (v, &full) in rules.full.iter().enumerate() {
+            let sa = l.skills[v * l.n + x];
+            let col = &r.skills[v * r.n + start..v * r.n + start + len];
+            for ((q, &sb), &cb) in qualified.iter_mut().zip(col).zip(certs) {
+                let ok = (sa | sb) == full && ((ca | cb) >> v) & 1 == 1;
+                *q |= u8::from(ok) << v;
+            }
+        }
+        for ((w, &n), &q) in out[start..start + len]
+            .iter_mut()
+            .zip(&*num)
+            .zip(&*qualified)
+        {
+            *w = lookup.weights[usize::from(q) * lookup.width + usize::from(n)];
+        }
+    }
 }
 
 /// The weights of left profile `x` with every right profile.
@@ -167,13 +256,7 @@ fn profile_row(
         let (num, covered) = (&mut num[..len], &mut covered[..len]);
         num.fill(0);
         covered.fill(0);
-        for s in 0..l.width {
-            let la = l.levels[s * l.n + x];
-            let col = &r.levels[s * r.n + start..s * r.n + start + len];
-            for (acc, &lb) in num.iter_mut().zip(col) {
-                *acc += u16::from(la.max(lb));
-            }
-        }
+        skill_numerators(l, r, x, start, num);
         let ca = l.certs[x];
         let certs = &r.certs[start..start + len];
         for (v, (&full, &seats)) in rules.full.iter().zip(&seats.seats).enumerate() {

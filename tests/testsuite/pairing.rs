@@ -280,45 +280,48 @@ proptest! {
     }
 }
 
-/// A partner profile from raw levels per configured skill and held certifications.
-fn arb_profile(config: &Config, rules: &PairRules) -> impl Strategy<Value = Profile> + use<> {
-    let (ns, nc) = (config.skills.len(), config.certifications.len());
-    let (config, rules) = (config.clone(), rules.clone());
-    (
-        prop::collection::vec(0u8..=4, ns),
-        prop::collection::vec(any::<bool>(), nc),
-    )
-        .prop_map(move |(levels, held)| {
-            Profile::new(
-                &config,
-                &rules,
-                |s| levels[s as usize],
-                |wanted| wanted.iter().any(|&c| held[c as usize]),
-            )
-        })
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     /// The kernel's weight of every pair of profiles is `pair_score`'s weight (0 below the
-    /// minimum pair score), with and without install seats in the region.
+    /// minimum pair score), with and without install seats in the region, through the
+    /// kernel's table of weights (6 vendors) and without it (the config's vendors listed
+    /// twice: 12, more than the table takes).
     #[test]
     fn the_kernel_agrees_with_the_pair_score(
-        (left, right) in {
-            let config = Config::default_config();
-            let rules = PairRules::new(&config);
-            (
-                prop::collection::vec(arb_profile(&config, &rules), 1..12),
-                prop::collection::vec(arb_profile(&config, &rules), 1..12),
-            )
-        },
-        seats in prop::collection::vec(prop_oneof![Just(0u64), 1u64..5000], 6),
+        many_vendors in any::<bool>(),
+        left in prop::collection::vec(prop::collection::vec(0u8..=4, 64), 1..12),
+        right in prop::collection::vec(prop::collection::vec(0u8..=4, 64), 1..12),
+        held in prop::collection::vec(prop::collection::vec(any::<bool>(), 64), 24),
+        seats in prop::collection::vec(prop_oneof![Just(0u64), 1u64..5000], 12),
         min_pair_score in prop_oneof![Just(0.0), 40.0..80.0f64],
     ) {
         let mut config = Config::default_config();
         config.pairing.min_pair_score = min_pair_score;
+        if many_vendors {
+            let again = config.vendors.clone();
+            config.vendors.extend(again);
+        }
         let rules = PairRules::new(&config);
+        let (ns, nc) = (config.skills.len(), config.certifications.len());
+        assert!(ns <= 64 && nc <= 64, "the strategy draws 64 levels and certifications");
+        // Profiles from drawn levels, and certifications from one of the drawn rows.
+        let profiles = |levels: &[Vec<u8>]| -> Vec<Profile> {
+            levels
+                .iter()
+                .enumerate()
+                .map(|(i, lv)| {
+                    let h = &held[i % held.len()];
+                    Profile::new(
+                        &config,
+                        &rules,
+                        |s| lv[s as usize],
+                        |wanted| wanted.iter().any(|&c| h[c as usize]),
+                    )
+                })
+                .collect()
+        };
+        let (left, right) = (profiles(&left), profiles(&right));
         let mut seats = seats;
         seats.resize(config.vendors.len(), 0);
         let seats = RegionSeats {
