@@ -5,8 +5,8 @@ large class problems whose arcs carry several units (classes of a few partners e
 **The network** is that of [`super::scaling`]: one hub node for source and sink,
 `hub → a` (capacity c_a, cost 0), `a → b` (capacity u_ab, cost −w_ab), `b → hub`
 (capacity c_b, cost 0); a circulation of least cost is a b-matching of most weight. An
-artificial root joins the spanning tree: each node has an arc to it (capacity unbounded,
-cost 0) that only the first tree uses — the root has no arc out, so these arcs never
+artificial root joins the spanning tree: each node has an arc to it (capacity 2⁶⁰, in
+effect unbounded; cost 0) that only the first tree uses — the root has no arc out, so these arcs never
 carry flow, and they are never priced.
 
 **The method** (primal network simplex; Ahuja, Magnanti and Orlin, ch. 11, and LEMON's
@@ -44,8 +44,8 @@ and cost scaling does as well. The certificate is checked after every solve and 
 successive-shortest-path solver takes over should it ever fail; [`solve`] declines
 (returns None) capacities or weights so large that flows or potentials could overflow.
 
-**Cost.** Per pivot: the scanned arcs, the cycle (walked three times: apex, tightest arc,
-flow) and the moved subtree. Memory: per arc its ends, cost, capacity, flow and state
+**Cost.** Per pivot: the scanned arcs, the cycle (walked once for the apex and the
+tightest arc, again when flow moves) and the moved subtree. Memory: per arc its ends, cost, capacity, flow and state
 (33 bytes), per node eight words.
 
 **Determinism.** Scans go in arc order, each from where the last one stopped; among
