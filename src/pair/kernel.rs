@@ -147,10 +147,7 @@ impl Lookup {
         let width = 12 * rules.skill_scale.len() + 1;
         let mut weights = Vec::with_capacity(width << nv);
         for mask in 0..1usize << nv {
-            let covered: u64 = (0..nv)
-                .filter(|v| mask >> v & 1 == 1)
-                .map(|v| seats.seats[v])
-                .sum();
+            let covered = covered(seats, mask as u64);
             // A weight is at most 1000 (a pair score of 100.0).
             weights.extend((0..width as u32).map(|num| weigher.parts(num, covered).2 as u16));
         }
@@ -174,10 +171,7 @@ pub fn table(
         let min = rules.min_weight.max(1);
         let lookup = Lookup::new(rules, seats, weigher);
         table.par_chunks_mut(ny).enumerate().for_each(|(x, out)| {
-            match &lookup {
-                Some(lookup) => looked_up_row(rules, lookup, left, right, x, out),
-                None => profile_row(rules, seats, weigher, left, right, x, out),
-            }
+            profile_row(rules, seats, weigher, lookup.as_ref(), left, right, x, out);
             for w in out {
                 if u32::from(*w) < min {
                     *w = 0;
@@ -201,75 +195,69 @@ fn skill_numerators(l: &Side, r: &Side, x: usize, start: usize, num: &mut [u16])
     }
 }
 
-/// [`profile_row`] through the region's [`Lookup`]: per pair the set of vendors it
-/// qualifies for instead of their seats.
-fn looked_up_row(
+/// The seats of the vendors in `mask` (bit v for vendor v).
+fn covered(seats: &RegionSeats, mask: u64) -> u64 {
+    (0..seats.seats.len())
+        .filter(|v| mask >> v & 1 == 1)
+        .map(|v| seats.seats[v])
+        .sum()
+}
+
+/// Marks, per pair of left profile `x` with the right profiles `start..start + q.len()`,
+/// the vendors it qualifies for: the OR of both requirement masks is full and one of
+/// the two holds a certification (bit v of `q` for vendor v).
+fn qualified_vendors(rules: &PairRules, l: &Side, r: &Side, x: usize, start: usize, q: &mut [u64]) {
+    let len = q.len();
+    let ca = l.certs[x];
+    let certs = &r.certs[start..start + len];
+    for (v, &full) in rules.full.iter().enumerate() {
+        let sa = l.skills[v * l.n + x];
+        let col = &r.skills[v * r.n + start..v * r.n + start + len];
+        for ((q, &sb), &cb) in q.iter_mut().zip(col).zip(certs) {
+            let ok = (sa | sb) == full && ((ca | cb) >> v) & 1 == 1;
+            *q |= u64::from(ok) << v;
+        }
+    }
+}
+
+/// The weights of left profile `x` with every right profile: looked up in the region's
+/// [`Lookup`] when it has one, else weighed from the seats of the vendors qualified for.
+#[allow(clippy::too_many_arguments)]
+fn profile_row(
     rules: &PairRules,
-    lookup: &Lookup,
+    seats: &RegionSeats,
+    weigher: Weigher,
+    lookup: Option<&Lookup>,
     l: &Side,
     r: &Side,
     x: usize,
     out: &mut [u16],
 ) {
     let mut num = [0u16; BLOCK];
-    let mut qualified = [0u8; BLOCK];
+    let mut qualified = [0u64; BLOCK];
     for start in (0..r.n).step_by(BLOCK) {
         let len = BLOCK.min(r.n - start);
         let (num, qualified) = (&mut num[..len], &mut qualified[..len]);
         num.fill(0);
         qualified.fill(0);
         skill_numerators(l, r, x, start, num);
-        let ca = l.certs[x];
-        let certs = &r.certs[start..start + len];
-        for (v, &full) in rules.full.iter().enumerate() {
-            let sa = l.skills[v * l.n + x];
-            let col = &r.skills[v * r.n + start..v * r.n + start + len];
-            for ((q, &sb), &cb) in qualified.iter_mut().zip(col).zip(certs) {
-                let ok = (sa | sb) == full && ((ca | cb) >> v) & 1 == 1;
-                *q |= u8::from(ok) << v;
-            }
-        }
-        for ((w, &n), &q) in out[start..start + len]
+        qualified_vendors(rules, l, r, x, start, qualified);
+        let pairs = out[start..start + len]
             .iter_mut()
             .zip(&*num)
-            .zip(&*qualified)
-        {
-            *w = lookup.weights[usize::from(q) * lookup.width + usize::from(n)];
-        }
-    }
-}
-
-/// The weights of left profile `x` with every right profile.
-fn profile_row(
-    rules: &PairRules,
-    seats: &RegionSeats,
-    weigher: Weigher,
-    l: &Side,
-    r: &Side,
-    x: usize,
-    out: &mut [u16],
-) {
-    let mut num = [0u16; BLOCK];
-    let mut covered = [0u64; BLOCK];
-    for start in (0..r.n).step_by(BLOCK) {
-        let len = BLOCK.min(r.n - start);
-        let (num, covered) = (&mut num[..len], &mut covered[..len]);
-        num.fill(0);
-        covered.fill(0);
-        skill_numerators(l, r, x, start, num);
-        let ca = l.certs[x];
-        let certs = &r.certs[start..start + len];
-        for (v, (&full, &seats)) in rules.full.iter().zip(&seats.seats).enumerate() {
-            let sa = l.skills[v * l.n + x];
-            let col = &r.skills[v * r.n + start..v * r.n + start + len];
-            for ((cov, &sb), &cb) in covered.iter_mut().zip(col).zip(certs) {
-                let ok = (sa | sb) == full && ((ca | cb) >> v) & 1 == 1;
-                *cov += if ok { seats } else { 0 };
+            .zip(&*qualified);
+        match lookup {
+            Some(lookup) => {
+                for ((w, &n), &q) in pairs {
+                    *w = lookup.weights[q as usize * lookup.width + usize::from(n)];
+                }
             }
-        }
-        for ((w, &n), &c) in out[start..start + len].iter_mut().zip(&*num).zip(&*covered) {
-            // A weight is at most 1000 (a pair score of 100.0).
-            *w = weigher.parts(u32::from(n), c).2 as u16;
+            None => {
+                for ((w, &n), &q) in pairs {
+                    // A weight is at most 1000 (a pair score of 100.0).
+                    *w = weigher.parts(u32::from(n), covered(seats, q)).2 as u16;
+                }
+            }
         }
     }
 }
