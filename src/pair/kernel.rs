@@ -8,7 +8,10 @@ Per pair it computes the skill numerator Σ max(scale·level_a, scale·level_b) 
 pair skill score is that over 12·|R|, see [`super::PairRules`]) and the seats of the
 vendors the pair qualifies for (the OR of both partners' requirement masks is full and one
 of them holds a certification), then the weight through the same [`Weigher`] that
-[`super::pair_score`] uses, so both agree to the bit. With up to eight vendors the weight
+[`super::pair_score`] uses, so both agree to the bit. The vendors qualified for depend only
+on the requirements each profile meets, its *signature*, and a side has far fewer
+signatures than profiles: they are worked out once per pair of signatures and each pair of
+profiles looks its set up. With up to eight vendors the weight
 of every (set of vendors qualified for, skill numerator) is worked out once per region
 (`Lookup`, the same `Weigher` call) and each pair only looks its weight up.
 */
@@ -61,6 +64,9 @@ impl Weigher {
 /// One side of a region: its distinct profiles, column by column, and the profile of
 /// each partner. Partners with the same profile weigh the same with everyone,
 /// and a region's few thousand partners have only a few hundred distinct profiles.
+/// The vendor requirements met are fewer still: profiles are grouped by them into
+/// *signatures*, and whether a pair qualifies for a vendor is worked out per pair of
+/// signatures.
 #[derive(Debug, Clone, Default)]
 pub struct Side {
     /// Distinct profiles on this side.
@@ -69,9 +75,14 @@ pub struct Side {
     width: usize,
     /// `levels[s * n + i]`: scale(s) · capped level of profile i in the s-th skill of R.
     levels: Vec<u8>,
-    /// `skills[v * n + i]`: the interop skill requirements of vendor v profile i meets.
+    /// The signature of each profile: the vendor requirements it meets.
+    signature: Vec<u32>,
+    /// Distinct signatures.
+    signatures: usize,
+    /// `skills[v * signatures + g]`: the interop skill requirements of vendor v that
+    /// signature g meets.
     skills: Vec<u64>,
-    /// Vendors whose certification requirement profile i meets.
+    /// Vendors whose certification requirement signature g meets.
     certs: Vec<u64>,
     /// The profile of each partner, numbered by first appearance.
     profile_of: Vec<u32>,
@@ -91,22 +102,39 @@ impl Side {
                 })
             })
             .collect();
-        let n = reps.len();
+        let mut groups: FxHashMap<(&[u64], u64), u32> = FxHashMap::default();
+        let mut group_reps: Vec<&Profile> = Vec::new();
+        let signature = reps
+            .iter()
+            .map(|p| {
+                *groups
+                    .entry((&p.vendor_skills, p.vendor_certs.0))
+                    .or_insert_with(|| {
+                        group_reps.push(p);
+                        group_reps.len() as u32 - 1
+                    })
+            })
+            .collect();
+        let (n, signatures) = (reps.len(), group_reps.len());
         let (nr, nv) = (rules.skill_scale.len(), rules.full.len());
         let mut side = Side {
             n,
             width: nr,
             levels: vec![0; nr * n],
-            skills: vec![0; nv * n],
-            certs: reps.iter().map(|p| p.vendor_certs.0).collect(),
+            signature,
+            signatures,
+            skills: vec![0; nv * signatures],
+            certs: group_reps.iter().map(|p| p.vendor_certs.0).collect(),
             profile_of,
         };
         for (i, p) in reps.iter().enumerate() {
             for (s, (&l, &u)) in p.levels.iter().zip(&rules.skill_scale).enumerate() {
                 side.levels[s * n + i] = l * u as u8;
             }
+        }
+        for (g, p) in group_reps.iter().enumerate() {
             for (v, &m) in p.vendor_skills.iter().enumerate() {
-                side.skills[v * n + i] = m;
+                side.skills[v * signatures + g] = m;
             }
         }
         side
@@ -170,8 +198,24 @@ pub fn table(
     if ny > 0 {
         let min = rules.min_weight.max(1);
         let lookup = Lookup::new(rules, seats, weigher);
+        // The vendors each pair of signatures qualifies for.
+        let mut qualified = vec![0u64; left.signatures * right.signatures];
+        for (g, row) in qualified.chunks_mut(right.signatures).enumerate() {
+            qualified_vendors(rules, left, right, g, row);
+        }
         table.par_chunks_mut(ny).enumerate().for_each(|(x, out)| {
-            profile_row(rules, seats, weigher, lookup.as_ref(), left, right, x, out);
+            let g = left.signature[x] as usize;
+            let qualified = &qualified[g * right.signatures..(g + 1) * right.signatures];
+            profile_row(
+                seats,
+                weigher,
+                lookup.as_ref(),
+                left,
+                right,
+                qualified,
+                x,
+                out,
+            );
             for w in out {
                 if u32::from(*w) < min {
                     *w = 0;
@@ -203,17 +247,15 @@ fn covered(seats: &RegionSeats, mask: u64) -> u64 {
         .sum()
 }
 
-/// Marks, per pair of left profile `x` with the right profiles `start..start + q.len()`,
-/// the vendors it qualifies for: the OR of both requirement masks is full and one of
-/// the two holds a certification (bit v of `q` for vendor v).
-fn qualified_vendors(rules: &PairRules, l: &Side, r: &Side, x: usize, start: usize, q: &mut [u64]) {
-    let len = q.len();
-    let ca = l.certs[x];
-    let certs = &r.certs[start..start + len];
+/// Marks, per pair of left signature `g` with every right signature, the vendors it
+/// qualifies for: the OR of both requirement masks is full and one of the two holds a
+/// certification (bit v of `q` for vendor v).
+fn qualified_vendors(rules: &PairRules, l: &Side, r: &Side, g: usize, q: &mut [u64]) {
+    let ca = l.certs[g];
     for (v, &full) in rules.full.iter().enumerate() {
-        let sa = l.skills[v * l.n + x];
-        let col = &r.skills[v * r.n + start..v * r.n + start + len];
-        for ((q, &sb), &cb) in q.iter_mut().zip(col).zip(certs) {
+        let sa = l.skills[v * l.signatures + g];
+        let col = &r.skills[v * r.signatures..(v + 1) * r.signatures];
+        for ((q, &sb), &cb) in q.iter_mut().zip(col).zip(&r.certs) {
             let ok = (sa | sb) == full && ((ca | cb) >> v) & 1 == 1;
             *q |= u64::from(ok) << v;
         }
@@ -221,39 +263,38 @@ fn qualified_vendors(rules: &PairRules, l: &Side, r: &Side, x: usize, start: usi
 }
 
 /// The weights of left profile `x` with every right profile: looked up in the region's
-/// [`Lookup`] when it has one, else weighed from the seats of the vendors qualified for.
+/// [`Lookup`] when it has one, else weighed from the seats of the vendors qualified for
+/// (`qualified[g]` for right signature g).
 #[allow(clippy::too_many_arguments)]
 fn profile_row(
-    rules: &PairRules,
     seats: &RegionSeats,
     weigher: Weigher,
     lookup: Option<&Lookup>,
     l: &Side,
     r: &Side,
+    qualified: &[u64],
     x: usize,
     out: &mut [u16],
 ) {
     let mut num = [0u16; BLOCK];
-    let mut qualified = [0u64; BLOCK];
     for start in (0..r.n).step_by(BLOCK) {
         let len = BLOCK.min(r.n - start);
-        let (num, qualified) = (&mut num[..len], &mut qualified[..len]);
+        let num = &mut num[..len];
         num.fill(0);
-        qualified.fill(0);
         skill_numerators(l, r, x, start, num);
-        qualified_vendors(rules, l, r, x, start, qualified);
-        let pairs = out[start..start + len]
-            .iter_mut()
-            .zip(&*num)
-            .zip(&*qualified);
+        let pairs = out[start..start + len].iter_mut().zip(&*num).zip(
+            r.signature[start..start + len]
+                .iter()
+                .map(|&g| qualified[g as usize]),
+        );
         match lookup {
             Some(lookup) => {
-                for ((w, &n), &q) in pairs {
+                for ((w, &n), q) in pairs {
                     *w = lookup.weights[q as usize * lookup.width + usize::from(n)];
                 }
             }
             None => {
-                for ((w, &n), &q) in pairs {
+                for ((w, &n), q) in pairs {
                     // A weight is at most 1000 (a pair score of 100.0).
                     *w = weigher.parts(u32::from(n), covered(seats, q)).2 as u16;
                 }

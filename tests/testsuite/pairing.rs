@@ -286,7 +286,8 @@ proptest! {
     /// The kernel's weight of every pair of profiles is `pair_score`'s weight (0 below the
     /// minimum pair score), with and without install seats in the region, through the
     /// kernel's table of weights (6 vendors) and without it (the config's vendors listed
-    /// twice: 12, more than the table takes).
+    /// twice: 12, more than the table takes), with profiles that share their vendor
+    /// signature.
     #[test]
     fn the_kernel_agrees_with_the_pair_score(
         many_vendors in any::<bool>(),
@@ -321,7 +322,17 @@ proptest! {
                 })
                 .collect()
         };
-        let (left, right) = (profiles(&left), profiles(&right));
+        // Each profile again with the next one's levels: profiles that meet the same
+        // vendor requirements with other skill levels (one signature, several profiles).
+        let mixed = |mut side: Vec<Profile>| -> Vec<Profile> {
+            let n = side.len();
+            for i in 0..n {
+                let levels = side[(i + 1) % n].levels.clone();
+                side.push(Profile { levels, ..side[i].clone() });
+            }
+            side
+        };
+        let (left, right) = (mixed(profiles(&left)), mixed(profiles(&right)));
         let mut seats = seats;
         seats.resize(config.vendors.len(), 0);
         let seats = RegionSeats {
