@@ -444,6 +444,62 @@ fn scale(r: &Region<'_>) -> u64 {
         + 1
 }
 
+/// The right classes (by their profiles, `profile`) that have a weight in `row`, the
+/// row of a left class's profile, in class order: written to `out`, which has a place per
+/// class, without a branch per class (most of them have no weight, unpredictably).
+fn weighed_classes<'o>(row: &[u16], profile: &[u32], out: &'o mut [u32]) -> &'o [u32] {
+    let mut k = 0;
+    for (j, &y) in profile.iter().enumerate() {
+        out[k] = j as u32;
+        k += usize::from(row[y as usize] != 0);
+    }
+    &out[..k]
+}
+
+/// At least as many as the arcs between `left` and `right` classes: per left class, the
+/// right classes its profile has a weight with (counted once per left profile).
+fn arc_bound(r: &Region<'_>, left: &Classes, right: &Classes) -> usize {
+    let ny = r.right_profiles;
+    let mut classes_of = vec![0usize; ny];
+    right
+        .profile
+        .iter()
+        .for_each(|&y| classes_of[y as usize] += 1);
+    let mut of_profile: FxHashMap<u32, usize> = FxHashMap::default();
+    left.profile
+        .iter()
+        .map(|&x| {
+            *of_profile.entry(x).or_insert_with(|| {
+                let row = &r.table[x as usize * ny..(x as usize + 1) * ny];
+                row.iter()
+                    .zip(&classes_of)
+                    .map(|(&w, &n)| if w != 0 { n } else { 0 })
+                    .sum()
+            })
+        })
+        .sum()
+}
+
+/// The class problem's nodes, with room for `arcs` arcs.
+fn class_problem(
+    left: &Classes,
+    right: &Classes,
+    n_left: u64,
+    n_right: u64,
+    arcs: usize,
+) -> Problem {
+    let mut offsets = Vec::with_capacity(left.members.len() + 1);
+    offsets.push(0);
+    Problem {
+        left_cap: supply(left, n_right),
+        right_cap: supply(right, n_left),
+        offsets,
+        right: Vec::with_capacity(arcs),
+        weight: Vec::with_capacity(arcs),
+        cap: Vec::with_capacity(arcs),
+    }
+}
+
 /// A class's supply never exceeds what its members could use: a partner is in at most
 /// one pair with each partner of the other side.
 fn supply(c: &Classes, other: u64) -> Vec<u64> {
@@ -486,33 +542,22 @@ fn relaxed(
     }
     let mut taken = vec![0u64; right.members.len()];
     let (n_left, n_right) = (r.left_profile.len() as u64, r.right_profile.len() as u64);
-    let mut p = Problem {
-        left_cap: supply(&left, n_right),
-        right_cap: supply(&right, n_left),
-        offsets: vec![0],
-        ..Problem::default()
-    };
+    let most = arc_bound(r, &left, &right) + r.special.len();
+    let mut p = class_problem(&left, &right, n_left, n_right, most);
     // The arcs weigh their primary weight (a pair's weight, plus the keep bonus for an
     // incumbent: what `lexicographic` solves first). Per arc: its pair weight, and the
     // incumbent pair it is (if it is one).
-    let mut base: Vec<u16> = Vec::new();
-    let mut pair_of: Vec<Option<(u32, u32)>> = Vec::new();
+    let mut base: Vec<u16> = Vec::with_capacity(most);
+    let mut pair_of: Vec<Option<(u32, u32)>> = Vec::with_capacity(most);
     let right_sizes: Vec<u64> = right.members.iter().map(|m| m.len() as u64).collect();
+    let mut weighed = vec![0u32; right.profile.len()];
     for (i, &x) in left.profile.iter().enumerate() {
         let row = &r.table[x as usize * ny..(x as usize + 1) * ny];
         specials[i].iter().for_each(|&j| taken[j as usize] += 1);
         let n_i = left.members[i].len() as u64;
-        for (j, (&y, (&m_j, &taken_j))) in right
-            .profile
-            .iter()
-            .zip(right_sizes.iter().zip(&taken))
-            .enumerate()
-        {
-            let w = row[y as usize];
-            if w == 0 {
-                continue;
-            }
-            let ordinary = n_i * m_j - taken_j;
+        for &j in weighed_classes(row, &right.profile, &mut weighed) {
+            let (j, w) = (j as usize, row[right.profile[j as usize] as usize]);
+            let ordinary = n_i * right_sizes[j] - taken[j];
             if ordinary > 0 {
                 p.right.push(j as u32);
                 p.weight.push(u32::from(w));
@@ -698,18 +743,16 @@ fn alone_classes(r: &Region<'_>, row_of: &[u32], col_of: &[u32]) -> Outcome {
 
     // The class problem.
     let (n_left, n_right) = (r.left_profile.len() as u64, r.right_profile.len() as u64);
-    let mut p = Problem {
-        left_cap: supply(&left, n_right),
-        right_cap: supply(&right, n_left),
-        offsets: vec![0],
-        ..Problem::default()
-    };
+    let most = arc_bound(r, &left, &right);
+    let mut p = class_problem(&left, &right, n_left, n_right, most);
     // Per arc: the pair weight (unscaled) and whether it is an incumbent pair.
-    let (mut base, mut kept_arc): (Vec<u16>, Vec<bool>) = (Vec::new(), Vec::new());
+    let (mut base, mut kept_arc) = (Vec::with_capacity(most), Vec::with_capacity(most));
+    let mut weighed = vec![0u32; right.profile.len()];
     for (i, &x) in left.profile.iter().enumerate() {
         let row = &r.table[x as usize * ny..(x as usize + 1) * ny];
         let (li, lone) = (&left.members[i], left.members[i].len() == 1);
-        for (j, &y) in right.profile.iter().enumerate() {
+        for &j in weighed_classes(row, &right.profile, &mut weighed) {
+            let (j, y) = (j as usize, right.profile[j as usize]);
             let rj = &right.members[j];
             // Only a pair of two partners alone can be special.
             let how = if lone && rj.len() == 1 && !special.is_empty() {
