@@ -668,17 +668,32 @@ pub fn pair(d: &Dataset, config: &Config, scores: &Scores, previous: &Previous) 
     }
     let engaged = engaged_counts(d, scores.as_of);
     let partners = d.partners_by_region();
-    let regions = (0..d.regions.len() as RegionId)
+    let solve = |r: RegionId| {
+        let program = Program {
+            engagements: &by_region[r as usize],
+            partners: &partners[r as usize],
+            engaged: &engaged,
+            previous,
+        };
+        pair_region(d, config, &rules, scores, &seats[r as usize], r, program)
+    };
+    // The stage ends when its last region does: the regions are taken from one queue,
+    // the largest first, so that no large region starts when the others are done. Each
+    // region's pairing depends on its own data alone, never on the thread or the order.
+    let mut queue: Vec<RegionId> = (0..d.regions.len() as RegionId).collect();
+    queue.sort_by_key(|&r| (std::cmp::Reverse(partners[r as usize].len()), r));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut solved: Vec<(RegionId, RegionPairing)> = (0..rayon::current_num_threads())
         .into_par_iter()
-        .map(|r| {
-            let program = Program {
-                engagements: &by_region[r as usize],
-                partners: &partners[r as usize],
-                engaged: &engaged,
-                previous,
-            };
-            pair_region(d, config, &rules, scores, &seats[r as usize], r, program)
+        .flat_map_iter(|_| {
+            std::iter::from_fn(|| {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                queue.get(i).map(|&r| (r, solve(r)))
+            })
+            .collect::<Vec<_>>()
         })
         .collect();
+    solved.sort_by_key(|s| s.0);
+    let regions = solved.into_iter().map(|s| s.1).collect();
     Pairing { regions, seats }
 }
