@@ -173,6 +173,46 @@ fn distinct_rows(table: &[u16], width: usize) -> Vec<u32> {
         .collect()
 }
 
+/// Numbers the distinct columns of a `rows × width` table, by first appearance. Each
+/// column is hashed row by row (the table is read in order, not transposed) and a column
+/// takes the number of an earlier one only when the two are equal in full.
+fn distinct_columns(table: &[u16], width: usize) -> Vec<u32> {
+    let mut hash = vec![0u64; width];
+    for row in table.chunks(width) {
+        for (h, &w) in hash.iter_mut().zip(row) {
+            *h = ((*h ^ u64::from(w)).wrapping_mul(0x9e37_79b9_7f4a_7c15)).rotate_left(26);
+        }
+    }
+    let equal = |a: usize, b: usize| table.chunks(width).all(|row| row[a] == row[b]);
+    // The first column of each number, and the number of the first column of each hash.
+    let mut firsts: Vec<usize> = Vec::new();
+    let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut ids = Vec::with_capacity(width);
+    for y in 0..width {
+        let id = match by_hash.get(&hash[y]) {
+            Some(&id) if equal(firsts[id as usize], y) => id,
+            // Another column of the same hash (practically never): compared with every
+            // earlier column of that hash.
+            Some(_) => match (0..firsts.len())
+                .find(|&i| hash[firsts[i]] == hash[y] && equal(firsts[i], y))
+            {
+                Some(i) => i as u32,
+                None => {
+                    firsts.push(y);
+                    firsts.len() as u32 - 1
+                }
+            },
+            None => {
+                firsts.push(y);
+                by_hash.insert(hash[y], firsts.len() as u32 - 1);
+                firsts.len() as u32 - 1
+            }
+        };
+        ids.push(id);
+    }
+    ids
+}
+
 /// Solves `r` exactly.
 pub fn solve(r: &Region<'_>) -> Outcome {
     let Some((row_of, col_of, candidates)) = shape(r) else {
@@ -367,13 +407,7 @@ fn shape(r: &Region<'_>) -> Option<(Vec<u32>, Vec<u32>, u64)> {
     let ny = r.right_profiles;
     let nx = r.table.len().checked_div(ny).filter(|&nx| nx > 0)?;
     let row_of = distinct_rows(r.table, ny);
-    let mut transposed = vec![0u16; r.table.len()];
-    for (x, row) in r.table.chunks(ny).enumerate() {
-        for (y, &w) in row.iter().enumerate() {
-            transposed[y * nx + x] = w;
-        }
-    }
-    let col_of = distinct_rows(&transposed, nx);
+    let col_of = distinct_columns(r.table, ny);
     Some((row_of, col_of, candidate_count(r, nx, ny)))
 }
 
@@ -814,5 +848,28 @@ fn alone_classes(r: &Region<'_>, row_of: &[u32], col_of: &[u32]) -> Outcome {
         candidates: 0,
         classes: (left.members.len(), right.members.len()),
         kept,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Columns hashed in place are numbered as the rows of the transposed table are.
+        #[test]
+        fn distinct_columns_are_the_transposed_distinct_rows(
+            (rows, width, cells) in (1usize..8, 1usize..12)
+                .prop_flat_map(|(r, w)| (Just(r), Just(w), prop::collection::vec(0u16..3, r * w)))
+        ) {
+            let mut transposed = vec![0u16; cells.len()];
+            for (x, row) in cells.chunks(width).enumerate() {
+                for (y, &w) in row.iter().enumerate() {
+                    transposed[y * rows + x] = w;
+                }
+            }
+            prop_assert_eq!(distinct_columns(&cells, width), distinct_rows(&transposed, rows));
+        }
     }
 }
