@@ -5,8 +5,8 @@ large class problems whose arcs carry several units (classes of a few partners e
 **The network** is that of [`super::scaling`]: one hub node for source and sink,
 `hub → a` (capacity c_a, cost 0), `a → b` (capacity u_ab, cost −w_ab), `b → hub`
 (capacity c_b, cost 0); a circulation of least cost is a b-matching of most weight. An
-artificial root joins the spanning tree: each node has an arc to it (capacity 2⁶⁰, in
-effect unbounded; cost 0) that only the first tree uses — the root has no arc out, so these arcs never
+artificial root joins the spanning tree: each node has an arc to it (capacity 2³¹ − 1,
+above every other arc's, in effect unbounded; cost 0) that only the first tree uses — the root has no arc out, so these arcs never
 carry flow, and they are never priced.
 
 **The method** (primal network simplex; Ahuja, Magnanti and Orlin, ch. 11, and LEMON's
@@ -42,11 +42,13 @@ integers because every cost is.
 arcs of capacity 1: classes of single partners), where nearly every pivot is degenerate
 and cost scaling does as well. The certificate is checked after every solve and the
 successive-shortest-path solver takes over should it ever fail; [`solve`] declines
-(returns None) capacities or weights so large that flows or potentials could overflow.
+(returns None) capacities of 2³¹ − 1 or more, weights of 2³¹ or more (costs, capacities
+and flows are kept in 32 bits: less memory to scan) and weights so large that the
+potentials could overflow.
 
 **Cost.** Per pivot: the scanned arcs, the cycle (walked once for the apex and the
-tightest arc, again when flow moves) and the moved subtree. Memory: per arc its ends, cost, capacity, flow and state
-(33 bytes), per node eight words.
+tightest arc, again when flow moves) and the moved subtree. Memory: per arc its ends,
+cost, capacity, flow and state (21 bytes), per node eight words.
 
 **Determinism.** Scans go in arc order, each from where the last one stopped; among
 equally eligible arcs the first listed enters; the first tree is built in node order: the
@@ -68,8 +70,10 @@ const TREE: i8 = 0;
 const LIST: usize = 8;
 /// Pivots taken from one list before the next scan.
 const MINOR: usize = 8;
-/// Flows, capacities and potentials stay far below this.
+/// Potentials stay far below this.
 const LIMIT: i64 = 1 << 60;
+/// The root's arcs' capacity: above every other arc's, which are kept below it.
+const UNBOUNDED: i32 = i32::MAX;
 
 /// The spanning tree: per node its parent, the arc to it and that arc's direction, depth,
 /// and its children as a linked list.
@@ -129,9 +133,9 @@ struct Arcs {
     priced: usize,
     tail: Vec<u32>,
     head: Vec<u32>,
-    cost: Vec<i64>,
-    cap: Vec<i64>,
-    flow: Vec<i64>,
+    cost: Vec<i32>,
+    cap: Vec<i32>,
+    flow: Vec<i32>,
     state: Vec<i8>,
 }
 
@@ -140,7 +144,7 @@ impl Arcs {
     #[inline]
     fn eligibility(&self, e: usize, pi: &[i64]) -> i64 {
         i64::from(self.state[e])
-            * (self.cost[e] + pi[self.tail[e] as usize] - pi[self.head[e] as usize])
+            * (i64::from(self.cost[e]) + pi[self.tail[e] as usize] - pi[self.head[e] as usize])
     }
 
     /// Lists the eligible priced arcs from `start` on, round to the start, until `LIST` are
@@ -154,7 +158,8 @@ impl Arcs {
                 .zip(&self.cost[range.clone()])
                 .zip(self.tail[range.clone()].iter().zip(&self.head[range]));
             for (i, ((&state, &cost), (&tail, &head))) in arcs.enumerate() {
-                let c = i64::from(state) * (cost + pi[tail as usize] - pi[head as usize]);
+                let c =
+                    i64::from(state) * (i64::from(cost) + pi[tail as usize] - pi[head as usize]);
                 if c < 0 {
                     list.push((from + i) as u32);
                     if list.len() == LIST {
@@ -174,10 +179,14 @@ pub fn solve(p: &Problem) -> Option<Solution> {
     let (nl, nr, m) = (p.left_cap.len(), p.right_cap.len(), p.edges());
     let (hub, root) = (nl + nr, nl + nr + 1);
     let n = root + 1;
-    // Potentials stay within (nodes) · (largest weight); flows within the capacities.
-    let largest = i128::from(p.weight.iter().copied().max().unwrap_or(0));
-    let caps = p.left_cap.iter().chain(&p.right_cap).chain(&p.cap);
-    if largest * n as i128 >= i128::from(LIMIT) || caps.clone().any(|&c| c >= LIMIT as u64) {
+    // Potentials stay within (nodes) · (largest weight); costs, capacities and flows
+    // (within the capacities) in 32 bits.
+    let largest = p.weight.iter().copied().max().unwrap_or(0);
+    let mut caps = p.left_cap.iter().chain(&p.right_cap).chain(&p.cap);
+    if i128::from(largest) * n as i128 >= i128::from(LIMIT)
+        || largest > i32::MAX as u32
+        || caps.any(|&c| c >= UNBOUNDED as u64)
+    {
         return None;
     }
     // Priced arcs: the edges and the hub's arcs; the root's arcs follow them.
@@ -192,7 +201,7 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         flow: vec![0; total],
         state: vec![LOWER; total],
     };
-    let mut add = |tail: usize, head: usize, cost: i64, cap: i64| {
+    let mut add = |tail: usize, head: usize, cost: i32, cap: i32| {
         arcs.tail.push(tail as u32);
         arcs.head.push(head as u32);
         arcs.cost.push(cost);
@@ -203,19 +212,19 @@ pub fn solve(p: &Problem) -> Option<Solution> {
             add(
                 a,
                 nl + p.right[e] as usize,
-                -i64::from(p.weight[e]),
-                p.cap[e] as i64,
+                -(p.weight[e] as i32),
+                p.cap[e] as i32,
             );
         }
     }
     for a in 0..nl {
-        add(hub, a, 0, p.left_cap[a] as i64);
+        add(hub, a, 0, p.left_cap[a] as i32);
     }
     for b in 0..nr {
-        add(nl + b, hub, 0, p.right_cap[b] as i64);
+        add(nl + b, hub, 0, p.right_cap[b] as i32);
     }
     for v in 0..root {
-        add(v, root, 0, LIMIT);
+        add(v, root, 0, UNBOUNDED);
     }
 
     // The first tree (module docs), potentials from the root down.
@@ -228,7 +237,7 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         tree.depth[v] = tree.depth[parent] + 1;
         arcs.state[arc] = TREE;
         tree.attach(v);
-        pi[v] = pi[parent] - arcs.cost[arc];
+        pi[v] = pi[parent] - i64::from(arcs.cost[arc]);
     };
     hang(&mut tree, &mut arcs, hub, root, priced + hub);
     for b in 0..nr {
@@ -291,11 +300,11 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         // flow's direction, which keeps the tree strongly feasible.
         let room = |arcs: &Arcs, u: usize, along: i8| {
             let e = tree.pred[u] as usize;
-            if tree.dir[u] == along {
+            i64::from(if tree.dir[u] == along {
                 arcs.cap[e] - arcs.flow[e]
             } else {
                 arcs.flow[e]
-            }
+            })
         };
         let (mut u, mut v) = (first, second);
         let (mut least_first, mut at_first) = (i64::MAX, first);
@@ -316,7 +325,7 @@ pub fn solve(p: &Problem) -> Option<Solution> {
             }
         }
         let apex = u;
-        let own = arcs.cap[entering];
+        let own = i64::from(arcs.cap[entering]);
         let (delta, leaving_below) = if least_second <= own.min(least_first) {
             (least_second, Some((at_second, second)))
         } else if least_first < own {
@@ -325,16 +334,17 @@ pub fn solve(p: &Problem) -> Option<Solution> {
             (own, None)
         };
         if delta > 0 {
-            let val = i64::from(arcs.state[entering]) * delta;
+            // At most the entering arc's capacity: 32 bits.
+            let val = i32::from(arcs.state[entering]) * delta as i32;
             arcs.flow[entering] += val;
             let mut u = tail;
             while u != apex {
-                arcs.flow[tree.pred[u] as usize] -= i64::from(tree.dir[u]) * val;
+                arcs.flow[tree.pred[u] as usize] -= i32::from(tree.dir[u]) * val;
                 u = tree.parent[u] as usize;
             }
             let mut u = head;
             while u != apex {
-                arcs.flow[tree.pred[u] as usize] += i64::from(tree.dir[u]) * val;
+                arcs.flow[tree.pred[u] as usize] += i32::from(tree.dir[u]) * val;
                 u = tree.parent[u] as usize;
             }
         }
@@ -380,7 +390,8 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         }
         // Potentials shift by one amount over the subtree (the entering arc's reduced
         // cost becomes 0); depths follow the new parents.
-        let sigma = pi[v_in] - pi[u_in] - i64::from(tree.dir[u_in]) * arcs.cost[entering];
+        let sigma =
+            pi[v_in] - pi[u_in] - i64::from(tree.dir[u_in]) * i64::from(arcs.cost[entering]);
         // Preorder over the subtree, parents before children, without a stack.
         let mut x = u_in;
         'subtree: loop {

@@ -761,8 +761,18 @@ fn network_simplex_declines_what_could_overflow_and_solve_still_proves_the_optim
     assert!(s.is_proven_optimal(&p));
     // a1–b0 (800) beats a0–b0 (700) + a1–b1 (650)? No: 700 + 650 = 1,350.
     assert_eq!(s.flow, vec![1, 0, 1]);
-    // A capacity that fits: the simplex takes it.
+    // Its arcs keep capacities and flows in 32 bits: 2^31 − 1 is declined too (the root's
+    // arcs' capacity must stay above every other), as is a weight of 2^31.
+    p.left_cap[0] = (1 << 31) - 1;
+    assert_eq!(simplex::solve(&p), None);
+    assert!(solve(&p).is_proven_optimal(&p));
     p.left_cap[0] = 5;
+    p.weight[1] = 1 << 31;
+    assert_eq!(simplex::solve(&p), None);
+    assert!(solve(&p).is_proven_optimal(&p));
+    // Numbers that fit: the simplex takes them, the largest capacity included.
+    p.weight[1] = 800;
+    p.left_cap[0] = (1 << 31) - 2;
     let ns = simplex::solve(&p).expect("numbers in range");
     assert!(ns.is_proven_optimal(&p));
     assert_eq!(ns.flow, vec![1, 0, 1]);
