@@ -1,7 +1,7 @@
 /*!
 Pairing (docs/pairing.md): candidate pairs and their scores per region, then the exact
 maximum-weight b-matching of each region. Regions are independent and solved in parallel
-with rayon.
+with rayon, taken from one queue largest first.
 
 Candidates come from compact per-partner profiles: each partner's levels capped at the
 pair requirements R, a bitmask per vendor of the interop skill requirements it meets, and
