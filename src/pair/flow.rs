@@ -438,13 +438,19 @@ impl Solution {
     /// a feasible solution of the dual LP, whose objective bounds the weight of every
     /// feasible flow (weak duality): a flow that reaches it is optimal.
     pub fn is_proven_optimal(&self, p: &Problem) -> bool {
+        self.is_proven_optimal_for(p, |e| u64::from(p.weight[e]))
+    }
+
+    /// [`Solution::is_proven_optimal`] for `p` with other weights, `weight(e)` for edge e
+    /// (below 2³¹).
+    pub fn is_proven_optimal_for(&self, p: &Problem, weight: impl Fn(usize) -> u64) -> bool {
         let (y, mut dual) = (&self.duals, 0i64);
         let mut used_left = vec![0u64; p.left_cap.len()];
         let mut used_right = vec![0u64; p.right_cap.len()];
         for (a, used) in used_left.iter_mut().enumerate() {
             for e in p.offsets[a]..p.offsets[a + 1] {
-                let (b, w, f, u) = (p.right[e] as usize, p.weight[e], self.flow[e], p.cap[e]);
-                let slack = i64::from(w) - y.left[a] - y.right[b];
+                let (b, w, f, u) = (p.right[e] as usize, weight(e), self.flow[e], p.cap[e]);
+                let slack = w as i64 - y.left[a] - y.right[b];
                 if f > u || (f < u && slack > 0) {
                     return false;
                 }
@@ -464,7 +470,10 @@ impl Solution {
         within(&used_left, &p.left_cap)
             && within(&used_right, &p.right_cap)
             && y.left.iter().chain(&y.right).all(|&y| y >= 0)
-            && dual == self.weight(p) as i64
+            && dual
+                == (0..self.flow.len())
+                    .map(|e| (self.flow[e] * weight(e)) as i64)
+                    .sum::<i64>()
     }
 }
 

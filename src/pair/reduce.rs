@@ -76,6 +76,7 @@ problem is the partner problem itself — still exact, just not smaller.
 use rustc_hash::FxHashMap;
 
 use super::flow::{self, Problem};
+use super::simplex;
 
 /// One region's pairing input: partners by profile class, and the weight of every pair
 /// of profile classes.
@@ -254,14 +255,25 @@ pub fn solve(r: &Region<'_>) -> Outcome {
 /// the incumbents. That second problem has a handful of distinct weights, so it takes a
 /// handful of phases where the scaled weights of [`objective_weight`] take hundreds.
 ///
-/// `p` carries the primary weights; `pair_of` marks the incumbent arcs.
+/// `p` carries the primary weights; `pair_of` marks the incumbent arcs. When the network
+/// simplex solves `p`, [`in_one_run`] finds such a flow in one run of it instead.
 fn lexicographic(p: &Problem, pair_of: &[Option<(u32, u32)>], scale: u64) -> Vec<u64> {
-    let incumbent = |e: usize| pair_of[e].is_some();
     let first = flow::solve(p);
     debug_assert!(first.is_proven_optimal(p));
     if scale == 1 {
         return first.flow; // no incumbents: nothing to keep
     }
+    second_solve(p, pair_of, scale, first)
+}
+
+/// The second of [`lexicographic`]'s solves, from the first one's optimum.
+fn second_solve(
+    p: &Problem,
+    pair_of: &[Option<(u32, u32)>],
+    scale: u64,
+    first: flow::Solution,
+) -> Vec<u64> {
+    let incumbent = |e: usize| pair_of[e].is_some();
     let y = &first.duals;
     let mut flow = vec![0u64; p.edges()];
     let mut second = Problem {
@@ -312,6 +324,28 @@ fn lexicographic(p: &Problem, pair_of: &[Option<(u32, u32)>], scale: u64) -> Vec
         "the second solve keeps the primary optimum"
     );
     flow
+}
+
+/// The flow [`lexicographic`] finds, in one run of the network simplex
+/// ([`simplex::solve_lexicographic`]): the flow of most weight with the objective's weights
+/// `s · w + [incumbent]`, `s` at least the incumbents + 1 and above twice the nodes (so
+/// that the second phase prices only the first optimum's tight arcs), proven optimal for
+/// those weights; with it the first phase's optimum, for the two solves to start from
+/// (once its own proof is checked). None when the simplex declines the numbers or the
+/// proof fails.
+fn in_one_run(
+    p: &Problem,
+    pair_of: &[Option<(u32, u32)>],
+    scale: u64,
+) -> Option<(Vec<u64>, flow::Solution)> {
+    let nodes = (p.left_cap.len() + p.right_cap.len() + 2) as u64;
+    let s = scale.max(2 * nodes + 2);
+    let tie: Vec<u32> = pair_of.iter().map(|e| u32::from(e.is_some())).collect();
+    let (first, solution) = simplex::solve_lexicographic(p, &tie, s)?;
+    let weight = |e: usize| u64::from(p.weight[e]) * s + u64::from(tie[e]);
+    solution
+        .is_proven_optimal_for(p, weight)
+        .then_some((solution.flow, first))
 }
 
 /// The partner pairs dealt out so far, and what each partner has left: for the swaps
@@ -614,137 +648,153 @@ fn relaxed(
         specials[i].iter().for_each(|&j| taken[j as usize] = 0);
         p.offsets.push(p.right.len());
     }
-    let flow = lexicographic(&p, &pair_of, scale);
+    let first_try = (scale > 1 && flow::method(&p) == flow::Method::Simplex)
+        .then(|| in_one_run(&p, &pair_of, scale))
+        .flatten();
 
-    // Deal the flow out: the incumbents kept first, then each class arc's units to
-    // member pairs that are not special, within what each member has left.
-    let mut left_left: Vec<u32> = r.left_cap.to_vec();
-    let mut right_left: Vec<u32> = r.right_cap.to_vec();
-    let special: FxHashMap<(u32, u32), Special> =
-        r.special.iter().map(|&(a, b, s)| ((a, b), s)).collect();
-    let mut chosen: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
-    let mut pairs = Vec::new();
-    let mut kept = 0u32;
-    // Every partner to make alone, when dealing fails anywhere: all are found in one pass.
-    let mut retry: Retry = (Vec::new(), Vec::new());
-    let mut failed = false;
-    for e in 0..p.edges() {
-        if let (Some((a, b)), 1) = (pair_of[e], flow[e]) {
-            // The relaxation counts a class's capacity, not each member's.
-            if left_left[a as usize] == 0 || right_left[b as usize] == 0 {
-                retry.0.push(a);
-                retry.1.push(b);
-                continue;
-            }
-            left_left[a as usize] -= 1;
-            right_left[b as usize] -= 1;
-            chosen.insert((a, b));
-            pairs.push((a, b, u32::from(base[e])));
-            kept += 1;
-        }
-    }
-    let mut next_left = vec![0usize; left.members.len()];
-    let mut next_right = vec![0usize; right.members.len()];
-    let ordinary_from = pairs.len();
-    // The least flexible classes first: the smallest, whose members have the fewest
-    // alternatives.
-    let mut order: Vec<usize> = (0..left.members.len()).collect();
-    order.sort_by_key(|&i| (left.members[i].len(), i));
-    for i in order {
-        let members = &left.members[i];
-        // The most constrained arcs first: those into the smallest classes.
-        let mut arcs: Vec<usize> = (p.offsets[i]..p.offsets[i + 1])
-            .filter(|&e| pair_of[e].is_none() && flow[e] > 0)
-            .collect();
-        arcs.sort_by_key(|&e| (right.members[p.right[e] as usize].len(), e));
-        for e in arcs {
-            let j = p.right[e] as usize;
-            let rights = &right.members[j];
-            for _ in 0..flow[e] {
-                // Of the pairs still free, the one whose members have the most capacity
-                // left, the next in turn on a tie: left members by capacity left, each
-                // with its best right partner; the first that has one wins.
-                let most = members.iter().map(|&a| left_left[a as usize]).max();
-                let mut best: Option<(u32, u32, usize, usize)> = None;
-                'search: for la in (1..=most.unwrap_or(0)).rev() {
-                    for step in 0..members.len() {
-                        let k = (next_left[i] + step) % members.len();
-                        let a = members[k];
-                        if left_left[a as usize] != la {
-                            continue;
-                        }
-                        let mut pick: Option<(u32, usize)> = None;
-                        for rstep in 0..rights.len() {
-                            let m = (next_right[j] + rstep) % rights.len();
-                            let b = rights[m];
-                            let rb = right_left[b as usize];
-                            if rb > pick.map_or(0, |x| x.0)
-                                && !special.contains_key(&(a, b))
-                                && !chosen.contains(&(a, b))
-                            {
-                                pick = Some((rb, m));
-                            }
-                        }
-                        if let Some((rb, m)) = pick {
-                            best = Some((la, rb, k, m));
-                            break 'search;
-                        }
-                    }
+    // Deals a flow out: the incumbents kept first, then each class arc's units to member
+    // pairs that are not special, within what each member has left.
+    let deal = |flow: &[u64]| -> Result<Outcome, Retry> {
+        let mut left_left: Vec<u32> = r.left_cap.to_vec();
+        let mut right_left: Vec<u32> = r.right_cap.to_vec();
+        let special: FxHashMap<(u32, u32), Special> =
+            r.special.iter().map(|&(a, b, s)| ((a, b), s)).collect();
+        let mut chosen: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
+        let mut pairs = Vec::new();
+        let mut kept = 0u32;
+        // Every partner to make alone, when dealing fails anywhere: all are found in one pass.
+        let mut retry: Retry = (Vec::new(), Vec::new());
+        let mut failed = false;
+        for e in 0..p.edges() {
+            if let (Some((a, b)), 1) = (pair_of[e], flow[e]) {
+                // The relaxation counts a class's capacity, not each member's.
+                if left_left[a as usize] == 0 || right_left[b as usize] == 0 {
+                    retry.0.push(a);
+                    retry.1.push(b);
+                    continue;
                 }
-                if best.is_none() {
-                    let mut deal = Deal {
-                        pairs: &mut pairs,
-                        ordinary_from,
-                        chosen: &mut chosen,
-                        special: &special,
-                        left_left: &mut left_left,
-                        right_left: &mut right_left,
-                    };
-                    if deal.swap_right(members, rights, base[e])
-                        || deal.swap_left(members, rights, base[e])
-                    {
-                        continue;
-                    }
-                }
-                let Some((_, _, k, m)) = best else {
-                    // The partners of special pairs in the two classes go alone.
-                    let has_special = |x: u32, side: fn(&(u32, u32, Special)) -> u32| {
-                        r.special.iter().any(|s| side(s) == x)
-                    };
-                    retry
-                        .0
-                        .extend(members.iter().copied().filter(|&x| has_special(x, |s| s.0)));
-                    retry
-                        .1
-                        .extend(rights.iter().copied().filter(|&x| has_special(x, |s| s.1)));
-                    failed = true;
-                    break;
-                };
-                let (a, b) = (members[k], rights[m]);
-                next_left[i] = k + 1;
-                next_right[j] = m + 1;
                 left_left[a as usize] -= 1;
                 right_left[b as usize] -= 1;
                 chosen.insert((a, b));
                 pairs.push((a, b, u32::from(base[e])));
+                kept += 1;
             }
         }
+        let mut next_left = vec![0usize; left.members.len()];
+        let mut next_right = vec![0usize; right.members.len()];
+        let ordinary_from = pairs.len();
+        // The least flexible classes first: the smallest, whose members have the fewest
+        // alternatives.
+        let mut order: Vec<usize> = (0..left.members.len()).collect();
+        order.sort_by_key(|&i| (left.members[i].len(), i));
+        for i in order {
+            let members = &left.members[i];
+            // The most constrained arcs first: those into the smallest classes.
+            let mut arcs: Vec<usize> = (p.offsets[i]..p.offsets[i + 1])
+                .filter(|&e| pair_of[e].is_none() && flow[e] > 0)
+                .collect();
+            arcs.sort_by_key(|&e| (right.members[p.right[e] as usize].len(), e));
+            for e in arcs {
+                let j = p.right[e] as usize;
+                let rights = &right.members[j];
+                for _ in 0..flow[e] {
+                    // Of the pairs still free, the one whose members have the most capacity
+                    // left, the next in turn on a tie: left members by capacity left, each
+                    // with its best right partner; the first that has one wins.
+                    let most = members.iter().map(|&a| left_left[a as usize]).max();
+                    let mut best: Option<(u32, u32, usize, usize)> = None;
+                    'search: for la in (1..=most.unwrap_or(0)).rev() {
+                        for step in 0..members.len() {
+                            let k = (next_left[i] + step) % members.len();
+                            let a = members[k];
+                            if left_left[a as usize] != la {
+                                continue;
+                            }
+                            let mut pick: Option<(u32, usize)> = None;
+                            for rstep in 0..rights.len() {
+                                let m = (next_right[j] + rstep) % rights.len();
+                                let b = rights[m];
+                                let rb = right_left[b as usize];
+                                if rb > pick.map_or(0, |x| x.0)
+                                    && !special.contains_key(&(a, b))
+                                    && !chosen.contains(&(a, b))
+                                {
+                                    pick = Some((rb, m));
+                                }
+                            }
+                            if let Some((rb, m)) = pick {
+                                best = Some((la, rb, k, m));
+                                break 'search;
+                            }
+                        }
+                    }
+                    if best.is_none() {
+                        let mut deal = Deal {
+                            pairs: &mut pairs,
+                            ordinary_from,
+                            chosen: &mut chosen,
+                            special: &special,
+                            left_left: &mut left_left,
+                            right_left: &mut right_left,
+                        };
+                        if deal.swap_right(members, rights, base[e])
+                            || deal.swap_left(members, rights, base[e])
+                        {
+                            continue;
+                        }
+                    }
+                    let Some((_, _, k, m)) = best else {
+                        // The partners of special pairs in the two classes go alone.
+                        let has_special = |x: u32, side: fn(&(u32, u32, Special)) -> u32| {
+                            r.special.iter().any(|s| side(s) == x)
+                        };
+                        retry
+                            .0
+                            .extend(members.iter().copied().filter(|&x| has_special(x, |s| s.0)));
+                        retry
+                            .1
+                            .extend(rights.iter().copied().filter(|&x| has_special(x, |s| s.1)));
+                        failed = true;
+                        break;
+                    };
+                    let (a, b) = (members[k], rights[m]);
+                    next_left[i] = k + 1;
+                    next_right[j] = m + 1;
+                    left_left[a as usize] -= 1;
+                    right_left[b as usize] -= 1;
+                    chosen.insert((a, b));
+                    pairs.push((a, b, u32::from(base[e])));
+                }
+            }
+        }
+        if failed && retry.0.is_empty() && retry.1.is_empty() {
+            // No partner of a special pair in the classes concerned: every one goes alone.
+            retry.0.extend(r.special.iter().map(|s| s.0));
+            retry.1.extend(r.special.iter().map(|s| s.1));
+        }
+        if !retry.0.is_empty() || !retry.1.is_empty() {
+            return Err(retry);
+        }
+        pairs.sort_unstable();
+        Ok(Outcome {
+            pairs,
+            candidates: 0,
+            classes: (left.members.len(), right.members.len()),
+            kept,
+        })
+    };
+    match first_try {
+        // The simplex's flow, or when it cannot be dealt out the two solves' (as good;
+        // two optimal flows rarely fail in the same place) before partners go alone.
+        Some((flow, first)) => deal(&flow).or_else(|retry| {
+            if first.is_proven_optimal(&p) {
+                deal(&second_solve(&p, &pair_of, scale, first))
+            } else {
+                Err(retry)
+            }
+        }),
+        None => deal(&lexicographic(&p, &pair_of, scale)),
     }
-    if failed && retry.0.is_empty() && retry.1.is_empty() {
-        // No partner of a special pair in the classes concerned: every one goes alone.
-        retry.0.extend(r.special.iter().map(|s| s.0));
-        retry.1.extend(r.special.iter().map(|s| s.1));
-    }
-    if !retry.0.is_empty() || !retry.1.is_empty() {
-        return Err(retry);
-    }
-    pairs.sort_unstable();
-    Ok(Outcome {
-        pairs,
-        candidates: 0,
-        classes: (left.members.len(), right.members.len()),
-        kept,
-    })
 }
 
 /// Solves `r` with every partner of a special pair in a class of its own (module docs,

@@ -171,20 +171,66 @@ impl Arcs {
         }
         start
     }
+
+    /// [`Arcs::scan`] over the arcs `among` only: from `among[start]` on, round to the
+    /// start; returns where in `among` the next scan starts.
+    fn scan_among(&self, among: &[u32], start: usize, pi: &[i64], list: &mut Vec<u32>) -> usize {
+        for range in [start..among.len(), 0..start] {
+            let from = range.start;
+            for (i, &e) in among[range].iter().enumerate() {
+                if self.eligibility(e as usize, pi) < 0 {
+                    list.push(e);
+                    if list.len() == LIST {
+                        let next = from + i + 1;
+                        return if next == among.len() { 0 } else { next };
+                    }
+                }
+            }
+        }
+        start
+    }
 }
 
 /// Solves `p` by the network simplex method: its flow and dual prices. None when a
 /// capacity or the weights are too large for the flows and potentials to stay exact.
 pub fn solve(p: &Problem) -> Option<Solution> {
+    solve_then(p, None).map(|(solution, _)| solution)
+}
+
+/// Solves `p` with the weights `scale · w + tie[e]` (`tie[e]` 0 or 1, `scale` above twice
+/// the nodes), which order flows by their weight first and their ties second: first with
+/// the weights `w` alone, then on from that optimum's tree with the scaled ones. An arc's
+/// scaled reduced cost is `scale` times its first one plus at most 2·nodes + 1 in size
+/// (the ties' share, summed along tree paths), so only the arcs tight at the first
+/// optimum can enter then, and only they are priced: a few hundred pivots where a second
+/// solve from scratch takes thousands. Returns the first optimum (its flow and prices)
+/// and the scaled one (prices of the scaled weights). None as [`solve`], or when `scale`
+/// is not above twice the nodes.
+pub fn solve_lexicographic(p: &Problem, tie: &[u32], scale: u64) -> Option<(Solution, Solution)> {
+    let nodes = p.left_cap.len() + p.right_cap.len() + 2;
+    if scale <= 2 * nodes as u64 + 1 || tie.iter().any(|&t| t > 1) {
+        return None;
+    }
+    let (scaled, first) = solve_then(p, Some((tie, scale)))?;
+    Some((first?, scaled))
+}
+
+/// The simplex, and when `then` is given its second phase (see [`solve_lexicographic`]):
+/// the last optimum, and the first one when there were two phases.
+fn solve_then(p: &Problem, then: Option<(&[u32], u64)>) -> Option<(Solution, Option<Solution>)> {
     let (nl, nr, m) = (p.left_cap.len(), p.right_cap.len(), p.edges());
     let (hub, root) = (nl + nr, nl + nr + 1);
     let n = root + 1;
     // Potentials stay within (nodes) · (largest weight); costs, capacities and flows
     // (within the capacities) in 32 bits.
-    let largest = p.weight.iter().copied().max().unwrap_or(0);
+    let largest = u64::from(p.weight.iter().copied().max().unwrap_or(0));
+    let largest = match then {
+        Some((_, scale)) => largest.checked_mul(scale)?.checked_add(1)?,
+        None => largest,
+    };
     let mut caps = p.left_cap.iter().chain(&p.right_cap).chain(&p.cap);
     if i128::from(largest) * n as i128 >= i128::from(LIMIT)
-        || largest > i32::MAX as u32
+        || largest > i32::MAX as u64
         || caps.any(|&c| c >= UNBOUNDED as u64)
     {
         return None;
@@ -257,6 +303,43 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         }
     }
 
+    pivot_to_optimum(&mut arcs, &mut tree, &mut pi, None);
+    let optimum = |arcs: &Arcs, pi: &[i64]| {
+        let h = pi[hub];
+        Solution {
+            flow: arcs.flow[..m].iter().map(|&f| f as u64).collect(),
+            duals: Duals {
+                left: (0..nl).map(|a| (pi[a] - h).max(0)).collect(),
+                right: (0..nr).map(|b| (h - pi[nl + b]).max(0)).collect(),
+            },
+        }
+    };
+    let Some((tie, scale)) = then else {
+        return Some((optimum(&arcs, &pi), None));
+    };
+    let first = optimum(&arcs, &pi);
+    // The arcs tight at the first optimum (module docs of `solve_lexicographic`), the
+    // scaled costs, and the potentials that make the tree's arcs tight for them.
+    let tight: Vec<u32> = (0..priced as u32)
+        .filter(|&e| arcs.eligibility(e as usize, &pi) == 0)
+        .collect();
+    for (e, cost) in arcs.cost[..m].iter_mut().enumerate() {
+        *cost = -((u64::from(p.weight[e]) * scale + u64::from(tie[e])) as i32);
+    }
+    preorder(&mut tree, root, |tree, x| {
+        if x != root {
+            let (parent, pred) = (tree.parent[x] as usize, tree.pred[x] as usize);
+            pi[x] = pi[parent] - i64::from(tree.dir[x]) * i64::from(arcs.cost[pred]);
+        }
+    });
+    pivot_to_optimum(&mut arcs, &mut tree, &mut pi, Some(&tight));
+    Some((optimum(&arcs, &pi), Some(first)))
+}
+
+/// Pivots until no arc is eligible (module docs, "The method"), pricing the arcs `among`
+/// only when given.
+#[inline(always)] // its loop is the solver: kept in the caller's frame (5–10% faster)
+fn pivot_to_optimum(arcs: &mut Arcs, tree: &mut Tree, pi: &mut [i64], among: Option<&[u32]>) {
     let mut list: Vec<u32> = Vec::with_capacity(LIST);
     let (mut minor, mut next_scan) = (0, 0);
     let mut path: Vec<u32> = Vec::new();
@@ -266,7 +349,7 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         if minor < MINOR {
             let mut best = 0;
             list.retain(|&e| {
-                let c = arcs.eligibility(e as usize, &pi);
+                let c = arcs.eligibility(e as usize, pi);
                 if c < best {
                     best = c;
                     entering = Some(e as usize);
@@ -278,11 +361,14 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         if entering.is_none() {
             list.clear();
             minor = 0;
-            next_scan = arcs.scan(next_scan, &pi, &mut list);
+            next_scan = match among {
+                Some(among) => arcs.scan_among(among, next_scan, pi, &mut list),
+                None => arcs.scan(next_scan, pi, &mut list),
+            };
             entering = list
                 .iter()
                 .map(|&e| e as usize)
-                .min_by_key(|&e| arcs.eligibility(e, &pi));
+                .min_by_key(|&e| arcs.eligibility(e, pi));
         }
         let Some(entering) = entering else { break };
 
@@ -311,13 +397,13 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         let (mut least_second, mut at_second) = (i64::MAX, second);
         while u != v {
             if tree.depth[u] >= tree.depth[v] {
-                let d = room(&arcs, u, DOWN);
+                let d = room(arcs, u, DOWN);
                 if d < least_first {
                     (least_first, at_first) = (d, u);
                 }
                 u = tree.parent[u] as usize;
             } else {
-                let d = room(&arcs, v, UP);
+                let d = room(arcs, v, UP);
                 if d <= least_second {
                     (least_second, at_second) = (d, v);
                 }
@@ -392,31 +478,30 @@ pub fn solve(p: &Problem) -> Option<Solution> {
         // cost becomes 0); depths follow the new parents.
         let sigma =
             pi[v_in] - pi[u_in] - i64::from(tree.dir[u_in]) * i64::from(arcs.cost[entering]);
-        // Preorder over the subtree, parents before children, without a stack.
-        let mut x = u_in;
-        'subtree: loop {
+        preorder(tree, u_in, |tree, x| {
             pi[x] += sigma;
             tree.depth[x] = tree.depth[tree.parent[x] as usize] + 1;
-            if tree.first_child[x] != NONE {
-                x = tree.first_child[x] as usize;
-                continue;
-            }
-            while x != u_in {
-                if tree.next_sibling[x] != NONE {
-                    x = tree.next_sibling[x] as usize;
-                    continue 'subtree;
-                }
-                x = tree.parent[x] as usize;
-            }
-            break;
-        }
+        });
     }
-    let h = pi[hub];
-    Some(Solution {
-        flow: arcs.flow[..m].iter().map(|&f| f as u64).collect(),
-        duals: Duals {
-            left: (0..nl).map(|a| (pi[a] - h).max(0)).collect(),
-            right: (0..nr).map(|b| (h - pi[nl + b]).max(0)).collect(),
-        },
-    })
+}
+
+/// Visits `top` and the nodes below it in the tree, parents before children, without a
+/// stack: children first, then siblings, then back up.
+fn preorder(tree: &mut Tree, top: usize, mut visit: impl FnMut(&mut Tree, usize)) {
+    let mut x = top;
+    'down: loop {
+        visit(tree, x);
+        if tree.first_child[x] != NONE {
+            x = tree.first_child[x] as usize;
+            continue;
+        }
+        while x != top {
+            if tree.next_sibling[x] != NONE {
+                x = tree.next_sibling[x] as usize;
+                continue 'down;
+            }
+            x = tree.parent[x] as usize;
+        }
+        return;
+    }
 }

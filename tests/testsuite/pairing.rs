@@ -704,6 +704,96 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+
+    /// The simplex's lexicographic run: its first optimum is proven for the weights, its
+    /// second for `s · w + tie` (checked here against successive shortest paths on those
+    /// weights), and the second keeps the first's weight: ties decide only among optima.
+    #[test]
+    fn the_simplex_breaks_ties_in_one_run(
+        p in arb_problem(),
+        ties in prop::collection::vec(any::<bool>(), 12),
+    ) {
+        let tie: Vec<u32> = (0..p.edges()).map(|e| u32::from(ties[e])).collect();
+        let s = 2 * (p.left_cap.len() + p.right_cap.len() + 2) as u64 + 2;
+        let (first, second) = simplex::solve_lexicographic(&p, &tie, s).expect("numbers in range");
+        prop_assert!(first.is_proven_optimal(&p));
+        let scaled = Problem {
+            weight: p.weight.iter().zip(&tie).map(|(&w, &t)| w * s as u32 + t).collect(),
+            ..p.clone()
+        };
+        prop_assert!(feasible(&p, &second.flow));
+        prop_assert!(second.is_proven_optimal(&scaled), "the scaled certificate fails");
+        prop_assert_eq!(second.weight(&scaled), successive_shortest_paths(&scaled).weight(&scaled));
+        prop_assert_eq!(weight(&p, &second.flow), first.weight(&p));
+        prop_assert_eq!(simplex::solve_lexicographic(&p, &tie, s), Some((first, second)));
+        // A scale not above twice the nodes is declined.
+        prop_assert_eq!(simplex::solve_lexicographic(&p, &tie, s - 1), None);
+    }
+}
+
+/// A region large enough for the network simplex (about 150 × 150 classes and class arcs),
+/// with incumbents and engagements: the relaxation solved in one simplex run reaches the
+/// objective of solving with every partner of a special pair alone.
+#[test]
+fn the_relaxation_solved_by_the_simplex_reaches_the_exact_objective() {
+    let n = 150usize;
+    // A deterministic spread of six weights, every pair a candidate: many ties, for the
+    // incumbents to decide.
+    let mut x = 12345u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let table: Vec<u16> = (0..n * n).map(|_| 400 + 50 * (next() % 6) as u16).collect();
+    // Three partners a profile, of one capacity (1 or 2): classes of three, arcs of
+    // capacity 9, the simplex's kind of problem.
+    let m = 3 * n as u64;
+    let profiles: Vec<u32> = (0..m as u32).map(|i| i / 3).collect();
+    let caps: Vec<u32> = (0..m as u32).map(|i| 1 + (i / 3) % 2).collect();
+    let mut pick = || (next() % m) as u32;
+    let mut incumbents: Vec<(u32, u32)> = (0..40).map(|_| (pick(), pick())).collect();
+    incumbents.sort_unstable();
+    incumbents.dedup();
+    let engagements: Vec<(u32, u32, bool)> = (0..6)
+        .map(|k| (pick(), pick(), k % 2 == 0))
+        .filter(|e| incumbents.binary_search(&(e.0, e.1)).is_err())
+        .collect();
+    for keep_bonus in [0, 3] {
+        let pr = ProgramRegion {
+            region: (
+                table.clone(),
+                n,
+                profiles.clone(),
+                profiles.clone(),
+                caps.clone(),
+                caps.clone(),
+            ),
+            engagements: engagements.clone(),
+            incumbents: incumbents.clone(),
+            keep_bonus,
+        };
+        let (lc, rc) = pr.remaining();
+        let r = (table.clone(), n, profiles.clone(), profiles.clone(), lc, rc);
+        let objective = |out: &reduce::Outcome| {
+            let w = check_pairs(&r, out).expect("a valid pairing");
+            assert!(out.pairs.iter().all(|&(a, b, _)| !pr.forbidden(a, b)));
+            (w + u64::from(keep_bonus) * u64::from(out.kept), out.kept)
+        };
+        let relaxed = pr.solve();
+        assert!(relaxed.classes.0 * relaxed.classes.1 >= SIMPLEX_FROM_EDGES);
+        assert_eq!(
+            objective(&relaxed),
+            objective(&pr.with(reduce::solve_alone))
+        );
+        assert!(relaxed.kept > 0);
+        assert_eq!(pr.solve(), relaxed, "deterministic");
+    }
+}
+
 /// Interchangeable partners with one incumbent pair: the relaxation keeps the classes
 /// whole (one class a side) where solving with partners alone needs three.
 #[test]
