@@ -6,8 +6,8 @@ large class problems whose arcs carry several units (classes of a few partners e
 `hub → a` (capacity c_a, cost 0), `a → b` (capacity u_ab, cost −w_ab), `b → hub`
 (capacity c_b, cost 0); a circulation of least cost is a b-matching of most weight. An
 artificial root joins the spanning tree: each node has an arc to it (capacity 2³¹ − 1,
-above every other arc's, in effect unbounded; cost 0) that only the first tree uses — the root has no arc out, so these arcs never
-carry flow, and they are never priced.
+above every other arc's, in effect unbounded; cost 0) that only the first tree uses — the
+root has no arc out, so these arcs never carry flow, and they are never priced.
 
 **The method** (primal network simplex; Ahuja, Magnanti and Orlin, ch. 11, and LEMON's
 `NetworkSimplex`, whose conventions this follows). A spanning tree with node potentials π
@@ -36,6 +36,10 @@ integers because every cost is.
   linked lists: the leaving arc cuts off a subtree, which hangs again from the entering
   arc with the path between the two reversed; its potentials and depths are redone by one
   walk over it in preorder (no stack: children, then siblings, then back up).
+
+**Ties in the same run** ([`solve_lexicographic`]): from the optimum, the weights scaled
+with a tie-break added, pricing only the arcs tight at that optimum — the relaxation's
+"most incumbents kept" (`super::reduce`) without a second solve.
 
 **When it is used** ([`super::flow::solve`]): problems of at least
 [`super::flow::SIMPLEX_FROM_EDGES`] arcs, unless they are large and assignment-like (most
