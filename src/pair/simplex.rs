@@ -491,6 +491,7 @@ fn pivot_to_optimum(arcs: &mut Arcs, tree: &mut Tree, pi: &mut [i64], among: Opt
 
 /// Visits `top` and the nodes below it in the tree, parents before children, without a
 /// stack: children first, then siblings, then back up.
+#[inline(always)] // the moved subtree's walk, a sixth of the solver's time
 fn preorder(tree: &mut Tree, top: usize, mut visit: impl FnMut(&mut Tree, usize)) {
     let mut x = top;
     'down: loop {
