@@ -652,137 +652,7 @@ fn relaxed(
         .then(|| in_one_run(&p, &pair_of, scale))
         .flatten();
 
-    // Deals a flow out: the incumbents kept first, then each class arc's units to member
-    // pairs that are not special, within what each member has left.
-    let deal = |flow: &[u64]| -> Result<Outcome, Retry> {
-        let mut left_left: Vec<u32> = r.left_cap.to_vec();
-        let mut right_left: Vec<u32> = r.right_cap.to_vec();
-        let special: FxHashMap<(u32, u32), Special> =
-            r.special.iter().map(|&(a, b, s)| ((a, b), s)).collect();
-        let mut chosen: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
-        let mut pairs = Vec::new();
-        let mut kept = 0u32;
-        // Every partner to make alone, when dealing fails anywhere: all are found in one pass.
-        let mut retry: Retry = (Vec::new(), Vec::new());
-        let mut failed = false;
-        for e in 0..p.edges() {
-            if let (Some((a, b)), 1) = (pair_of[e], flow[e]) {
-                // The relaxation counts a class's capacity, not each member's.
-                if left_left[a as usize] == 0 || right_left[b as usize] == 0 {
-                    retry.0.push(a);
-                    retry.1.push(b);
-                    continue;
-                }
-                left_left[a as usize] -= 1;
-                right_left[b as usize] -= 1;
-                chosen.insert((a, b));
-                pairs.push((a, b, u32::from(base[e])));
-                kept += 1;
-            }
-        }
-        let mut next_left = vec![0usize; left.members.len()];
-        let mut next_right = vec![0usize; right.members.len()];
-        let ordinary_from = pairs.len();
-        // The least flexible classes first: the smallest, whose members have the fewest
-        // alternatives.
-        let mut order: Vec<usize> = (0..left.members.len()).collect();
-        order.sort_by_key(|&i| (left.members[i].len(), i));
-        for i in order {
-            let members = &left.members[i];
-            // The most constrained arcs first: those into the smallest classes.
-            let mut arcs: Vec<usize> = (p.offsets[i]..p.offsets[i + 1])
-                .filter(|&e| pair_of[e].is_none() && flow[e] > 0)
-                .collect();
-            arcs.sort_by_key(|&e| (right.members[p.right[e] as usize].len(), e));
-            for e in arcs {
-                let j = p.right[e] as usize;
-                let rights = &right.members[j];
-                for _ in 0..flow[e] {
-                    // Of the pairs still free, the one whose members have the most capacity
-                    // left, the next in turn on a tie: left members by capacity left, each
-                    // with its best right partner; the first that has one wins.
-                    let most = members.iter().map(|&a| left_left[a as usize]).max();
-                    let mut best: Option<(u32, u32, usize, usize)> = None;
-                    'search: for la in (1..=most.unwrap_or(0)).rev() {
-                        for step in 0..members.len() {
-                            let k = (next_left[i] + step) % members.len();
-                            let a = members[k];
-                            if left_left[a as usize] != la {
-                                continue;
-                            }
-                            let mut pick: Option<(u32, usize)> = None;
-                            for rstep in 0..rights.len() {
-                                let m = (next_right[j] + rstep) % rights.len();
-                                let b = rights[m];
-                                let rb = right_left[b as usize];
-                                if rb > pick.map_or(0, |x| x.0)
-                                    && !special.contains_key(&(a, b))
-                                    && !chosen.contains(&(a, b))
-                                {
-                                    pick = Some((rb, m));
-                                }
-                            }
-                            if let Some((rb, m)) = pick {
-                                best = Some((la, rb, k, m));
-                                break 'search;
-                            }
-                        }
-                    }
-                    if best.is_none() {
-                        let mut deal = Deal {
-                            pairs: &mut pairs,
-                            ordinary_from,
-                            chosen: &mut chosen,
-                            special: &special,
-                            left_left: &mut left_left,
-                            right_left: &mut right_left,
-                        };
-                        if deal.swap_right(members, rights, base[e])
-                            || deal.swap_left(members, rights, base[e])
-                        {
-                            continue;
-                        }
-                    }
-                    let Some((_, _, k, m)) = best else {
-                        // The partners of special pairs in the two classes go alone.
-                        let has_special = |x: u32, side: fn(&(u32, u32, Special)) -> u32| {
-                            r.special.iter().any(|s| side(s) == x)
-                        };
-                        retry
-                            .0
-                            .extend(members.iter().copied().filter(|&x| has_special(x, |s| s.0)));
-                        retry
-                            .1
-                            .extend(rights.iter().copied().filter(|&x| has_special(x, |s| s.1)));
-                        failed = true;
-                        break;
-                    };
-                    let (a, b) = (members[k], rights[m]);
-                    next_left[i] = k + 1;
-                    next_right[j] = m + 1;
-                    left_left[a as usize] -= 1;
-                    right_left[b as usize] -= 1;
-                    chosen.insert((a, b));
-                    pairs.push((a, b, u32::from(base[e])));
-                }
-            }
-        }
-        if failed && retry.0.is_empty() && retry.1.is_empty() {
-            // No partner of a special pair in the classes concerned: every one goes alone.
-            retry.0.extend(r.special.iter().map(|s| s.0));
-            retry.1.extend(r.special.iter().map(|s| s.1));
-        }
-        if !retry.0.is_empty() || !retry.1.is_empty() {
-            return Err(retry);
-        }
-        pairs.sort_unstable();
-        Ok(Outcome {
-            pairs,
-            candidates: 0,
-            classes: (left.members.len(), right.members.len()),
-            kept,
-        })
-    };
+    let deal = |flow: &[u64]| deal_out(r, &p, &pair_of, &base, &left, &right, flow);
     match first_try {
         // The simplex's flow, or when it cannot be dealt out the two solves' (as good;
         // two optimal flows rarely fail in the same place) before partners go alone.
@@ -795,6 +665,149 @@ fn relaxed(
         }),
         None => deal(&lexicographic(&p, &pair_of, scale)),
     }
+}
+
+/// Deals the relaxation's `flow` out to partners (module docs, "The relaxation"): the
+/// incumbents kept first, then each class arc's units to member pairs that are not
+/// special, within what each member has left. `p` is the relaxation between the `left` and
+/// `right` classes, `pair_of` its incumbent arcs' pairs and `base` its arcs' pair weights.
+/// When it cannot, the partners to make alone for the next attempt.
+fn deal_out(
+    r: &Region<'_>,
+    p: &Problem,
+    pair_of: &[Option<(u32, u32)>],
+    base: &[u16],
+    left: &Classes,
+    right: &Classes,
+    flow: &[u64],
+) -> Result<Outcome, Retry> {
+    let mut left_left: Vec<u32> = r.left_cap.to_vec();
+    let mut right_left: Vec<u32> = r.right_cap.to_vec();
+    let special: FxHashMap<(u32, u32), Special> =
+        r.special.iter().map(|&(a, b, s)| ((a, b), s)).collect();
+    let mut chosen: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
+    let mut pairs = Vec::new();
+    let mut kept = 0u32;
+    // Every partner to make alone, when dealing fails anywhere: all are found in one pass.
+    let mut retry: Retry = (Vec::new(), Vec::new());
+    let mut failed = false;
+    for e in 0..p.edges() {
+        if let (Some((a, b)), 1) = (pair_of[e], flow[e]) {
+            // The relaxation counts a class's capacity, not each member's.
+            if left_left[a as usize] == 0 || right_left[b as usize] == 0 {
+                retry.0.push(a);
+                retry.1.push(b);
+                continue;
+            }
+            left_left[a as usize] -= 1;
+            right_left[b as usize] -= 1;
+            chosen.insert((a, b));
+            pairs.push((a, b, u32::from(base[e])));
+            kept += 1;
+        }
+    }
+    let mut next_left = vec![0usize; left.members.len()];
+    let mut next_right = vec![0usize; right.members.len()];
+    let ordinary_from = pairs.len();
+    // The least flexible classes first: the smallest, whose members have the fewest
+    // alternatives.
+    let mut order: Vec<usize> = (0..left.members.len()).collect();
+    order.sort_by_key(|&i| (left.members[i].len(), i));
+    for i in order {
+        let members = &left.members[i];
+        // The most constrained arcs first: those into the smallest classes.
+        let mut arcs: Vec<usize> = (p.offsets[i]..p.offsets[i + 1])
+            .filter(|&e| pair_of[e].is_none() && flow[e] > 0)
+            .collect();
+        arcs.sort_by_key(|&e| (right.members[p.right[e] as usize].len(), e));
+        for e in arcs {
+            let j = p.right[e] as usize;
+            let rights = &right.members[j];
+            for _ in 0..flow[e] {
+                // Of the pairs still free, the one whose members have the most capacity
+                // left, the next in turn on a tie: left members by capacity left, each
+                // with its best right partner; the first that has one wins.
+                let most = members.iter().map(|&a| left_left[a as usize]).max();
+                let mut best: Option<(u32, u32, usize, usize)> = None;
+                'search: for la in (1..=most.unwrap_or(0)).rev() {
+                    for step in 0..members.len() {
+                        let k = (next_left[i] + step) % members.len();
+                        let a = members[k];
+                        if left_left[a as usize] != la {
+                            continue;
+                        }
+                        let mut pick: Option<(u32, usize)> = None;
+                        for rstep in 0..rights.len() {
+                            let m = (next_right[j] + rstep) % rights.len();
+                            let b = rights[m];
+                            let rb = right_left[b as usize];
+                            if rb > pick.map_or(0, |x| x.0)
+                                && !special.contains_key(&(a, b))
+                                && !chosen.contains(&(a, b))
+                            {
+                                pick = Some((rb, m));
+                            }
+                        }
+                        if let Some((rb, m)) = pick {
+                            best = Some((la, rb, k, m));
+                            break 'search;
+                        }
+                    }
+                }
+                if best.is_none() {
+                    let mut deal = Deal {
+                        pairs: &mut pairs,
+                        ordinary_from,
+                        chosen: &mut chosen,
+                        special: &special,
+                        left_left: &mut left_left,
+                        right_left: &mut right_left,
+                    };
+                    if deal.swap_right(members, rights, base[e])
+                        || deal.swap_left(members, rights, base[e])
+                    {
+                        continue;
+                    }
+                }
+                let Some((_, _, k, m)) = best else {
+                    // The partners of special pairs in the two classes go alone.
+                    let has_special = |x: u32, side: fn(&(u32, u32, Special)) -> u32| {
+                        r.special.iter().any(|s| side(s) == x)
+                    };
+                    retry
+                        .0
+                        .extend(members.iter().copied().filter(|&x| has_special(x, |s| s.0)));
+                    retry
+                        .1
+                        .extend(rights.iter().copied().filter(|&x| has_special(x, |s| s.1)));
+                    failed = true;
+                    break;
+                };
+                let (a, b) = (members[k], rights[m]);
+                next_left[i] = k + 1;
+                next_right[j] = m + 1;
+                left_left[a as usize] -= 1;
+                right_left[b as usize] -= 1;
+                chosen.insert((a, b));
+                pairs.push((a, b, u32::from(base[e])));
+            }
+        }
+    }
+    if failed && retry.0.is_empty() && retry.1.is_empty() {
+        // No partner of a special pair in the classes concerned: every one goes alone.
+        retry.0.extend(r.special.iter().map(|s| s.0));
+        retry.1.extend(r.special.iter().map(|s| s.1));
+    }
+    if !retry.0.is_empty() || !retry.1.is_empty() {
+        return Err(retry);
+    }
+    pairs.sort_unstable();
+    Ok(Outcome {
+        pairs,
+        candidates: 0,
+        classes: (left.members.len(), right.members.len()),
+        kept,
+    })
 }
 
 /// Solves `r` with every partner of a special pair in a class of its own (module docs,
