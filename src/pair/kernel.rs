@@ -11,9 +11,9 @@ of them holds a certification), then the weight through the same [`Weigher`] tha
 [`super::pair_score`] uses, so both agree to the bit. The vendors qualified for depend only
 on the requirements each profile meets, its *signature*, and a side has far fewer
 signatures than profiles: they are worked out once per pair of signatures and each pair of
-profiles looks its set up. With up to eight vendors the weight
-of every (set of vendors qualified for, skill numerator) is worked out once per region
-(`Lookup`, the same `Weigher` call) and each pair only looks its weight up.
+profiles looks its set up. With up to eight vendors the weight of every (set of vendors
+qualified for, skill numerator) is worked out once per region (`Lookup`, the same
+`Weigher` call) and each pair only looks its weight up.
 */
 
 use rayon::prelude::*;

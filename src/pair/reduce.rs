@@ -340,7 +340,7 @@ fn in_one_run(
 ) -> Option<(Vec<u64>, flow::Solution)> {
     let nodes = (p.left_cap.len() + p.right_cap.len() + 2) as u64;
     let s = scale.max(2 * nodes + 2);
-    let tie: Vec<u32> = pair_of.iter().map(|e| u32::from(e.is_some())).collect();
+    let tie: Vec<bool> = pair_of.iter().map(Option::is_some).collect();
     let (first, solution) = simplex::solve_lexicographic(p, &tie, s)?;
     let weight = |e: usize| u64::from(p.weight[e]) * s + u64::from(tie[e]);
     solution

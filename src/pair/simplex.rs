@@ -201,18 +201,18 @@ pub fn solve(p: &Problem) -> Option<Solution> {
     solve_then(p, None).map(|(solution, _)| solution)
 }
 
-/// Solves `p` with the weights `scale · w + tie[e]` (`tie[e]` 0 or 1, `scale` above twice
-/// the nodes), which order flows by their weight first and their ties second: first with
-/// the weights `w` alone, then on from that optimum's tree with the scaled ones. An arc's
+/// Solves `p` with the weights `scale · w + [tie[e]]` (`scale` above twice the nodes),
+/// which order flows by their weight first and their ties second: first with the weights
+/// `w` alone, then on from that optimum's tree with the scaled ones. An arc's
 /// scaled reduced cost is `scale` times its first one plus at most 2·nodes + 1 in size
 /// (the ties' share, summed along tree paths), so only the arcs tight at the first
 /// optimum can enter then, and only they are priced: a few hundred pivots where a second
 /// solve from scratch takes thousands. Returns the first optimum (its flow and prices)
 /// and the scaled one (prices of the scaled weights). None as [`solve`], or when `scale`
 /// is not above twice the nodes.
-pub fn solve_lexicographic(p: &Problem, tie: &[u32], scale: u64) -> Option<(Solution, Solution)> {
+pub fn solve_lexicographic(p: &Problem, tie: &[bool], scale: u64) -> Option<(Solution, Solution)> {
     let nodes = p.left_cap.len() + p.right_cap.len() + 2;
-    if scale <= 2 * nodes as u64 + 1 || tie.iter().any(|&t| t > 1) {
+    if scale <= 2 * nodes as u64 + 1 {
         return None;
     }
     let (scaled, first) = solve_then(p, Some((tie, scale)))?;
@@ -221,7 +221,7 @@ pub fn solve_lexicographic(p: &Problem, tie: &[u32], scale: u64) -> Option<(Solu
 
 /// The simplex, and when `then` is given its second phase (see [`solve_lexicographic`]):
 /// the last optimum, and the first one when there were two phases.
-fn solve_then(p: &Problem, then: Option<(&[u32], u64)>) -> Option<(Solution, Option<Solution>)> {
+fn solve_then(p: &Problem, then: Option<(&[bool], u64)>) -> Option<(Solution, Option<Solution>)> {
     let (nl, nr, m) = (p.left_cap.len(), p.right_cap.len(), p.edges());
     let (hub, root) = (nl + nr, nl + nr + 1);
     let n = root + 1;

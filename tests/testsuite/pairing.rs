@@ -715,21 +715,21 @@ proptest! {
         p in arb_problem(),
         ties in prop::collection::vec(any::<bool>(), 12),
     ) {
-        let tie: Vec<u32> = (0..p.edges()).map(|e| u32::from(ties[e])).collect();
+        let tie = &ties[..p.edges()];
         let s = 2 * (p.left_cap.len() + p.right_cap.len() + 2) as u64 + 2;
-        let (first, second) = simplex::solve_lexicographic(&p, &tie, s).expect("numbers in range");
+        let (first, second) = simplex::solve_lexicographic(&p, tie, s).expect("numbers in range");
         prop_assert!(first.is_proven_optimal(&p));
         let scaled = Problem {
-            weight: p.weight.iter().zip(&tie).map(|(&w, &t)| w * s as u32 + t).collect(),
+            weight: p.weight.iter().zip(tie).map(|(&w, &t)| w * s as u32 + u32::from(t)).collect(),
             ..p.clone()
         };
         prop_assert!(feasible(&p, &second.flow));
         prop_assert!(second.is_proven_optimal(&scaled), "the scaled certificate fails");
         prop_assert_eq!(second.weight(&scaled), successive_shortest_paths(&scaled).weight(&scaled));
         prop_assert_eq!(weight(&p, &second.flow), first.weight(&p));
-        prop_assert_eq!(simplex::solve_lexicographic(&p, &tie, s), Some((first, second)));
+        prop_assert_eq!(simplex::solve_lexicographic(&p, tie, s), Some((first, second)));
         // A scale not above twice the nodes is declined.
-        prop_assert_eq!(simplex::solve_lexicographic(&p, &tie, s - 1), None);
+        prop_assert_eq!(simplex::solve_lexicographic(&p, tie, s - 1), None);
     }
 }
 
