@@ -32,6 +32,13 @@ integers because every cost is.
   degenerate (no flow moves, the tree changes), and eligible arcs are rare near the
   optimum, so cheap pivots and scans that resume, not a full pass per pivot, decide the
   speed.
+- *Scans eight arcs at a time.* Potentials are kept in 32 bits when the weights allow
+  (each is a sum along a tree path, so `(2·nodes + 1)·largest weight` below 2³¹: pair
+  scores of at most 1,000 tenths on up to a million nodes), and then, on processors with
+  AVX2, a scan gathers the potentials of eight arcs' ends at once and finds the eligible
+  ones as a bit mask — a sixth faster on LV15's class problems. It lists the same arcs as
+  the scan one by one, and 32- and 64-bit potentials give the same reduced costs, so the
+  pivots and the flow never depend on the processor.
 - *Tree updates.* Parent, arc to the parent and its direction, depth, and children as
   linked lists: the leaving arc cuts off a subtree, which hangs again from the entering
   arc with the path between the two reversed; its potentials and depths are redone by one
@@ -52,7 +59,7 @@ potentials could overflow.
 
 **Cost.** Per pivot: the scanned arcs, the cycle (walked once for the apex and the
 tightest arc, again when flow moves) and the moved subtree. Memory: per arc its ends,
-cost, capacity, flow and state (21 bytes), per node eight words.
+cost, capacity, flow and state (21 bytes), per node seven words and its potential.
 
 **Determinism.** Scans go in arc order, each from where the last one stopped; among
 equally eligible arcs the first listed enters; the first tree is built in node order: the
@@ -132,6 +139,7 @@ impl Tree {
 
 /// The arcs: left-to-right edges (as in the problem), then the hub's arcs to the left
 /// nodes, the right nodes' arcs to the hub, and each node's arc to the root.
+#[derive(Debug)]
 struct Arcs {
     /// The priced arcs (edges and the hub's) come first.
     priced: usize,
@@ -146,14 +154,14 @@ struct Arcs {
 impl Arcs {
     /// `state · reduced cost`: negative exactly when the arc may enter.
     #[inline]
-    fn eligibility(&self, e: usize, pi: &[i64]) -> i64 {
-        i64::from(self.state[e])
-            * (i64::from(self.cost[e]) + pi[self.tail[e] as usize] - pi[self.head[e] as usize])
+    fn eligibility<P: Potential>(&self, e: usize, pi: &[P]) -> i64 {
+        let (tail, head) = (pi[self.tail[e] as usize], pi[self.head[e] as usize]);
+        i64::from(self.state[e]) * (i64::from(self.cost[e]) + tail.into() - head.into())
     }
 
     /// Lists the eligible priced arcs from `start` on, round to the start, until `LIST` are
     /// found; returns where the next scan starts.
-    fn scan(&self, start: usize, pi: &[i64], list: &mut Vec<u32>) -> usize {
+    fn scan<P: Potential>(&self, start: usize, pi: &[P], list: &mut Vec<u32>) -> usize {
         let priced = self.priced;
         for range in [start..priced, 0..start] {
             let from = range.start;
@@ -162,8 +170,8 @@ impl Arcs {
                 .zip(&self.cost[range.clone()])
                 .zip(self.tail[range.clone()].iter().zip(&self.head[range]));
             for (i, ((&state, &cost), (&tail, &head))) in arcs.enumerate() {
-                let c =
-                    i64::from(state) * (i64::from(cost) + pi[tail as usize] - pi[head as usize]);
+                let (tail, head) = (pi[tail as usize].into(), pi[head as usize].into());
+                let c = i64::from(state) * (i64::from(cost) + tail - head);
                 if c < 0 {
                     list.push((from + i) as u32);
                     if list.len() == LIST {
@@ -176,9 +184,65 @@ impl Arcs {
         start
     }
 
+    /// [`Arcs::scan`] eight arcs at a time: the potentials of their ends gathered, the
+    /// eligible ones found as the sign bits of `state · reduced cost` — the same list and
+    /// the same next start.
+    ///
+    /// # Safety
+    ///
+    /// The processor has AVX2, every arc's ends are below `pi.len()`, and the potentials
+    /// keep every reduced cost within 32 bits (see [`fits_32_bits`]).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn scan_avx2(&self, start: usize, pi: &[i32], list: &mut Vec<u32>) -> usize {
+        use std::arch::x86_64::*;
+        let priced = self.priced;
+        for range in [start..priced, 0..start] {
+            let mut i = range.start;
+            while i < range.end {
+                let (mut mask, width) = if i + 8 <= range.end {
+                    // SAFETY: arcs i..i + 8 exist (below `priced`, below every array's
+                    // length) and their ends index `pi` (the caller's promise).
+                    let reduced = unsafe {
+                        let tail = _mm256_loadu_si256(self.tail.as_ptr().add(i).cast());
+                        let head = _mm256_loadu_si256(self.head.as_ptr().add(i).cast());
+                        let cost = _mm256_loadu_si256(self.cost.as_ptr().add(i).cast());
+                        let tail = _mm256_i32gather_epi32::<4>(pi.as_ptr(), tail);
+                        let head = _mm256_i32gather_epi32::<4>(pi.as_ptr(), head);
+                        _mm256_sub_epi32(_mm256_add_epi32(cost, tail), head)
+                    };
+                    // SAFETY: the arcs' eight states are there (as above).
+                    let state = unsafe { _mm_loadl_epi64(self.state.as_ptr().add(i).cast()) };
+                    // state · reduced cost (a tree arc's state 0 gives 0): negative when
+                    // eligible, its sign bit one bit of the mask.
+                    let product = _mm256_sign_epi32(reduced, _mm256_cvtepi8_epi32(state));
+                    (_mm256_movemask_ps(_mm256_castsi256_ps(product)) as u32, 8)
+                } else {
+                    (u32::from(self.eligibility(i, pi) < 0), 1)
+                };
+                while mask != 0 {
+                    let e = i + mask.trailing_zeros() as usize;
+                    mask &= mask - 1;
+                    list.push(e as u32);
+                    if list.len() == LIST {
+                        return if e + 1 == priced { 0 } else { e + 1 };
+                    }
+                }
+                i += width;
+            }
+        }
+        start
+    }
+
     /// [`Arcs::scan`] over the arcs `among` only: from `among[start]` on, round to the
     /// start; returns where in `among` the next scan starts.
-    fn scan_among(&self, among: &[u32], start: usize, pi: &[i64], list: &mut Vec<u32>) -> usize {
+    fn scan_among<P: Potential>(
+        &self,
+        among: &[u32],
+        start: usize,
+        pi: &[P],
+        list: &mut Vec<u32>,
+    ) -> usize {
         for range in [start..among.len(), 0..start] {
             let from = range.start;
             for (i, &e) in among[range].iter().enumerate() {
@@ -193,6 +257,62 @@ impl Arcs {
         }
         start
     }
+}
+
+/// Node potentials: 32 bits when the weights keep them and every reduced cost in range
+/// ([`fits_32_bits`]), so that a scan tests eight arcs at once where the processor can
+/// gather them (AVX2); 64 bits otherwise. The reduced costs are the same numbers either
+/// way, so the pivots and the flow are too.
+trait Potential:
+    Copy
+    + Default
+    + From<i32>
+    + Into<i64>
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::AddAssign
+{
+    /// [`Arcs::scan`], as fast as the potentials' width allows.
+    #[inline(always)]
+    fn scan(arcs: &Arcs, start: usize, pi: &[Self], list: &mut Vec<u32>) -> usize {
+        arcs.scan(start, pi, list)
+    }
+}
+
+impl Potential for i64 {}
+
+impl Potential for i32 {
+    #[inline(always)]
+    fn scan(arcs: &Arcs, start: usize, pi: &[i32], list: &mut Vec<u32>) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is there; the arcs join nodes of the tree, which `pi` numbers;
+            // 32-bit potentials are used only where `fits_32_bits` holds.
+            return unsafe { arcs.scan_avx2(start, pi, list) };
+        }
+        arcs.scan(start, pi, list)
+    }
+}
+
+/// Whether potentials and reduced costs stay within 32 bits with weights up to `largest`
+/// on `nodes` nodes: a potential is a sum along a tree path (at most `nodes` arcs), a
+/// reduced cost a cost plus two potentials.
+fn fits_32_bits(largest: u64, nodes: usize) -> bool {
+    u128::from(largest)
+        .checked_mul(2 * nodes as u128 + 1)
+        .is_some_and(|bound| bound <= i32::MAX as u128)
+}
+
+/// The potentials that make every tree arc's reduced cost 0, from the root down.
+fn potentials<P: Potential>(tree: &mut Tree, arcs: &Arcs, root: usize) -> Vec<P> {
+    let mut pi = vec![P::default(); tree.parent.len()];
+    preorder(tree, root, |tree, x| {
+        if x != root {
+            let (parent, pred) = (tree.parent[x] as usize, tree.pred[x] as usize);
+            pi[x] = pi[parent] - P::from(i32::from(tree.dir[x]) * arcs.cost[pred]);
+        }
+    });
+    pi
 }
 
 /// Solves `p` by the network simplex method: its flow and dual prices. None when a
@@ -277,17 +397,15 @@ fn solve_then(p: &Problem, then: Option<(&[bool], u64)>) -> Option<(Solution, Op
         add(v, root, 0, UNBOUNDED);
     }
 
-    // The first tree (module docs), potentials from the root down.
+    // The first tree (module docs).
     let mut tree = Tree::new(n);
-    let mut pi = vec![0i64; n];
-    let mut hang = |tree: &mut Tree, arcs: &mut Arcs, v: usize, parent: usize, arc: usize| {
+    let hang = |tree: &mut Tree, arcs: &mut Arcs, v: usize, parent: usize, arc: usize| {
         tree.parent[v] = parent as u32;
         tree.pred[v] = arc as u32;
         tree.dir[v] = UP;
         tree.depth[v] = tree.depth[parent] + 1;
         arcs.state[arc] = TREE;
         tree.attach(v);
-        pi[v] = pi[parent] - i64::from(arcs.cost[arc]);
     };
     hang(&mut tree, &mut arcs, hub, root, priced + hub);
     for b in 0..nr {
@@ -307,8 +425,14 @@ fn solve_then(p: &Problem, then: Option<(&[bool], u64)>) -> Option<(Solution, Op
         }
     }
 
-    pivot_to_optimum(&mut arcs, &mut tree, &mut pi, None);
-    let optimum = |arcs: &Arcs, pi: &[i64]| {
+    // The first optimum, with 32-bit potentials where they fit (the same pivots either way).
+    let first_largest = u64::from(p.weight.iter().copied().max().unwrap_or(0));
+    let (first_pi, tight) = if fits_32_bits(first_largest, n) {
+        first_optimum::<i32>(&mut arcs, &mut tree, root, then.is_some())
+    } else {
+        first_optimum::<i64>(&mut arcs, &mut tree, root, then.is_some())
+    };
+    let solution = |arcs: &Arcs, pi: &[i64]| {
         let h = pi[hub];
         Solution {
             flow: arcs.flow[..m].iter().map(|&f| f as u64).collect(),
@@ -318,32 +442,50 @@ fn solve_then(p: &Problem, then: Option<(&[bool], u64)>) -> Option<(Solution, Op
             },
         }
     };
+    let first = solution(&arcs, &first_pi);
     let Some((tie, scale)) = then else {
-        return Some((optimum(&arcs, &pi), None));
+        return Some((first, None));
     };
-    let first = optimum(&arcs, &pi);
-    // The arcs tight at the first optimum (module docs of `solve_lexicographic`), the
-    // scaled costs, and the potentials that make the tree's arcs tight for them.
-    let tight: Vec<u32> = (0..priced as u32)
-        .filter(|&e| arcs.eligibility(e as usize, &pi) == 0)
-        .collect();
+    // The arcs tight at the first optimum (module docs of `solve_lexicographic`) with the
+    // scaled costs, from the potentials that make the tree's arcs tight for those.
     for (e, cost) in arcs.cost[..m].iter_mut().enumerate() {
         *cost = -((u64::from(p.weight[e]) * scale + u64::from(tie[e])) as i32);
     }
-    preorder(&mut tree, root, |tree, x| {
-        if x != root {
-            let (parent, pred) = (tree.parent[x] as usize, tree.pred[x] as usize);
-            pi[x] = pi[parent] - i64::from(tree.dir[x]) * i64::from(arcs.cost[pred]);
-        }
-    });
+    let mut pi = potentials::<i64>(&mut tree, &arcs, root);
     pivot_to_optimum(&mut arcs, &mut tree, &mut pi, Some(&tight));
-    Some((optimum(&arcs, &pi), Some(first)))
+    Some((solution(&arcs, &pi), Some(first)))
+}
+
+/// Pivots from the first tree to an optimum with potentials of type `P`; returns them
+/// (as 64-bit numbers) and, when `tight` is asked for, the priced arcs whose reduced cost
+/// is 0 there.
+fn first_optimum<P: Potential>(
+    arcs: &mut Arcs,
+    tree: &mut Tree,
+    root: usize,
+    tight: bool,
+) -> (Vec<i64>, Vec<u32>) {
+    let mut pi = potentials::<P>(tree, arcs, root);
+    pivot_to_optimum(arcs, tree, &mut pi, None);
+    let tight = if tight {
+        (0..arcs.priced as u32)
+            .filter(|&e| arcs.eligibility(e as usize, &pi) == 0)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (pi.into_iter().map(Into::into).collect(), tight)
 }
 
 /// Pivots until no arc is eligible (module docs, "The method"), pricing the arcs `among`
 /// only when given.
 #[inline(always)] // its loop is the solver: kept in the caller's frame (5–10% faster)
-fn pivot_to_optimum(arcs: &mut Arcs, tree: &mut Tree, pi: &mut [i64], among: Option<&[u32]>) {
+fn pivot_to_optimum<P: Potential>(
+    arcs: &mut Arcs,
+    tree: &mut Tree,
+    pi: &mut [P],
+    among: Option<&[u32]>,
+) {
     let mut list: Vec<u32> = Vec::with_capacity(LIST);
     let (mut minor, mut next_scan) = (0, 0);
     let mut path: Vec<u32> = Vec::new();
@@ -367,7 +509,7 @@ fn pivot_to_optimum(arcs: &mut Arcs, tree: &mut Tree, pi: &mut [i64], among: Opt
             minor = 0;
             next_scan = match among {
                 Some(among) => arcs.scan_among(among, next_scan, pi, &mut list),
-                None => arcs.scan(next_scan, pi, &mut list),
+                None => P::scan(arcs, next_scan, pi, &mut list),
             };
             entering = list
                 .iter()
@@ -480,8 +622,7 @@ fn pivot_to_optimum(arcs: &mut Arcs, tree: &mut Tree, pi: &mut [i64], among: Opt
         }
         // Potentials shift by one amount over the subtree (the entering arc's reduced
         // cost becomes 0); depths follow the new parents.
-        let sigma =
-            pi[v_in] - pi[u_in] - i64::from(tree.dir[u_in]) * i64::from(arcs.cost[entering]);
+        let sigma = pi[v_in] - pi[u_in] - P::from(i32::from(tree.dir[u_in]) * arcs.cost[entering]);
         preorder(tree, u_in, |tree, x| {
             pi[x] += sigma;
             tree.depth[x] = tree.depth[tree.parent[x] as usize] + 1;
@@ -508,5 +649,85 @@ fn preorder(tree: &mut Tree, top: usize, mut visit: impl FnMut(&mut Tree, usize)
             x = tree.parent[x] as usize;
         }
         return;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Priced arcs between `nodes` nodes, their potentials and a scan's start.
+    fn arb_scan() -> impl Strategy<Value = (Arcs, Vec<i32>, usize)> {
+        (1usize..40, 1usize..120).prop_flat_map(|(nodes, m)| {
+            let arc = (0..nodes as u32, 0..nodes as u32, -1000i32..=0, 0..3u8);
+            (
+                prop::collection::vec(arc, m),
+                // Near-tight potentials: eligible arcs are rare, as near an optimum.
+                prop::collection::vec(-1000i32..1000, nodes),
+                0..m,
+            )
+                .prop_map(|(arcs, pi, start)| {
+                    let mut a = Arcs {
+                        priced: arcs.len(),
+                        tail: Vec::new(),
+                        head: Vec::new(),
+                        cost: Vec::new(),
+                        cap: vec![1; arcs.len()],
+                        flow: vec![0; arcs.len()],
+                        state: Vec::new(),
+                    };
+                    for (tail, head, cost, state) in arcs {
+                        a.tail.push(tail);
+                        a.head.push(head);
+                        a.cost.push(cost);
+                        a.state.push([LOWER, UPPER, TREE][usize::from(state)]);
+                    }
+                    (a, pi, start)
+                })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        /// A scan lists the same arcs and resumes at the same place with 32-bit
+        /// potentials (eight arcs at a time where the processor gathers) and 64-bit ones
+        /// (one by one), and lists exactly the eligible arcs in scan order.
+        #[test]
+        fn scans_agree_whatever_the_potentials_width((arcs, pi, start) in arb_scan()) {
+            let wide: Vec<i64> = pi.iter().map(|&x| i64::from(x)).collect();
+            let (mut narrow_list, mut wide_list) = (Vec::new(), Vec::new());
+            let narrow_next = <i32 as Potential>::scan(&arcs, start, &pi, &mut narrow_list);
+            let wide_next = <i64 as Potential>::scan(&arcs, start, &wide, &mut wide_list);
+            prop_assert_eq!(&narrow_list, &wide_list);
+            prop_assert_eq!(narrow_next, wide_next);
+            // And the 32-bit scan one arc at a time, as on a processor without AVX2.
+            let mut one_by_one = Vec::new();
+            prop_assert_eq!(arcs.scan(start, &pi, &mut one_by_one), wide_next);
+            prop_assert_eq!(&one_by_one, &wide_list);
+            // The reference: every arc from `start` round, the first LIST eligible ones.
+            let m = arcs.priced;
+            let expected: Vec<u32> = (start..m)
+                .chain(0..start)
+                .filter(|&e| arcs.eligibility(e, &wide) < 0)
+                .take(LIST)
+                .map(|e| e as u32)
+                .collect();
+            prop_assert_eq!(&wide_list, &expected);
+            let next = match expected.last() {
+                Some(&e) if expected.len() == LIST => (e as usize + 1) % m,
+                _ => start,
+            };
+            prop_assert_eq!(wide_next, next);
+        }
+    }
+
+    #[test]
+    fn thirty_two_bits_hold_the_potentials_up_to_the_bound() {
+        // (2·1,000 + 1) · 1,073,205 = 2,147,483,205 ≤ 2³¹ − 1 < 2001 · 1,073,206.
+        assert!(fits_32_bits(1_073_205, 1000));
+        assert!(!fits_32_bits(1_073_206, 1000));
+        assert!(!fits_32_bits(u64::MAX, usize::MAX));
     }
 }

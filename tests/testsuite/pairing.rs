@@ -153,6 +153,26 @@ proptest! {
             prop_assert_eq!(solver(&p), Some(s), "{}: deterministic", name);
         }
     }
+
+    /// Weights times 2²¹ (up to 2,097,152,000) are beyond the simplex's 32-bit potentials:
+    /// with 64-bit ones it makes the same pivots on the scaled reduced costs, so the same
+    /// flow with prices times 2²¹ — which both certifies the wide path and checks it
+    /// against the narrow one.
+    #[test]
+    fn the_simplex_pivots_alike_with_32_and_64_bit_potentials(p in arb_tied_problem()) {
+        let narrow = simplex::solve(&p).expect("numbers in range");
+        let mut wide = p.clone();
+        for w in &mut wide.weight {
+            *w <<= 21;
+        }
+        let s = simplex::solve(&wide).expect("numbers in range");
+        let optimum = certify(&p, &narrow.flow, &narrow.duals.left, &narrow.duals.right);
+        prop_assert_eq!(certify(&wide, &s.flow, &s.duals.left, &s.duals.right), optimum << 21);
+        prop_assert_eq!(&s.flow, &narrow.flow);
+        let scaled = |d: &[i64]| d.iter().map(|&y| y << 21).collect::<Vec<_>>();
+        prop_assert_eq!(s.duals.left, scaled(&narrow.duals.left));
+        prop_assert_eq!(s.duals.right, scaled(&narrow.duals.right));
+    }
 }
 
 /// A region of partners drawn from a few profiles: (weight table over profiles, right
