@@ -357,8 +357,19 @@ fn engagement_lines(
     mine.into_iter()
         .map(|e| {
             let state = e.state(scores.as_of);
-            let (score, risks) =
-                engagement_risks(d, config, &rules, scores, seats, e, &engaged_in, None);
+            let profiles = [e.left, e.right]
+                .map(|q| crate::pair::profile(config, &rules, scores, q, Horizon::NOW));
+            let (score, risks) = engagement_risks(
+                d,
+                config,
+                &rules,
+                scores,
+                seats,
+                e,
+                [&profiles[0], &profiles[1]],
+                &engaged_in,
+                None,
+            );
             let other = &d.partners[if e.left == p { e.right } else { e.left } as usize];
             EngagementLine {
                 with: other.id.clone(),

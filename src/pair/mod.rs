@@ -113,6 +113,23 @@ impl Profile {
         level_of: impl Fn(SkillId) -> u8,
         holds: impl Fn(&[crate::config::CertId]) -> bool,
     ) -> Profile {
+        let mut vendor_certs = VendorSet::default();
+        for (vi, v) in config.vendors.iter().enumerate() {
+            if v.interop_certifications.is_empty() || holds(&v.interop_certifications) {
+                vendor_certs.insert(vi as u16);
+            }
+        }
+        Profile::certified(config, rules, level_of, vendor_certs)
+    }
+
+    /// The profile of a partner with levels `level_of(skill)` that meets the
+    /// certification requirement of the vendors `vendor_certs`.
+    pub fn certified(
+        config: &Config,
+        rules: &PairRules,
+        level_of: impl Fn(SkillId) -> u8,
+        vendor_certs: VendorSet,
+    ) -> Profile {
         let levels = rules
             .skills
             .iter()
@@ -129,12 +146,6 @@ impl Profile {
                     .fold(0u64, |m, (i, _)| m | (1 << i))
             })
             .collect();
-        let mut vendor_certs = VendorSet::default();
-        for (vi, v) in config.vendors.iter().enumerate() {
-            if v.interop_certifications.is_empty() || holds(&v.interop_certifications) {
-                vendor_certs.insert(vi as u16);
-            }
-        }
         Profile {
             levels,
             vendor_skills,
@@ -152,16 +163,26 @@ pub fn profile(
     h: Horizon,
 ) -> Profile {
     let lv = scores.levels_of(p);
+    let certified = certified_vendors(config, scores, p, h);
+    Profile::certified(config, rules, |s| lv[s as usize], certified)
+}
+
+/// The vendors whose certification requirement partner `p` meets at horizon `h`: it
+/// holds one of the vendor's interop certifications valid then, or the vendor has none.
+pub fn certified_vendors(config: &Config, scores: &Scores, p: PartnerId, h: Horizon) -> VendorSet {
     let held = &scores.certs[p as usize];
-    Profile::new(
-        config,
-        rules,
-        |s| lv[s as usize],
-        |wanted| {
-            held.iter()
+    let mut certified = VendorSet::default();
+    for (v, vendor) in config.vendors.iter().enumerate() {
+        let wanted = &vendor.interop_certifications;
+        if wanted.is_empty()
+            || held
+                .iter()
                 .any(|c| c.valid_at(h) && wanted.contains(&c.cert))
-        },
-    )
+        {
+            certified.insert(v as u16);
+        }
+    }
+    certified
 }
 
 /// The vendors a set of partners qualifies for together.
@@ -408,8 +429,8 @@ pub fn capacity(d: &Dataset, config: &Config, p: PartnerId) -> u32 {
         .unwrap_or(config.pairing.default_capacity)
 }
 
-/// An engagement in effect: its pair score today and every reason it is at risk, in
-/// order — a partner not eligible, a partner in more engagements in effect
+/// An engagement in effect, with its partners' `profiles` today (left, right): its pair
+/// score today and every reason it is at risk, in order — a partner not eligible, a partner in more engagements in effect
 /// (`engaged_in`) than its capacity, the pair score below the minimum, a vendor it
 /// covered in the previous run (`before`) that it no longer qualifies for.
 #[allow(clippy::too_many_arguments)]
@@ -420,17 +441,11 @@ pub fn engagement_risks(
     scores: &Scores,
     seats: &RegionSeats,
     e: &crate::ingest::Engagement,
+    profiles: [&Profile; 2],
     engaged_in: &dyn Fn(PartnerId) -> u32,
     before: Option<&PreviousPair>,
 ) -> (PairScore, Vec<AtRisk>) {
-    let profile_of = |p: PartnerId| profile(config, rules, scores, p, Horizon::NOW);
-    let score = pair_score(
-        config,
-        rules,
-        seats,
-        &profile_of(e.left),
-        &profile_of(e.right),
-    );
+    let score = pair_score(config, rules, seats, profiles[0], profiles[1]);
     let mut at_risk = Vec::new();
     for p in [e.left, e.right] {
         if !scores.partners[p as usize].eligible {
@@ -470,6 +485,8 @@ struct Program<'a> {
     engagements: &'a [u32],
     /// The region's partners, in partner order.
     partners: &'a [PartnerId],
+    /// The vendors whose certification requirement each partner meets today, by partner.
+    certified: &'a [VendorSet],
     /// Engagements in effect per partner.
     engaged: &'a FxHashMap<PartnerId, u32>,
     previous: &'a Previous,
@@ -487,7 +504,15 @@ fn pair_region(
     program: Program<'_>,
 ) -> RegionPairing {
     use crate::ingest::EngagementState;
-    let profile_of = |p: PartnerId| profile(config, rules, scores, p, Horizon::NOW);
+    let profile_of = |p: PartnerId| {
+        let lv = scores.levels_of(p);
+        Profile::certified(
+            config,
+            rules,
+            |s| lv[s as usize],
+            program.certified[p as usize],
+        )
+    };
     // Engagements: in effect (fixed, using capacity), ended (never again), proposed
     // (incumbents).
     let mut in_effect: Vec<(u32, &crate::ingest::Engagement)> = Vec::new();
@@ -623,8 +648,18 @@ fn pair_region(
     // Engagements in effect, each with every reason it is at risk.
     for (i, e) in in_effect {
         let before = program.previous.get(e.left, e.right);
-        let (score, at_risk) =
-            engagement_risks(d, config, rules, scores, seats, e, &engaged_in, before);
+        let profiles = [profile_of(e.left), profile_of(e.right)];
+        let (score, at_risk) = engagement_risks(
+            d,
+            config,
+            rules,
+            scores,
+            seats,
+            e,
+            [&profiles[0], &profiles[1]],
+            &engaged_in,
+            before,
+        );
         pairs.push(SelectedPair {
             left: e.left,
             right: e.right,
@@ -668,10 +703,18 @@ pub fn pair(d: &Dataset, config: &Config, scores: &Scores, previous: &Previous) 
     }
     let engaged = engaged_counts(d, scores.as_of);
     let partners = d.partners_by_region();
+    // Whom each partner's certifications qualify for, in one pass in partner order: a
+    // region's partners are spread over the partner table, and their certifications,
+    // looked up there, would be two cache misses a partner (a profile's main cost).
+    let certified: Vec<VendorSet> = (0..d.partners.len() as PartnerId)
+        .into_par_iter()
+        .map(|p| certified_vendors(config, scores, p, Horizon::NOW))
+        .collect();
     let solve = |r: RegionId| {
         let program = Program {
             engagements: &by_region[r as usize],
             partners: &partners[r as usize],
+            certified: &certified,
             engaged: &engaged,
             previous,
         };
