@@ -430,9 +430,10 @@ pub fn capacity(d: &Dataset, config: &Config, p: PartnerId) -> u32 {
 }
 
 /// An engagement in effect, with its partners' `profiles` today (left, right): its pair
-/// score today and every reason it is at risk, in order — a partner not eligible, a partner in more engagements in effect
-/// (`engaged_in`) than its capacity, the pair score below the minimum, a vendor it
-/// covered in the previous run (`before`) that it no longer qualifies for.
+/// score today and every reason it is at risk, in order — a partner not eligible, a
+/// partner in more engagements in effect (`engaged_in`) than its capacity, the pair score
+/// below the minimum, a vendor it covered in the previous run (`before`) that it no longer
+/// qualifies for.
 #[allow(clippy::too_many_arguments)]
 pub fn engagement_risks(
     d: &Dataset,

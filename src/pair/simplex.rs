@@ -446,8 +446,8 @@ fn solve_then(p: &Problem, then: Option<(&[bool], u64)>) -> Option<(Solution, Op
     let Some((tie, scale)) = then else {
         return Some((first, None));
     };
-    // The arcs tight at the first optimum (module docs of `solve_lexicographic`) with the
-    // scaled costs, from the potentials that make the tree's arcs tight for those.
+    // The scaled costs and the potentials that make the tree's arcs tight for them; only
+    // the arcs tight at the first optimum are priced (module docs of `solve_lexicographic`).
     for (e, cost) in arcs.cost[..m].iter_mut().enumerate() {
         *cost = -((u64::from(p.weight[e]) * scale + u64::from(tie[e])) as i32);
     }
