@@ -113,13 +113,7 @@ impl Profile {
         level_of: impl Fn(SkillId) -> u8,
         holds: impl Fn(&[crate::config::CertId]) -> bool,
     ) -> Profile {
-        let mut vendor_certs = VendorSet::default();
-        for (vi, v) in config.vendors.iter().enumerate() {
-            if v.interop_certifications.is_empty() || holds(&v.interop_certifications) {
-                vendor_certs.insert(vi as u16);
-            }
-        }
-        Profile::certified(config, rules, level_of, vendor_certs)
+        Profile::certified(config, rules, level_of, certified_by(config, holds))
     }
 
     /// The profile of a partner with levels `level_of(skill)` that meets the
@@ -171,14 +165,19 @@ pub fn profile(
 /// holds one of the vendor's interop certifications valid then, or the vendor has none.
 pub fn certified_vendors(config: &Config, scores: &Scores, p: PartnerId, h: Horizon) -> VendorSet {
     let held = &scores.certs[p as usize];
+    certified_by(config, |wanted| {
+        held.iter()
+            .any(|c| c.valid_at(h) && wanted.contains(&c.cert))
+    })
+}
+
+/// The vendors without a certification requirement and those whose interop
+/// certifications `holds` says a partner holds one of.
+fn certified_by(config: &Config, holds: impl Fn(&[crate::config::CertId]) -> bool) -> VendorSet {
     let mut certified = VendorSet::default();
     for (v, vendor) in config.vendors.iter().enumerate() {
         let wanted = &vendor.interop_certifications;
-        if wanted.is_empty()
-            || held
-                .iter()
-                .any(|c| c.valid_at(h) && wanted.contains(&c.cert))
-        {
+        if wanted.is_empty() || holds(wanted) {
             certified.insert(v as u16);
         }
     }

@@ -548,19 +548,14 @@ fn arc_bound(r: &Region<'_>, left: &Classes, right: &Classes) -> usize {
         .sum()
 }
 
-/// The class problem's nodes, with room for `arcs` arcs.
-fn class_problem(
-    left: &Classes,
-    right: &Classes,
-    n_left: u64,
-    n_right: u64,
-    arcs: usize,
-) -> Problem {
+/// The class problem's nodes between the `left` and `right` classes of `r`, with room for
+/// `arcs` arcs.
+fn class_problem(r: &Region<'_>, left: &Classes, right: &Classes, arcs: usize) -> Problem {
     let mut offsets = Vec::with_capacity(left.members.len() + 1);
     offsets.push(0);
     Problem {
-        left_cap: supply(left, n_right),
-        right_cap: supply(right, n_left),
+        left_cap: supply(left, r.right_profile.len() as u64),
+        right_cap: supply(right, r.left_profile.len() as u64),
         offsets,
         right: Vec::with_capacity(arcs),
         weight: Vec::with_capacity(arcs),
@@ -609,9 +604,8 @@ fn relaxed(
         }
     }
     let mut taken = vec![0u64; right.members.len()];
-    let (n_left, n_right) = (r.left_profile.len() as u64, r.right_profile.len() as u64);
     let most = arc_bound(r, &left, &right) + r.special.len();
-    let mut p = class_problem(&left, &right, n_left, n_right, most);
+    let mut p = class_problem(r, &left, &right, most);
     // The arcs weigh their primary weight (a pair's weight, plus the keep bonus for an
     // incumbent: what `lexicographic` solves first). Per arc: its pair weight, and the
     // incumbent pair it is (if it is one).
@@ -839,9 +833,8 @@ fn alone_classes(r: &Region<'_>, row_of: &[u32], col_of: &[u32]) -> Outcome {
         r.special.iter().map(|&(a, b, s)| ((a, b), s)).collect();
 
     // The class problem.
-    let (n_left, n_right) = (r.left_profile.len() as u64, r.right_profile.len() as u64);
     let most = arc_bound(r, &left, &right);
-    let mut p = class_problem(&left, &right, n_left, n_right, most);
+    let mut p = class_problem(r, &left, &right, most);
     // Per arc: the pair weight (unscaled) and whether it is an incumbent pair.
     let (mut base, mut kept_arc) = (Vec::with_capacity(most), Vec::with_capacity(most));
     let mut weighed = vec![0u32; right.profile.len()];
