@@ -11,7 +11,7 @@ What remains is a few numbers per partner, computed in parallel with rayon.
 */
 
 use chrono::{Duration, NaiveDate};
-use polars::prelude::*;
+use polars_core::prelude::*;
 use rayon::prelude::*;
 
 use crate::config::{CertId, Config, SkillId, TrackId, VendorId};

@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use anyhow::Context;
-use polars::prelude::{Column, DataFrame, ParquetWriter, PlSmallStr};
+use polars_core::prelude::{Column, DataFrame, PlSmallStr};
+use polars_io::prelude::ParquetWriter;
 
 use super::escape::csv_text;
 use super::model::ChangeList;

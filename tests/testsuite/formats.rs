@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use polars::prelude::*;
+use polars_core::prelude::*;
+use polars_io::prelude::*;
 use uc_readiness::ingest::Dataset;
 
 use crate::support::{load, tiny_with};

@@ -563,7 +563,8 @@ fn region_limits_a_run_to_the_named_regions() {
 
 #[test]
 fn parquet_exports_are_typed_and_deterministic() {
-    use polars::prelude::*;
+    use polars_core::prelude::*;
+    use polars_io::prelude::*;
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     for out in [&a, &b] {
         report(&fixture("tiny"), out.path(), &["--formats", "parquet"]).ok();

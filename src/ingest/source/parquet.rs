@@ -5,7 +5,8 @@ use std::io::Cursor;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use polars::prelude::*;
+use polars_core::prelude::*;
+use polars_io::prelude::*;
 
 use super::{Body, Cell, FatalError, Source};
 
