@@ -304,7 +304,7 @@ mod processes {
             let dir = tempfile::tempdir().unwrap();
             let spec = uc_readiness::sample::SampleSpec {
                 partners: 10_000,
-                installs: 400_000,
+                installs: 200_000,
                 regions: 8,
                 seed: 7,
                 dirty: 0.001,
