@@ -156,8 +156,19 @@ pub fn profile(
     p: PartnerId,
     h: Horizon,
 ) -> Profile {
-    let lv = scores.levels_of(p);
     let certified = certified_vendors(config, scores, p, h);
+    profile_with(config, rules, scores, p, certified)
+}
+
+/// Partner `p`'s profile when the vendors its certifications qualify for are known.
+fn profile_with(
+    config: &Config,
+    rules: &PairRules,
+    scores: &Scores,
+    p: PartnerId,
+    certified: VendorSet,
+) -> Profile {
+    let lv = scores.levels_of(p);
     Profile::certified(config, rules, |s| lv[s as usize], certified)
 }
 
@@ -504,15 +515,8 @@ fn pair_region(
     program: Program<'_>,
 ) -> RegionPairing {
     use crate::ingest::EngagementState;
-    let profile_of = |p: PartnerId| {
-        let lv = scores.levels_of(p);
-        Profile::certified(
-            config,
-            rules,
-            |s| lv[s as usize],
-            program.certified[p as usize],
-        )
-    };
+    let profile_of =
+        |p: PartnerId| profile_with(config, rules, scores, p, program.certified[p as usize]);
     // Engagements: in effect (fixed, using capacity), ended (never again), proposed
     // (incumbents).
     let mut in_effect: Vec<(u32, &crate::ingest::Engagement)> = Vec::new();

@@ -347,10 +347,10 @@ fn solve_then(p: &Problem, then: Option<(&[bool], u64)>) -> Option<(Solution, Op
     let n = root + 1;
     // Potentials stay within (nodes) · (largest weight); costs, capacities and flows
     // (within the capacities) in 32 bits.
-    let largest = u64::from(p.weight.iter().copied().max().unwrap_or(0));
+    let heaviest = u64::from(p.weight.iter().copied().max().unwrap_or(0));
     let largest = match then {
-        Some((_, scale)) => largest.checked_mul(scale)?.checked_add(1)?,
-        None => largest,
+        Some((_, scale)) => heaviest.checked_mul(scale)?.checked_add(1)?,
+        None => heaviest,
     };
     let mut caps = p.left_cap.iter().chain(&p.right_cap).chain(&p.cap);
     if i128::from(largest) * n as i128 >= i128::from(LIMIT)
@@ -426,8 +426,7 @@ fn solve_then(p: &Problem, then: Option<(&[bool], u64)>) -> Option<(Solution, Op
     }
 
     // The first optimum, with 32-bit potentials where they fit (the same pivots either way).
-    let first_largest = u64::from(p.weight.iter().copied().max().unwrap_or(0));
-    let (first_pi, tight) = if fits_32_bits(first_largest, n) {
+    let (first_pi, tight) = if fits_32_bits(heaviest, n) {
         first_optimum::<i32>(&mut arcs, &mut tree, root, then.is_some())
     } else {
         first_optimum::<i64>(&mut arcs, &mut tree, root, then.is_some())
