@@ -89,20 +89,61 @@ impl ChunkRows {
     }
 }
 
-/// The ids rows of one chunk claim, compactly. An id read from a quote-free CSV chunk is
-/// kept as its place in the chunk's text (which outlives the claims); any other id is
-/// copied.
+/// Texts read from one chunk, compactly. A text read from a quote-free CSV chunk is kept
+/// as its place in the chunk's text (which outlives it); any other text is copied.
 #[derive(Default)]
-struct Claims<'a> {
+struct Texts<'a> {
     /// The chunk's text, when it is a CSV chunk.
     chunk: &'a str,
-    /// Copied ids, end to end.
+    /// Copied texts, end to end.
     copied: String,
-    /// Where each id starts: in `chunk`, or in `copied` when its length has
-    /// [`Claims::COPIED`] set.
+    /// Where each text starts: in `chunk`, or in `copied` when its length has
+    /// [`Texts::COPIED`] set.
     starts: Vec<u32>,
-    /// Each id's length, with [`Claims::COPIED`] for a copied one.
+    /// Each text's length, with [`Texts::COPIED`] for a copied one.
     lens: Vec<u32>,
+}
+
+impl<'a> Texts<'a> {
+    const COPIED: u32 = 1 << 31;
+
+    fn with_capacity(chunk: &'a str, n: usize) -> Texts<'a> {
+        Texts {
+            chunk,
+            starts: Vec::with_capacity(n),
+            lens: Vec::with_capacity(n),
+            ..Texts::default()
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        let base = self.chunk.as_ptr() as usize;
+        let at = (text.as_ptr() as usize).wrapping_sub(base);
+        let in_chunk = at <= self.chunk.len() && text.len() <= self.chunk.len() - at;
+        if in_chunk && text.len() < Self::COPIED as usize {
+            self.starts.push(at as u32);
+            self.lens.push(text.len() as u32);
+        } else {
+            self.starts.push(self.copied.len() as u32);
+            self.lens.push(Self::COPIED | text.len() as u32);
+            self.copied.push_str(text);
+        }
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let (start, len) = (self.starts[i] as usize, self.lens[i]);
+        if len & Self::COPIED == 0 {
+            &self.chunk[start..start + len as usize]
+        } else {
+            &self.copied[start..start + (len & !Self::COPIED) as usize]
+        }
+    }
+}
+
+/// The ids rows of one chunk claim, compactly.
+#[derive(Default)]
+struct Claims<'a> {
+    ids: Texts<'a>,
     /// The hash of each id.
     hashes: Vec<u64>,
     /// The kept row of each claim, or [`Claims::NOT_KEPT`].
@@ -113,13 +154,10 @@ struct Claims<'a> {
 
 impl<'a> Claims<'a> {
     const NOT_KEPT: u32 = u32::MAX;
-    const COPIED: u32 = 1 << 31;
 
     fn with_capacity(chunk: &'a str, n: usize) -> Claims<'a> {
         Claims {
-            chunk,
-            starts: Vec::with_capacity(n),
-            lens: Vec::with_capacity(n),
+            ids: Texts::with_capacity(chunk, n),
             hashes: Vec::with_capacity(n),
             kept: Vec::with_capacity(n),
             ..Claims::default()
@@ -127,17 +165,7 @@ impl<'a> Claims<'a> {
     }
 
     fn push(&mut self, id: &str, line: u64, kept: Option<u32>) {
-        let base = self.chunk.as_ptr() as usize;
-        let at = (id.as_ptr() as usize).wrapping_sub(base);
-        let in_chunk = at <= self.chunk.len() && id.len() <= self.chunk.len() - at;
-        if in_chunk && id.len() < Self::COPIED as usize {
-            self.starts.push(at as u32);
-            self.lens.push(id.len() as u32);
-        } else {
-            self.starts.push(self.copied.len() as u32);
-            self.lens.push(Self::COPIED | id.len() as u32);
-            self.copied.push_str(id);
-        }
+        self.ids.push(id);
         self.hashes.push(lookup::id_hash(id));
         match kept {
             Some(row) => self.kept.push(row),
@@ -149,12 +177,7 @@ impl<'a> Claims<'a> {
     }
 
     fn id(&self, i: usize) -> &str {
-        let (start, len) = (self.starts[i] as usize, self.lens[i]);
-        if len & Self::COPIED == 0 {
-            &self.chunk[start..start + len as usize]
-        } else {
-            &self.copied[start..start + (len & !Self::COPIED) as usize]
-        }
+        self.ids.get(i)
     }
 
     /// The line of claim `i` of a chunk whose kept rows are `out`.
@@ -170,6 +193,16 @@ impl<'a> Claims<'a> {
             row => out.line(row as usize),
         }
     }
+}
+
+/// The servicing partners named by a chunk's kept rows, looked up together once the
+/// chunk is read ([`PartnerIndex::get_all`]): one at a time, each lookup waited for its
+/// own cache miss.
+struct Servicing<'a> {
+    ids: Texts<'a>,
+    hashes: Vec<u64>,
+    /// The kept row that names each.
+    rows: Vec<u32>,
 }
 
 fn install_chunk<'a>(
@@ -196,8 +229,13 @@ fn install_chunk<'a>(
         ..
     } = &mut k;
     let chunk = src.chunk_text(c);
-    let problems = rules::each_row_in(src, c, Table::Installs, map, |line, r| {
-        let (row, note) = match rules::install(r, catalog, partners) {
+    let mut servicing = Servicing {
+        ids: Texts::with_capacity(chunk.unwrap_or_default(), rows),
+        hashes: Vec::with_capacity(rows),
+        rows: Vec::with_capacity(rows),
+    };
+    let mut problems = rules::each_row_in(src, c, Table::Installs, map, |line, r| {
+        let row = match rules::install(r, catalog) {
             Ok(kept) => kept,
             Err(note) => {
                 // A rejected row still claims its id, when it has one.
@@ -218,11 +256,15 @@ fn install_chunk<'a>(
                 i
             }
         };
+        if let Some(p) = &row.partner {
+            servicing.ids.push(p);
+            servicing.hashes.push(lookup::id_hash(p));
+            servicing.rows.push(out.len() as u32);
+        }
         out.region.push(region);
         out.vendor.push(row.vendor);
         out.seats.push(row.seats);
-        out.partner
-            .push(row.partner.unwrap_or(ChunkRows::NO_PARTNER));
+        out.partner.push(ChunkRows::NO_PARTNER);
         out.line
             .push(u32::try_from(delta).expect("a chunk spans fewer than 2^32 lines"));
         let start = chunk.and_then(|chunk| r.start_in(chunk)).unwrap_or(0);
@@ -232,10 +274,31 @@ fn install_chunk<'a>(
             out.details.id.push(&row.id);
             out.details.customer.push(&row.customer);
         }
-        note
+        None
     });
+    out.first_line = first_line.unwrap_or(0);
+    // A servicing partner that names no valid partner is cleared, the row kept (its only
+    // note: any other problem rejected it).
+    let mut cleared = Vec::new();
+    partners.get_all(
+        &servicing.hashes,
+        |i| servicing.ids.get(i),
+        |i, found| {
+            let row = servicing.rows[i] as usize;
+            match found {
+                Some(p) => out.partner[row] = p,
+                None => cleared.push(rules::unknown_servicing_partner(
+                    out.line(row),
+                    servicing.ids.get(i),
+                )),
+            }
+        },
+    );
+    if !cleared.is_empty() {
+        problems.append(&mut cleared);
+        problems.sort_by_key(|p| p.line);
+    }
     k.problems = problems;
-    k.out.first_line = first_line.unwrap_or(0);
     k
 }
 

@@ -10,16 +10,19 @@ use super::dataset::PartnerId;
 use crate::config::Config;
 
 /// Valid partner ids, for the cross-table rules. Millions of lookups go to random places
-/// in it, so an entry carries the id's full hash and, when the id is short (as ids are),
-/// its bytes: a lookup touches the entry and nothing else.
-#[derive(Default)]
+/// in it, so it is one array of slots, probed linearly from the id's hash and at most half
+/// full: a slot carries the id's full hash and, when the id is short (as ids are), its
+/// bytes, so a lookup touches one slot (one cache line) and nothing else — and a caller
+/// with many ids to look up can have that line fetched ahead ([`PartnerIndex::get_all`]).
 pub(crate) struct PartnerIndex {
     /// Ids longer than [`INLINE`] bytes, end to end.
     long: String,
-    table: hashbrown::HashTable<IndexEntry>,
+    /// A power of two of slots, at least twice the ids: a probe always meets an empty one.
+    slots: Vec<Slot>,
+    len: usize,
 }
 
-/// Id bytes kept in the entry itself.
+/// Id bytes kept in the slot itself.
 const INLINE: usize = 16;
 
 /// The hash of an id for the tables of ids: FxHash, whose low bits are weak for ids that
@@ -34,22 +37,41 @@ pub(crate) fn id_hash(id: &str) -> u64 {
     h
 }
 
+/// One slot of the index: 32 bytes, aligned so that it never straddles two cache lines.
 #[derive(Clone, Copy)]
-struct IndexEntry {
+#[repr(C, align(32))]
+struct Slot {
     hash: u64,
+    /// The partner, or [`Slot::EMPTY`].
     partner: PartnerId,
     len: u32,
     /// The id's bytes when it fits, else its offset in `long` (first 4 bytes).
     bytes: [u8; INLINE],
 }
 
+impl Slot {
+    const EMPTY: PartnerId = PartnerId::MAX;
+}
+
+/// How many lookups ahead [`PartnerIndex::get_all`] has a slot fetched: enough to cover a
+/// memory access with the work of the lookups between.
+const AHEAD: usize = 16;
+
 impl PartnerIndex {
     /// The index of `ids`, which are distinct; id `i` is partner `i`.
     pub(crate) fn new<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> PartnerIndex {
-        let mut index = PartnerIndex {
-            table: hashbrown::HashTable::with_capacity(ids.len()),
-            ..PartnerIndex::default()
+        let empty = Slot {
+            hash: 0,
+            partner: Slot::EMPTY,
+            len: 0,
+            bytes: [0; INLINE],
         };
+        let mut index = PartnerIndex {
+            long: String::new(),
+            slots: vec![empty; (2 * ids.len()).next_power_of_two().max(8)],
+            len: ids.len(),
+        };
+        let mask = index.slots.len() - 1;
         for (i, id) in ids.enumerate() {
             let mut bytes = [0u8; INLINE];
             if id.len() <= INLINE {
@@ -58,38 +80,92 @@ impl PartnerIndex {
                 bytes[..4].copy_from_slice(&(index.long.len() as u32).to_le_bytes());
                 index.long.push_str(id);
             }
-            let entry = IndexEntry {
-                hash: id_hash(id),
+            let hash = id_hash(id);
+            let mut at = hash as usize & mask;
+            while index.slots[at].partner != Slot::EMPTY {
+                at = (at + 1) & mask;
+            }
+            index.slots[at] = Slot {
+                hash,
                 partner: i as PartnerId,
                 len: id.len() as u32,
                 bytes,
             };
-            index.table.insert_unique(entry.hash, entry, |e| e.hash);
         }
         index
     }
 
     /// Number of partners.
     pub(crate) fn len(&self) -> usize {
-        self.table.len()
+        self.len
     }
 
-    fn id_of<'s>(&'s self, e: &'s IndexEntry) -> &'s [u8] {
-        let len = e.len as usize;
+    fn id_of<'s>(&'s self, s: &'s Slot) -> &'s [u8] {
+        let len = s.len as usize;
         if len <= INLINE {
-            &e.bytes[..len]
+            &s.bytes[..len]
         } else {
-            let start = u32::from_le_bytes([e.bytes[0], e.bytes[1], e.bytes[2], e.bytes[3]]);
+            let start = u32::from_le_bytes([s.bytes[0], s.bytes[1], s.bytes[2], s.bytes[3]]);
             &self.long.as_bytes()[start as usize..start as usize + len]
         }
     }
 
+    /// The partner whose id is `id`, whose [`id_hash`] is `hash`.
+    #[inline]
+    fn find(&self, hash: u64, id: &str) -> Option<PartnerId> {
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let s = &self.slots[at];
+            if s.partner == Slot::EMPTY {
+                return None;
+            }
+            if s.hash == hash && self.id_of(s) == id.as_bytes() {
+                return Some(s.partner);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Has the slot where a probe for `hash` starts fetched into the cache.
+    #[inline(always)]
+    fn prefetch(&self, hash: u64) {
+        let slot: *const Slot = &self.slots[hash as usize & (self.slots.len() - 1)];
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a prefetch is a hint: it reads nothing the program sees and never
+        // faults; the address is a live slot besides.
+        unsafe {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            _mm_prefetch::<_MM_HINT_T0>(slot.cast());
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = slot;
+    }
+
     /// The partner whose id is `id`.
     pub(crate) fn get(&self, id: &str) -> Option<PartnerId> {
-        let h = id_hash(id);
-        self.table
-            .find(h, |e| e.hash == h && self.id_of(e) == id.as_bytes())
-            .map(|e| e.partner)
+        self.find(id_hash(id), id)
+    }
+
+    /// Looks up many ids: id `i` is `id(i)` with [`id_hash`] `hashes[i]`, and `found(i,
+    /// partner)` is called for each in order. The slot of each lookup a few ahead is
+    /// fetched while this one is compared, so that the memory accesses overlap: in a table
+    /// far larger than the cache, one at a time, each would wait for its own.
+    pub(crate) fn get_all<'i>(
+        &self,
+        hashes: &[u64],
+        id: impl Fn(usize) -> &'i str,
+        mut found: impl FnMut(usize, Option<PartnerId>),
+    ) {
+        for &h in hashes.iter().take(AHEAD) {
+            self.prefetch(h);
+        }
+        for (i, &h) in hashes.iter().enumerate() {
+            if let Some(&ahead) = hashes.get(i + AHEAD) {
+                self.prefetch(ahead);
+            }
+            found(i, self.find(h, id(i)));
+        }
     }
 }
 
@@ -230,5 +306,34 @@ mod tests {
         ] {
             assert_eq!(index.get(other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn looking_up_many_at_once_answers_as_one_at_a_time() {
+        // Enough ids for long probe runs in a half-full table, some too long to inline.
+        let ids: Vec<String> = (0..5000)
+            .map(|i| match i % 7 {
+                0 => format!("a partner id longer than sixteen bytes {i}"),
+                _ => format!("UCP-{i:05}"),
+            })
+            .collect();
+        let index = PartnerIndex::new(ids.iter().map(String::as_str));
+        let asked: Vec<String> = (0..12_000)
+            .map(|i| match i % 3 {
+                0 => format!("UCP-{:05}", (i * 7919) % 6000),
+                1 => ids[(i * 31) % ids.len()].clone(),
+                _ => format!("a partner id longer than sixteen bytes {}", i % 6000),
+            })
+            .collect();
+        let hashes: Vec<u64> = asked.iter().map(|a| id_hash(a)).collect();
+        let mut answers = Vec::new();
+        index.get_all(&hashes, |i| &asked[i], |i, p| answers.push((i, p)));
+        let expected: Vec<(usize, Option<PartnerId>)> = asked
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i, ids.iter().position(|id| id == a).map(|p| p as PartnerId)))
+            .collect();
+        assert_eq!(answers, expected);
+        assert!(answers.iter().any(|a| a.1.is_none()) && answers.iter().any(|a| a.1.is_some()));
     }
 }

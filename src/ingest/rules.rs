@@ -545,24 +545,23 @@ pub(crate) fn certifications(
     })
 }
 
-/// An installs row, region not yet interned.
+/// An installs row, region not yet interned, servicing partner not yet looked up.
 pub(crate) struct InstallRow<'s> {
     pub(crate) id: Cow<'s, str>,
     pub(crate) customer: Cow<'s, str>,
     pub(crate) region: Cow<'s, str>,
     pub(crate) vendor: VendorId,
     pub(crate) seats: u64,
-    pub(crate) partner: Option<PartnerId>,
+    /// The servicing partner's id, as given.
+    pub(crate) partner: Option<Cow<'s, str>>,
 }
 
-/// Checks one installs row, all but the duplicate-id rule (which needs the whole file
-/// in order: the caller applies it). A servicing partner that names no valid partner is
-/// cleared. `product` and `installed_on` are checked, not returned.
-pub(crate) fn install<'r>(
-    r: &RowCheck<'r>,
-    catalog: &Catalog,
-    partners: &PartnerIndex,
-) -> Checked<(InstallRow<'r>, Option<Note>)> {
+/// Checks one installs row, all but two rules that the caller applies to many rows at
+/// once: the duplicate-id rule (which needs the whole file in order) and the servicing
+/// partner's existence (whose lookups go faster together): a kept row whose partner names
+/// no valid partner has it cleared ([`unknown_servicing_partner`]). `product` and
+/// `installed_on` are checked, not returned.
+pub(crate) fn install<'r>(r: &RowCheck<'r>, catalog: &Catalog) -> Checked<InstallRow<'r>> {
     use self::installs::*;
     let id = r.text(ID)?;
     let customer = r.text(CUSTOMER)?;
@@ -570,28 +569,29 @@ pub(crate) fn install<'r>(
     let vendor = r.id(VENDOR, "unknown vendor", |v| catalog.vendors.get(v))?;
     r.opt_text(PRODUCT)?;
     let seats = r.int(SEATS, 0, i64::MAX)? as u64;
-    let (partner, cleared) = match r.opt_text(PARTNER)? {
-        None => (None, None),
-        Some(p) => match partners.get(p.as_ref()) {
-            Some(id) => (Some(id), None),
-            None => (
-                None,
-                Some(r.note(PARTNER, r.cell(PARTNER), "unknown partner", Action::Cleared)),
-            ),
-        },
-    };
+    let partner = r.opt_text(PARTNER)?;
     r.opt_date(INSTALLED_ON)?;
-    Ok((
-        InstallRow {
-            id,
-            customer,
-            region,
-            vendor,
-            seats,
-            partner,
-        },
-        cleared,
-    ))
+    Ok(InstallRow {
+        id,
+        customer,
+        region,
+        vendor,
+        seats,
+        partner,
+    })
+}
+
+/// The note on the kept installs row at `line` whose servicing partner `id` names no
+/// valid partner: the partner is cleared.
+pub(crate) fn unknown_servicing_partner(line: u64, id: &str) -> RejectedRow {
+    RejectedRow {
+        table: Table::Installs,
+        line,
+        column: INSTALLS[installs::PARTNER].name,
+        value: id.to_string(),
+        reason: "unknown partner".to_string(),
+        action: Action::Cleared,
+    }
 }
 
 /// Checks targets; `track` is a configured track or `all`. Their regions are numbered in
