@@ -9,6 +9,8 @@ reach a template unescaped (`{{{x}}}`): the SVG charts, whose labels `charts.rs`
 and the notes, sanitised by ammonia.
 */
 
+use std::fs::File;
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -157,8 +159,22 @@ impl<'a> RegionContext<'a> {
     }
 }
 
-fn write(path: &Path, text: &str) -> anyhow::Result<()> {
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+/// Renders template `name` of `registry` with `context` into the file at `path`, `what`
+/// naming it in messages. The page goes to the file as it is rendered: a region page can
+/// be megabytes, and a string of it would be grown (and copied) step by step first.
+fn render_to(
+    registry: &Handlebars<'_>,
+    (name, context): (&str, &impl Serialize),
+    path: &Path,
+    what: &str,
+) -> anyhow::Result<()> {
+    let cannot = || format!("cannot write {}", path.display());
+    let mut out =
+        std::io::BufWriter::with_capacity(1 << 16, File::create(path).with_context(cannot)?);
+    registry
+        .render_to_write(name, context, &mut out)
+        .with_context(|| format!("rendering {what}"))?;
+    out.flush().with_context(cannot)
 }
 
 /// Writes the pages of the formats asked for: `index.html` and `regions/<slug>.html`
@@ -209,18 +225,21 @@ pub fn pages(
                 if html {
                     let charts = (chart.as_deref(), coverage_chart.as_deref());
                     let context = RegionContext::new(m, p, Markup::Html, charts);
-                    let out = t
-                        .html
-                        .render("region.html", &context)
-                        .with_context(|| format!("rendering regions/{}.html", p.slug))?;
-                    write(&file("html"), &out)?;
+                    render_to(
+                        &t.html,
+                        ("region.html", &context),
+                        &file("html"),
+                        &format!("regions/{}.html", p.slug),
+                    )?;
                 }
                 if md {
                     let context = RegionContext::new(m, p, Markup::Markdown, (None, None));
-                    let out =
-                        t.md.render("region.md", &context)
-                            .with_context(|| format!("rendering regions/{}.md", p.slug))?;
-                    write(&file("md"), &out)?;
+                    render_to(
+                        &t.md,
+                        ("region.md", &context),
+                        &file("md"),
+                        &format!("regions/{}.md", p.slug),
+                    )?;
                 }
                 anyhow::Ok(())
             })
@@ -273,29 +292,28 @@ fn summary_pages(
                     .collect::<Vec<_>>(),
             ),
         };
-        let index = t
-            .html
-            .render(
-                "index.html",
-                &SummaryContext {
-                    model: m,
-                    charts: Some(&charts),
-                },
-            )
-            .context("rendering index.html")?;
-        write(&dir.join("index.html"), &index)?;
+        let context = SummaryContext {
+            model: m,
+            charts: Some(&charts),
+        };
+        render_to(
+            &t.html,
+            ("index.html", &context),
+            &dir.join("index.html"),
+            "index.html",
+        )?;
     }
     if md {
-        let out =
-            t.md.render(
-                "report.md",
-                &SummaryContext {
-                    model: m,
-                    charts: None,
-                },
-            )
-            .context("rendering report.md")?;
-        write(&dir.join("report.md"), &out)?;
+        let context = SummaryContext {
+            model: m,
+            charts: None,
+        };
+        render_to(
+            &t.md,
+            ("report.md", &context),
+            &dir.join("report.md"),
+            "report.md",
+        )?;
     }
     Ok(())
 }
@@ -332,5 +350,5 @@ pub fn summary(m: &ReportModel, run: &Run, path: &Path) -> anyhow::Result<()> {
     };
     let mut text = serde_json::to_string_pretty(&s)?;
     text.push('\n');
-    write(path, &text)
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
