@@ -297,14 +297,15 @@ mod processes {
     use super::NAME;
     use crate::support::{copy_tree, entries, fixture, under};
 
-    /// A generated dataset on which a debug `report` takes a second or more.
+    /// A generated dataset on which a debug `report` takes most of a second, every stage
+    /// long enough for a kill to land inside it (ingest about 250 ms, render over 100).
     fn dataset() -> &'static Path {
         static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
         DIR.get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
             let spec = uc_readiness::sample::SampleSpec {
-                partners: 10_000,
-                installs: 200_000,
+                partners: 5_000,
+                installs: 100_000,
                 regions: 8,
                 seed: 7,
                 dirty: 0.001,
@@ -359,7 +360,7 @@ mod processes {
 
     /// Where to kill: after a stage's line plus a delay ("" = from the start).
     const MOMENTS: [(&str, u64); 10] = [
-        ("", 300),
+        ("", 150),
         ("ingest", 0),
         ("score", 0),
         ("pair", 0),
