@@ -32,6 +32,8 @@ pub(crate) fn problem_line(inputs: &[InputFile], r: &RejectedRow) -> String {
 }
 
 /// Runs a parsed command line. `Err` means exit status 2 (usage, config or fatal input).
+/// Meant to be called once, by the process's `main`: a successful `report` leaves its
+/// run's data to the end of the process rather than freeing it.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),

@@ -93,6 +93,10 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     })?;
     let target = stage(&mut watch, "write", || staging.commit())?;
     say(format!("wrote {}", target.display()));
+    // The process ends next (see [`super::run`]): the system takes the run's memory back
+    // at once, where freeing its millions of values one by one took 0.3 s of a
+    // 500,000-partner run.
+    std::mem::forget((run, model));
     Ok(ExitCode::SUCCESS)
 }
 

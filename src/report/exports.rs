@@ -11,6 +11,7 @@ use polars_io::prelude::ParquetWriter;
 
 use super::escape::csv_text;
 use super::model::ChangeList;
+use super::output::start_writeback;
 use crate::config::Config;
 use crate::coverage::{Coverage, Unit};
 use crate::format::{fmt_component as pct, fmt_tenths, vendor_ids};
@@ -101,6 +102,9 @@ impl Export<'_> {
         }
         w.flush()
             .with_context(|| format!("cannot write {}", path.display()))?;
+        if let Ok(file) = w.into_inner() {
+            start_writeback(file.get_ref());
+        }
         Ok(())
     }
 
@@ -134,9 +138,10 @@ impl Export<'_> {
         let mut df = DataFrame::new(self.rows.len(), columns)?;
         let file = std::fs::File::create(&path)
             .with_context(|| format!("cannot create {}", path.display()))?;
-        if let Err(e) = ParquetWriter::new(file).finish(&mut df) {
+        if let Err(e) = ParquetWriter::new(&file).finish(&mut df) {
             anyhow::bail!("cannot write {}: {e}", path.display());
         }
+        start_writeback(&file);
         Ok(())
     }
 }

@@ -22,6 +22,7 @@ use super::charts;
 use super::escape;
 use super::history::{Kpis, SCHEMA_VERSION};
 use super::model::ReportModel;
+use super::output::{start_writeback, write_file};
 use super::rows::{Markup, Rows};
 use crate::pipeline::Run;
 
@@ -174,7 +175,9 @@ fn render_to(
     registry
         .render_to_write(name, context, &mut out)
         .with_context(|| format!("rendering {what}"))?;
-    out.flush().with_context(cannot)
+    out.flush().with_context(cannot)?;
+    start_writeback(out.get_ref());
+    Ok(())
 }
 
 /// Writes the pages of the formats asked for: `index.html` and `regions/<slug>.html`
@@ -350,5 +353,5 @@ pub fn summary(m: &ReportModel, run: &Run, path: &Path) -> anyhow::Result<()> {
     };
     let mut text = serde_json::to_string_pretty(&s)?;
     text.push('\n');
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    write_file(path, text.as_bytes())
 }
