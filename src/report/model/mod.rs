@@ -650,9 +650,12 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
             .map(|(_, kv)| kv)
             .collect(),
         detail: SnapshotDetail {
+            // Built in parallel, then mapped (partners are in id order: the map is built
+            // in one pass). On one thread, the snapshot of 500,000 partners was a fifth
+            // of the model stage.
             partners: d
                 .partners
-                .iter()
+                .par_iter()
                 .zip(&ctx.scores.partners)
                 .filter(|(p, _)| scope.contains(p.region))
                 .map(|(p, s)| {
@@ -672,13 +675,16 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
                         },
                     )
                 })
+                .collect::<Vec<_>>()
+                .into_iter()
                 .collect(),
+            // Regions in parallel, here and for the units alone (in order all the same).
             units: ctx
                 .pairing
                 .regions
-                .iter()
+                .par_iter()
                 .filter(|rp| scope.contains(rp.region))
-                .flat_map(|rp| {
+                .flat_map_iter(|rp| {
                     rp.pairs.iter().map(move |p| SnapshotPair {
                         region: d.regions[rp.region as usize].clone(),
                         left: d.partners[p.left as usize].id.clone(),
@@ -705,8 +711,11 @@ fn snapshot(ctx: &Ctx<'_>, total: &Kpis) -> Snapshot {
                 })
                 .collect(),
             alone: Some(
-                ctx.regions_in_scope()
-                    .flat_map(|rc| {
+                ctx.coverage
+                    .regions
+                    .par_iter()
+                    .filter(|rc| scope.contains(rc.region))
+                    .flat_map_iter(|rc| {
                         rc.units.iter().filter_map(move |&(u, vendors)| match u {
                             Unit::Alone(p) => Some(SnapshotAlone {
                                 region: d.regions[rc.region as usize].clone(),
