@@ -676,9 +676,8 @@ pub(crate) fn start_writeback(file: &File) {
         use std::os::fd::AsRawFd;
         // SAFETY: the call only names a descriptor `file` keeps open; it reads no memory
         // of the process. A failure is harmless: the sync at the commit writes the file.
-        let _ = unsafe {
-            libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE)
-        };
+        let _ =
+            unsafe { libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE) };
     }
     #[cfg(not(target_os = "linux"))]
     let _ = file;
