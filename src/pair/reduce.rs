@@ -63,6 +63,18 @@ are made alone and the relaxation solved again; partners with more incumbent pai
 capacity are alone from the start. After a few attempts every partner of a special pair
 is alone, the exact method above.
 
+*Again, from the last prices.* The relaxation solved again differs from the last one only
+by classes split into parts (their members made alone). The last optimum's prices, each
+part keeping its class's, still price every arc as before, so they remain a feasible dual
+solution; when the tighter relaxation's optimum is as good as the last one (usually: the
+dealing failed on which of several optimal flows was found, not on their weight), they are
+optimal for it too, and by complementary slackness its optima are exactly the flows that
+fill the arcs those prices leave slack, use only arcs they leave tight besides, and
+saturate every priced node. So the flow that the second of [`lexicographic`]'s solves
+finds from those prices on the new classes — a problem over the tight arcs only — is the
+optimum that keeps the most incumbents whenever the prices prove it optimal (the
+certificate is checked); only when they do not is the relaxation solved from scratch.
+
 **Determinism.** Classes are numbered by first appearance in partner order and members
 kept in that order, so among interchangeable partners the lower partner ids get the pairs
 first; nothing depends on the thread count.
@@ -223,13 +235,22 @@ pub fn solve(r: &Region<'_>) -> Outcome {
         // Partners with more incumbent candidates than capacity are alone from the
         // start; a partner a dealing fails on is alone in the next attempt.
         let (mut left_alone, mut right_alone) = over_committed(r);
+        // The last relaxation's optimal prices, per partner (see `relaxed`).
+        let mut prices: Option<flow::Duals> = None;
         for _ in 0..RELAXATION_ATTEMPTS {
-            match relaxed(r, &row_of, &col_of, &left_alone, &right_alone) {
+            match relaxed(
+                r,
+                &row_of,
+                &col_of,
+                (&left_alone, &right_alone),
+                prices.as_ref(),
+            ) {
                 Ok(mut out) => {
                     out.candidates = candidates;
                     return out;
                 }
-                Err((lefts, rights)) => {
+                Err(((lefts, rights), last)) => {
+                    prices = last;
                     let before = (left_alone.clone(), right_alone.clone());
                     lefts.iter().for_each(|&a| left_alone[a as usize] = true);
                     rights.iter().for_each(|&b| right_alone[b as usize] = true);
@@ -257,13 +278,19 @@ pub fn solve(r: &Region<'_>) -> Outcome {
 ///
 /// `p` carries the primary weights; `pair_of` marks the incumbent arcs. When the network
 /// simplex solves `p`, [`in_one_run`] finds such a flow in one run of it instead.
-fn lexicographic(p: &Problem, pair_of: &[Option<(u32, u32)>], scale: u64) -> Vec<u64> {
+/// Returns the flow and the first solve's prices.
+fn lexicographic(
+    p: &Problem,
+    pair_of: &[Option<(u32, u32)>],
+    scale: u64,
+) -> (Vec<u64>, flow::Duals) {
     let first = flow::solve(p);
     debug_assert!(first.is_proven_optimal(p));
     if scale == 1 {
-        return first.flow; // no incumbents: nothing to keep
+        return (first.flow, first.duals); // no incumbents: nothing to keep
     }
-    second_solve(p, pair_of, scale, first)
+    let duals = first.duals.clone();
+    (second_solve(p, pair_of, scale, first), duals)
 }
 
 /// The second of [`lexicographic`]'s solves, from the first one's optimum.
@@ -273,8 +300,32 @@ fn second_solve(
     scale: u64,
     first: flow::Solution,
 ) -> Vec<u64> {
+    let flow = tight_flow(p, pair_of, scale, &first.duals)
+        .expect("an optimum's prices leave its full arcs room");
+    debug_assert_eq!(
+        flow.iter()
+            .zip(&p.weight)
+            .map(|(&f, &w)| f * u64::from(w))
+            .sum::<u64>(),
+        first.weight(p),
+        "the second solve keeps the primary optimum"
+    );
+    flow
+}
+
+/// The second solve's flow for any prices `y` (≥ 0, covering every arc they leave below
+/// capacity, as an optimum's do): the arcs with `w > y_a + y_b` full, and on the arcs with
+/// `w = y_a + y_b`, within the capacity those leave, the flow of most `s · (priced ends) +
+/// [incumbent]`. None when the full arcs do not fit the capacities. When `y` is optimal
+/// for `p` the flow is an optimum keeping the most incumbents; whether it is can be
+/// checked with `y` as its certificate.
+fn tight_flow(
+    p: &Problem,
+    pair_of: &[Option<(u32, u32)>],
+    scale: u64,
+    y: &flow::Duals,
+) -> Option<Vec<u64>> {
     let incumbent = |e: usize| pair_of[e].is_some();
-    let y = &first.duals;
     let mut flow = vec![0u64; p.edges()];
     let mut second = Problem {
         left_cap: p.left_cap.clone(),
@@ -295,8 +346,8 @@ fn second_solve(
             let slack = i64::from(p.weight[e]) - y.left[a] - y.right[b];
             if slack > 0 {
                 *full = p.cap[e];
-                second.left_cap[a] -= p.cap[e];
-                second.right_cap[b] -= p.cap[e];
+                second.left_cap[a] = second.left_cap[a].checked_sub(p.cap[e])?;
+                second.right_cap[b] = second.right_cap[b].checked_sub(p.cap[e])?;
             } else if slack == 0 {
                 let priced = u32::from(y.left[a] > 0) + u32::from(y.right[b] > 0);
                 let weight = s * priced + u32::from(incumbent(e));
@@ -315,15 +366,7 @@ fn second_solve(
     for (k, &e) in arcs.iter().enumerate() {
         flow[e] += solution.flow[k];
     }
-    debug_assert_eq!(
-        flow.iter()
-            .zip(&p.weight)
-            .map(|(&f, &w)| f * u64::from(w))
-            .sum::<u64>(),
-        first.weight(p),
-        "the second solve keeps the primary optimum"
-    );
-    flow
+    Some(flow)
 }
 
 /// The flow [`lexicographic`] finds, in one run of the network simplex
@@ -576,18 +619,28 @@ fn supply(c: &Classes, other: u64) -> Vec<u64> {
 /// Partners to make alone, left and right, after a relaxation that could not be dealt out.
 type Retry = (Vec<u32>, Vec<u32>);
 
+/// Partners marked alone, left and right.
+type Alone<'a> = (&'a [bool], &'a [bool]);
+
 /// The relaxation of a region with special pairs (module docs, "The relaxation"): the
 /// classes (the partners marked alone each a class of its own), every incumbent pair a
 /// parallel arc of its own, each class arc carrying at most its ordinary member pairs.
 /// When its optimum cannot be dealt out to partners, the partners to make alone for the
-/// next attempt.
+/// next attempt, with the optimum's prices per partner when known.
+///
+/// `prices`, the last attempt's (per partner), start this one: with fewer partners in
+/// whole classes the relaxation is tighter, but its optimum is often as good, and then
+/// those prices are optimal for it too (each class's members had one price) and its
+/// optimum is the second solve's flow on the arcs they leave tight — a small problem —
+/// instead of a solve from scratch. The prices' certificate says whether it is; when it
+/// is not, the relaxation is solved as usual.
 fn relaxed(
     r: &Region<'_>,
     row_of: &[u32],
     col_of: &[u32],
-    left_alone: &[bool],
-    right_alone: &[bool],
-) -> Result<Outcome, Retry> {
+    (left_alone, right_alone): Alone<'_>,
+    prices: Option<&flow::Duals>,
+) -> Result<Outcome, (Retry, Option<flow::Duals>)> {
     let ny = r.right_profiles;
     let left = classes(r.left_profile, r.left_cap, row_of, left_alone);
     let right = classes(r.right_profile, r.right_cap, col_of, right_alone);
@@ -642,22 +695,61 @@ fn relaxed(
         specials[i].iter().for_each(|&j| taken[j as usize] = 0);
         p.offsets.push(p.right.len());
     }
+    let deal = |flow: &[u64]| deal_out(r, &p, &pair_of, &base, &left, &right, flow);
+    // Class prices to partner prices, and back (a class's members share one).
+    let per_partner = |y: &flow::Duals| {
+        let spread = |classes: &Classes, y: &[i64]| {
+            let mut by = vec![0i64; classes.of.len()];
+            classes.members.iter().zip(y).for_each(|(members, &y)| {
+                members.iter().for_each(|&m| by[m as usize] = y);
+            });
+            by
+        };
+        flow::Duals {
+            left: spread(&left, &y.left),
+            right: spread(&right, &y.right),
+        }
+    };
+    if let Some(known) = prices {
+        let per_class = |classes: &Classes, y: &[i64]| -> Vec<i64> {
+            debug_assert!(
+                classes
+                    .members
+                    .iter()
+                    .all(|m| m.iter().all(|&x| y[x as usize] == y[m[0] as usize]))
+            );
+            classes.members.iter().map(|m| y[m[0] as usize]).collect()
+        };
+        let duals = flow::Duals {
+            left: per_class(&left, &known.left),
+            right: per_class(&right, &known.right),
+        };
+        let solution = tight_flow(&p, &pair_of, scale, &duals)
+            .map(|flow| flow::Solution { flow, duals })
+            .filter(|solution| solution.is_proven_optimal(&p));
+        if let Some(solution) = solution {
+            return deal(&solution.flow).map_err(|retry| (retry, Some(known.clone())));
+        }
+    }
     let first_try = (scale > 1 && flow::method(&p) == flow::Method::Simplex)
         .then(|| in_one_run(&p, &pair_of, scale))
         .flatten();
-
-    let deal = |flow: &[u64]| deal_out(r, &p, &pair_of, &base, &left, &right, flow);
     match first_try {
         // The simplex's flow, or when it cannot be dealt out the two solves' (as good;
         // two optimal flows rarely fail in the same place) before partners go alone.
         Some((flow, first)) => deal(&flow).or_else(|retry| {
             if first.is_proven_optimal(&p) {
+                let prices = per_partner(&first.duals);
                 deal(&second_solve(&p, &pair_of, scale, first))
+                    .map_err(|retry| (retry, Some(prices)))
             } else {
-                Err(retry)
+                Err((retry, None))
             }
         }),
-        None => deal(&lexicographic(&p, &pair_of, scale)),
+        None => {
+            let (flow, duals) = lexicographic(&p, &pair_of, scale);
+            deal(&flow).map_err(|retry| (retry, Some(per_partner(&duals))))
+        }
     }
 }
 
@@ -911,6 +1003,90 @@ fn alone_classes(r: &Region<'_>, row_of: &[u32], col_of: &[u32]) -> Outcome {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A small problem with tied weights and some arcs marked incumbent.
+    fn arb_marked_problem() -> impl Strategy<Value = (Problem, Vec<Option<(u32, u32)>>)> {
+        let arc = (
+            0u32..3,
+            prop::sample::select(vec![2u32, 3, 5]),
+            1u64..3,
+            any::<bool>(),
+        );
+        (
+            prop::collection::vec(1u64..3, 1..4),
+            prop::collection::vec(1u64..3, 3),
+            prop::collection::vec(prop::collection::vec(arc, 0..3), 1..4),
+        )
+            .prop_map(|(left_cap, right_cap, rows)| {
+                let mut p = Problem {
+                    left_cap: left_cap[..rows.len().min(left_cap.len())].to_vec(),
+                    right_cap,
+                    offsets: vec![0],
+                    ..Problem::default()
+                };
+                let mut pair_of = Vec::new();
+                for row in rows.iter().take(p.left_cap.len()) {
+                    for &(b, w, cap, incumbent) in row {
+                        p.right.push(b);
+                        p.weight.push(w);
+                        p.cap.push(cap);
+                        pair_of.push(incumbent.then_some((0, 0)));
+                    }
+                    p.offsets.push(p.right.len());
+                }
+                (p, pair_of)
+            })
+    }
+
+    /// Of every feasible flow of `p`: the most weight, and the most incumbent units among
+    /// the flows of that weight.
+    fn brute_force(p: &Problem, pair_of: &[Option<(u32, u32)>]) -> (u64, u64) {
+        let m = p.edges();
+        let mut flow = vec![0u64; m];
+        let mut best = (0, 0);
+        loop {
+            let mut used = (vec![0u64; p.left_cap.len()], vec![0u64; p.right_cap.len()]);
+            for a in 0..p.left_cap.len() {
+                for e in p.offsets[a]..p.offsets[a + 1] {
+                    used.0[a] += flow[e];
+                    used.1[p.right[e] as usize] += flow[e];
+                }
+            }
+            let fits = |used: &[u64], cap: &[u64]| used.iter().zip(cap).all(|(u, c)| u <= c);
+            if fits(&used.0, &p.left_cap) && fits(&used.1, &p.right_cap) {
+                let weight = (0..m).map(|e| flow[e] * u64::from(p.weight[e])).sum();
+                let kept = (0..m)
+                    .filter(|&e| pair_of[e].is_some())
+                    .map(|e| flow[e])
+                    .sum();
+                best = best.max((weight, kept));
+            }
+            // The next flow, counting in the mixed radix of the capacities.
+            let Some(e) = (0..m).find(|&e| flow[e] < p.cap[e]) else {
+                return best;
+            };
+            flow[e] += 1;
+            flow[..e].iter_mut().for_each(|f| *f = 0);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The flow on the arcs an optimum's prices leave tight (the second solve, and a
+        /// retried relaxation started from the last one's prices) has the most weight and,
+        /// among those flows, the most incumbents; the prices prove it optimal.
+        #[test]
+        fn the_tight_flow_keeps_the_most_incumbents((p, pair_of) in arb_marked_problem()) {
+            let scale = pair_of.iter().filter(|x| x.is_some()).count() as u64 + 1;
+            let first = flow::solve(&p);
+            let flow = tight_flow(&p, &pair_of, scale, &first.duals).expect("room");
+            let kept = (0..p.edges()).filter(|&e| pair_of[e].is_some()).map(|e| flow[e]).sum();
+            let solution = flow::Solution { flow, duals: first.duals };
+            prop_assert!(solution.is_proven_optimal(&p));
+            prop_assert_eq!((solution.weight(&p), kept), brute_force(&p, &pair_of));
+        }
+    }
 
     proptest! {
         /// Columns hashed in place are numbered as the rows of the transposed table are.
