@@ -1047,9 +1047,10 @@ mod tests {
         loop {
             let mut used = (vec![0u64; p.left_cap.len()], vec![0u64; p.right_cap.len()]);
             for a in 0..p.left_cap.len() {
-                for e in p.offsets[a]..p.offsets[a + 1] {
-                    used.0[a] += flow[e];
-                    used.1[p.right[e] as usize] += flow[e];
+                let edges = p.offsets[a]..p.offsets[a + 1];
+                for (&f, &b) in flow[edges.clone()].iter().zip(&p.right[edges]) {
+                    used.0[a] += f;
+                    used.1[b as usize] += f;
                 }
             }
             let fits = |used: &[u64], cap: &[u64]| used.iter().zip(cap).all(|(u, c)| u <= c);
