@@ -56,13 +56,20 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads the templates; `dir` (from `--templates`) must exist when given.
-    pub fn load(dir: Option<&Path>) -> anyhow::Result<Templates> {
+    /// Whether `dir` (from `--templates`), when given, is a folder: the one check of
+    /// [`Templates::load`] that needs no parsing, for a run to make before anything else.
+    pub fn check(dir: Option<&Path>) -> anyhow::Result<()> {
         if let Some(d) = dir
             && !d.is_dir()
         {
             bail!("--templates: {} is not a folder", d.display());
         }
+        Ok(())
+    }
+
+    /// Loads the templates; `dir` (from `--templates`) must exist when given.
+    pub fn load(dir: Option<&Path>) -> anyhow::Result<Templates> {
+        Templates::check(dir)?;
         let mut html = Handlebars::new();
         let mut md = Handlebars::new();
         for h in [&mut html, &mut md] {
