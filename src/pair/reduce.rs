@@ -70,7 +70,7 @@ solution; when the tighter relaxation's optimum is as good as the last one (usua
 dealing failed on which of several optimal flows was found, not on their weight), they are
 optimal for it too, and by complementary slackness its optima are exactly the flows that
 fill the arcs those prices leave slack, use only arcs they leave tight besides, and
-saturate every priced node. So the flow that the second of [`lexicographic`]'s solves
+saturate every priced node. So the flow that the second of `lexicographic`'s solves
 finds from those prices on the new classes — a problem over the tight arcs only — is the
 optimum that keeps the most incumbents whenever the prices prove it optimal (the
 certificate is checked); only when they do not is the relaxation solved from scratch.
