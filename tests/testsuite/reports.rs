@@ -533,6 +533,31 @@ fn templates_are_replaceable_by_file_name_and_a_missing_folder_is_an_error() {
     .code(2);
 }
 
+/// The templates are parsed beside the ingest: a broken one still stops the run before
+/// anything is written (an earlier report stays as it was), and it is the error shown
+/// even when the data is broken too.
+#[test]
+fn a_broken_template_stops_the_run_before_the_data_is_judged() {
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::write(
+        templates.path().join("index.html.hbs"),
+        "{{#each tiles}}x{{/if}}",
+    )
+    .unwrap();
+    let flag = ["--templates", templates.path().to_str().unwrap()];
+    let out = tempfile::tempdir().unwrap();
+    report(&fixture("tiny"), out.path(), &[]).ok();
+    let before = tree(out.path());
+    let err = report(&fixture("tiny"), out.path(), &flag).code(2).stderr;
+    assert!(err.contains("invalid template index.html.hbs"), "{err}");
+    assert_eq!(tree(out.path()), before, "nothing written");
+    let no_skills = tiny_with(&[("skills.csv", None)]);
+    let err = report(no_skills.path(), out.path(), &flag).code(2).stderr;
+    assert!(err.contains("invalid template index.html.hbs"), "{err}");
+    assert!(!err.contains("skills.csv"), "{err}");
+    assert_eq!(tree(out.path()), before, "nothing written");
+}
+
 #[test]
 fn region_limits_a_run_to_the_named_regions() {
     let out = tempfile::tempdir().unwrap();
