@@ -146,6 +146,24 @@ struct Classes {
     profile: Vec<u32>,
 }
 
+impl Classes {
+    /// Each partner's price: its class's in `y`.
+    fn member_prices(&self, y: &[i64]) -> Vec<i64> {
+        self.of.iter().map(|&c| y[c as usize]).collect()
+    }
+
+    /// Each class's price, from its members' in `y` (which share one).
+    fn class_prices(&self, y: &[i64]) -> Vec<i64> {
+        debug_assert!(
+            self.of
+                .iter()
+                .enumerate()
+                .all(|(x, &c)| { y[x] == y[self.members[c as usize][0] as usize] })
+        );
+        self.members.iter().map(|m| y[m[0] as usize]).collect()
+    }
+}
+
 /// Groups partners by (weights with everyone, capacity): `row_of[profile]` numbers the
 /// profiles' distinct weight rows. A partner marked `alone` is a class of its own.
 fn classes(profile: &[u32], cap: &[u32], row_of: &[u32], alone: &[bool]) -> Classes {
@@ -696,33 +714,14 @@ fn relaxed(
         p.offsets.push(p.right.len());
     }
     let deal = |flow: &[u64]| deal_out(r, &p, &pair_of, &base, &left, &right, flow);
-    // Class prices to partner prices, and back (a class's members share one).
-    let per_partner = |y: &flow::Duals| {
-        let spread = |classes: &Classes, y: &[i64]| {
-            let mut by = vec![0i64; classes.of.len()];
-            classes.members.iter().zip(y).for_each(|(members, &y)| {
-                members.iter().for_each(|&m| by[m as usize] = y);
-            });
-            by
-        };
-        flow::Duals {
-            left: spread(&left, &y.left),
-            right: spread(&right, &y.right),
-        }
+    let per_partner = |y: &flow::Duals| flow::Duals {
+        left: left.member_prices(&y.left),
+        right: right.member_prices(&y.right),
     };
     if let Some(known) = prices {
-        let per_class = |classes: &Classes, y: &[i64]| -> Vec<i64> {
-            debug_assert!(
-                classes
-                    .members
-                    .iter()
-                    .all(|m| m.iter().all(|&x| y[x as usize] == y[m[0] as usize]))
-            );
-            classes.members.iter().map(|m| y[m[0] as usize]).collect()
-        };
         let duals = flow::Duals {
-            left: per_class(&left, &known.left),
-            right: per_class(&right, &known.right),
+            left: left.class_prices(&known.left),
+            right: right.class_prices(&known.right),
         };
         let solution = tight_flow(&p, &pair_of, scale, &duals)
             .map(|flow| flow::Solution { flow, duals })
